@@ -1,0 +1,2 @@
+/** The `constitution-lens` command line tool. */
+console.log('constitution-lens');

@@ -1,0 +1,128 @@
+/**
+ * Offsets, positions and ranges. Every model in the core records places as UTF-16 offsets into the
+ * source text (what JavaScript strings index by, and what LSP positions count in); a {@link LineIndex}
+ * turns them into line/character positions when a front end needs them.
+ */
+
+/** A half-open range `[start, end)` of UTF-16 offsets into a source text. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** A zero-based line and UTF-16 character, as in LSP. */
+export interface Position {
+  readonly line: number;
+  readonly character: number;
+}
+
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+export function span(start: number, end: number): Span {
+  return { start, end };
+}
+
+export function shiftSpan(s: Span, by: number): Span {
+  return { start: s.start + by, end: s.end + by };
+}
+
+export function containsOffset(s: Span, offset: number): boolean {
+  return offset >= s.start && offset <= s.end;
+}
+
+/** Maps offsets to positions and back for one text, by binary search over its line starts. */
+export class LineIndex {
+  readonly #starts: number[];
+  readonly #length: number;
+
+  constructor(text: string) {
+    const starts = [0];
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 /* \n */) starts.push(i + 1);
+      else if (c === 13 /* \r */) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    this.#starts = starts;
+    this.#length = text.length;
+  }
+
+  get lineCount(): number {
+    return this.#starts.length;
+  }
+
+  lineStart(line: number): number {
+    return this.#starts[Math.max(0, Math.min(line, this.#starts.length - 1))];
+  }
+
+  positionAt(offset: number): Position {
+    const o = Math.max(0, Math.min(offset, this.#length));
+    let lo = 0;
+    let hi = this.#starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.#starts[mid] <= o) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo, character: o - this.#starts[lo] };
+  }
+
+  offsetAt(position: Position): number {
+    if (position.line >= this.#starts.length) return this.#length;
+    if (position.line < 0) return 0;
+    const start = this.#starts[position.line];
+    const next = position.line + 1 < this.#starts.length ? this.#starts[position.line + 1] : this.#length;
+    return Math.max(start, Math.min(start + position.character, next));
+  }
+
+  rangeOf(s: Span): Range {
+    return { start: this.positionAt(s.start), end: this.positionAt(s.end) };
+  }
+}
+
+/**
+ * Text decoded from a source (a JSON string with its escapes, or plain lines), with the way back to
+ * the source: `toSource(i)` is the source offset of decoded offset `i`, for `0 <= i <= text.length`.
+ * A range of decoded text maps to `[toSource(a), toSource(b))`, which underlines exactly those words
+ * in the file, escapes included.
+ */
+export interface MappedText {
+  readonly text: string;
+  toSource(offset: number): number;
+}
+
+/** Decoded text that stands in the source verbatim from `base` on. */
+export function verbatimText(text: string, base: number): MappedText {
+  return { text, toSource: (offset) => base + offset };
+}
+
+/**
+ * Decoded text whose mapping is piecewise linear: `anchors` is a sorted list of
+ * `[decodedOffset, sourceOffset]` pairs, each starting a run in which both advance together.
+ * The last anchor must sit at `text.length` so that the end maps exactly.
+ */
+export function anchoredText(text: string, anchors: ReadonlyArray<readonly [number, number]>): MappedText {
+  return {
+    text,
+    toSource(offset) {
+      let lo = 0;
+      let hi = anchors.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (anchors[mid][0] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      const [d, s] = anchors[lo];
+      return s + (offset - d);
+    },
+  };
+}
+
+export function mappedSpan(text: MappedText, start: number, end: number): Span {
+  return { start: text.toSource(start), end: text.toSource(end) };
+}
