@@ -1,2 +1,50 @@
-/** The `constitution-lens` command line tool. */
-console.log('constitution-lens');
+/** The `constitution-lens` command line tool: `check` for CI, `critique` for model critiques. */
+import { resolve } from 'node:path';
+import { runCheck } from './cliCheck.ts';
+import { runCritique } from './cliCritique.ts';
+
+const usage = `Usage: constitution-lens <command> [options]
+
+Commands:
+  check      Check transcripts and prompts against constitutions (offline detectors).
+  critique   Ask a model to critique a turn, or a whole dataset, against the constitution.
+
+Run "constitution-lens <command> --help" for a command's options.`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const io = {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+    starterPath: resolve(__dirname, '..', 'constitutions', 'starter.constitution.md'),
+  };
+  switch (command) {
+    case 'check':
+      return runCheck(rest, io);
+    case 'critique':
+      return runCritique(rest, io);
+    case '--help':
+    case '-h':
+    case undefined:
+      process.stdout.write(`${usage}\n`);
+      return command === undefined ? 2 : 0;
+    case '--version':
+      process.stdout.write('0.1.0\n');
+      return 0;
+    default:
+      process.stderr.write(`Unknown command ${command}.\n\n${usage}\n`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`constitution-lens failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);

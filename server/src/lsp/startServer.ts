@@ -1,10 +1,204 @@
-import { TextDocumentSyncKind, type Connection } from 'vscode-languageserver';
+/**
+ * Wires every feature of the language server to a connection: the document store and the workspace
+ * index, settings, the files on disk, and each feature's registration.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import picomatch from 'picomatch';
+import {
+  DidChangeConfigurationNotification,
+  DidChangeWatchedFilesNotification,
+  TextDocumentSyncKind,
+  type Connection,
+  type InitializeParams,
+  type WorkspaceFolder,
+} from 'vscode-languageserver';
+import { isConstitutionFileName } from '../core/constitution/parse.ts';
+import { isTranscriptFileName } from '../core/transcript/parse.ts';
+import { WorkspaceIndex } from '../core/workspace/index.ts';
+import { registerCodeActionSupport } from './codeActions.ts';
+import { registerCodeLensSupport } from './codeLens.ts';
+import { registerCompletionSupport } from './completion.ts';
+import { registerDiagnosticsSupport } from './diagnostics.ts';
+import { OpenDocuments } from './documents.ts';
+import { registerHoverSupport } from './hover.ts';
+import { registerNavigationSupport } from './navigation.ts';
+import { registerRenameSupport } from './rename.ts';
+import { runSafe } from './runner.ts';
+import { defaultSettings, SettingsCache, type Settings } from './settings.ts';
+import type { ServerContext } from './serverContext.ts';
+import { registerSymbolSupport } from './symbols.ts';
+import { applyFileEvents, scanFolder } from './workspaceFiles.ts';
 
-/** Wires every feature of the language server to a connection and starts listening. */
+/** Options the client may pass in `initializationOptions`. */
+export interface InitializationOptions {
+  /** Path of the bundled starter constitution; by default found beside the server bundle. */
+  readonly starterConstitution?: string;
+}
+
+
 export function startServer(connection: Connection): void {
-  connection.onInitialize(() => ({
-    capabilities: { textDocumentSync: TextDocumentSyncKind.Incremental },
-    serverInfo: { name: 'constitution-lens' },
-  }));
+  const log = (message: string) => connection.console.log(message);
+  const documents = new OpenDocuments();
+  let folders: WorkspaceFolder[] = [];
+  let settingsCache: SettingsCache | undefined;
+  let globalSettings: Settings = defaultSettings;
+  let constitutionGlobs: (path: string) => boolean = () => false;
+  let index: WorkspaceIndex | undefined;
+  let refreshSupported = false;
+  let watchRegistration = false;
+  let refreshPending = false;
+
+  const isConstitution = (uri: string) => isConstitutionFileName(uri) || constitutionGlobs(uri);
+  const relevant = (uri: string) => isConstitution(uri) || isTranscriptFileName(uri);
+
+  const ctx = (): ServerContext => ({
+    index: index!,
+    documents,
+    log,
+    runSafe: (name, token, fn, fallback) => runSafe(log, name, token, fn, fallback),
+    refreshDiagnostics,
+    settings: (uri) => settingsCache?.get(uri) ?? Promise.resolve(defaultSettings),
+  });
+
+  function refreshDiagnostics(): void {
+    if (!refreshSupported || refreshPending) return;
+    refreshPending = true;
+    setImmediate(() => {
+      refreshPending = false;
+      connection.languages.diagnostics.refresh().catch((error: unknown) => log(`diagnostic refresh failed: ${error}`));
+    });
+  }
+
+  connection.onInitialize((params: InitializeParams) => {
+    const options = (params.initializationOptions ?? {}) as InitializationOptions;
+    folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
+    const caps = params.capabilities;
+    refreshSupported = caps.workspace?.diagnostics?.refreshSupport === true;
+    watchRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    settingsCache = new SettingsCache(connection, caps.workspace?.configuration === true);
+    index = new WorkspaceIndex({ starter: loadStarter(options, log), isConstitution });
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        completionProvider: { triggerCharacters: ['[', '#'], resolveProvider: false },
+        codeLensProvider: { resolveProvider: false },
+        codeActionProvider: { codeActionKinds: ['quickfix'] },
+        documentSymbolProvider: true,
+        foldingRangeProvider: true,
+        documentLinkProvider: { resolveProvider: false },
+        diagnosticProvider: { identifier: 'constitution-lens', interFileDependencies: true, workspaceDiagnostics: true },
+        workspace: { workspaceFolders: { supported: true } },
+      },
+      serverInfo: { name: 'constitution-lens', version: '0.1.0' },
+    };
+  });
+
+  connection.onInitialized(async () => {
+    const c = ctx();
+    if (settingsCache) {
+      connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
+    }
+    if (watchRegistration) {
+      connection.client
+        .register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/*.{md,yaml,yml,json,jsonl,transcript,txt,prompty}' }],
+        })
+        .catch(() => undefined);
+    }
+    await loadSettings();
+    const started = Date.now();
+    let count = 0;
+    for (const folder of folders) count += await scanFolder(folder.uri, c.index, relevant, globalSettings.maxIndexedFileSize, log);
+    log(`Indexed ${count} files in ${Date.now() - started} ms.`);
+    refreshDiagnostics();
+  });
+
+  async function loadSettings(): Promise<void> {
+    settingsCache?.clear();
+    globalSettings = (await settingsCache?.get(folders[0]?.uri)) ?? defaultSettings;
+    const globs = globalSettings.constitutions;
+    constitutionGlobs = globs.length === 0 ? () => false : matcher(globs, folders);
+  }
+
+  connection.onDidChangeConfiguration(async () => {
+    await loadSettings();
+    for (const folder of folders) await scanFolder(folder.uri, ctx().index, relevant, globalSettings.maxIndexedFileSize, log);
+    ctx().index.reclassify?.();
+    refreshDiagnostics();
+  });
+
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    const c = ctx();
+    await applyFileEvents(changes, c.index, relevant, globalSettings.maxIndexedFileSize, log);
+    if (changes.some((e) => isConstitution(e.uri))) refreshDiagnostics();
+  });
+
+  documents.listen(connection, {
+    opened: (d) => {
+      if (!relevant(d.uri) && !isJsonLanguage(d.languageId)) return;
+      index?.upsert(d.uri, d.getText(), d.version, 'open');
+      if (isConstitution(d.uri)) refreshDiagnostics();
+    },
+    changed: (d, changes) => {
+      if (!index?.get(d.uri)) return;
+      index.upsert(d.uri, d.getText(), d.version, 'open', changes);
+      if (isConstitution(d.uri)) refreshDiagnostics();
+    },
+    closed: (uri) => {
+      index?.close(uri);
+      if (isConstitution(uri)) refreshDiagnostics();
+    },
+  });
+
+  const lazy = new Proxy({} as ServerContext, { get: (_t, key) => ctx()[key as keyof ServerContext] });
+  registerDiagnosticsSupport(connection, lazy);
+  registerHoverSupport(connection, lazy);
+  registerNavigationSupport(connection, lazy);
+  registerRenameSupport(connection, lazy);
+  registerCompletionSupport(connection, lazy);
+  registerCodeLensSupport(connection, lazy);
+  registerCodeActionSupport(connection, lazy);
+  registerSymbolSupport(connection, lazy);
+
   connection.listen();
 }
+
+function isJsonLanguage(languageId: string): boolean {
+  return languageId === 'json' || languageId === 'jsonl' || languageId === 'jsonc';
+}
+
+function matcher(globs: readonly string[], folders: readonly WorkspaceFolder[]): (uri: string) => boolean {
+  const isMatch = picomatch(globs as string[], { dot: true });
+  return (uri) => {
+    const path = uri.startsWith('file:') ? decodeURIComponent(new URL(uri).pathname) : uri;
+    for (const folder of folders) {
+      const root = decodeURIComponent(new URL(folder.uri).pathname).replace(/\/?$/, '/');
+      if (path.startsWith(root) && isMatch(path.slice(root.length))) return true;
+    }
+    return isMatch(path);
+  };
+}
+
+function loadStarter(options: InitializationOptions, log: (m: string) => void): { uri: string; text: string } | undefined {
+  const candidates = [
+    options.starterConstitution,
+    resolve(__dirname, '..', 'constitutions', 'starter.constitution.md'),
+  ].filter((p): p is string => typeof p === 'string');
+  for (const path of candidates) {
+    if (!existsSync(path)) continue;
+    try {
+      return { uri: pathToFileURL(path).toString(), text: readFileSync(path, 'utf8') };
+    } catch (error) {
+      log(`Cannot read the starter constitution at ${path}: ${(error as Error).message}`);
+    }
+  }
+  log('The starter constitution was not found; workspaces without a constitution get no flags.');
+  return undefined;
+}
+

@@ -1,0 +1,29 @@
+/** Hovers: on a flagged range, the finding and its principle; on a citation, the clause it cites. */
+import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver';
+import { findingHover } from '../core/features/findingHover.ts';
+import { hover as citationHover } from '../core/features/hover.ts';
+import type { ServerContext } from './serverContext.ts';
+
+export function registerHoverSupport(connection: Connection, ctx: ServerContext): void {
+  connection.onHover((params, token) =>
+    ctx.runSafe(
+      'hover',
+      token,
+      (): Hover | null => {
+        const file = ctx.index.get(params.textDocument.uri);
+        if (!file) return null;
+        const offset = file.lines.offsetAt(params.position);
+        const cited = citationHover(ctx.index, params.textDocument.uri, offset);
+        if (cited) return cited;
+        const flagged = findingHover(ctx.index, params.textDocument.uri, offset);
+        if (!flagged) return null;
+        const first = flagged.findings[0];
+        return {
+          contents: { kind: MarkupKind.Markdown, value: flagged.markdown },
+          range: file.lines.rangeOf(first.span),
+        };
+      },
+      null,
+    ),
+  );
+}

@@ -1,0 +1,19 @@
+/**
+ * What every feature registration is handed: the workspace index, the open documents, settings, and
+ * the one place where handlers are run safely.
+ */
+import type { CancellationToken, ResponseError } from 'vscode-languageserver';
+import type { WorkspaceIndex } from '../core/workspace/index.ts';
+import type { OpenDocuments } from './documents.ts';
+import type { Settings } from './settings.ts';
+
+export interface ServerContext {
+  readonly index: WorkspaceIndex;
+  readonly documents: OpenDocuments;
+  log(message: string): void;
+  /** Runs a handler with cancellation and errors handled: a throw is logged and answers `fallback`. */
+  runSafe<T>(name: string, token: CancellationToken | undefined, fn: () => T | Promise<T>, fallback: T): Promise<T | ResponseError<void>>;
+  /** Asks the client to pull diagnostics again (after a constitution or a setting changed). */
+  refreshDiagnostics(): void;
+  settings(uri: string | undefined): Promise<Settings>;
+}

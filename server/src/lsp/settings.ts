@@ -1,0 +1,67 @@
+/**
+ * Settings, asked of the client per resource and cached per URI until the configuration changes
+ * (never kept in globals).
+ */
+import type { Connection } from 'vscode-languageserver';
+import { isSeverity, type Severity } from '../core/problem.ts';
+
+export interface Settings {
+  /** Globs of constitution files beyond the `*.constitution.*` convention. */
+  readonly constitutions: readonly string[];
+  /** Per-detector severity, or `off`. */
+  readonly severityOverrides: Readonly<Record<string, Severity | 'off'>>;
+  /** Files larger than this many bytes are checked when opened, not while indexing the workspace. */
+  readonly maxIndexedFileSize: number;
+}
+
+export const defaultSettings: Settings = {
+  constitutions: [],
+  severityOverrides: {},
+  maxIndexedFileSize: 50_000_000,
+};
+
+export function toSettings(raw: unknown): Settings {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  const overrides: Record<string, Severity | 'off'> = {};
+  if (r.severity && typeof r.severity === 'object') {
+    for (const [rule, value] of Object.entries(r.severity as Record<string, unknown>)) {
+      if (value === 'off' || isSeverity(value)) overrides[rule] = value;
+    }
+  }
+  return {
+    constitutions: Array.isArray(r.constitutions) ? r.constitutions.filter((g): g is string => typeof g === 'string') : [],
+    severityOverrides: overrides,
+    maxIndexedFileSize:
+      typeof r.maxIndexedFileSize === 'number' && r.maxIndexedFileSize > 0
+        ? r.maxIndexedFileSize
+        : defaultSettings.maxIndexedFileSize,
+  };
+}
+
+export class SettingsCache {
+  readonly #connection: Connection;
+  readonly #supported: boolean;
+  readonly #cache = new Map<string, Promise<Settings>>();
+
+  constructor(connection: Connection, supported: boolean) {
+    this.#connection = connection;
+    this.#supported = supported;
+  }
+
+  get(uri: string | undefined): Promise<Settings> {
+    if (!this.#supported) return Promise.resolve(defaultSettings);
+    const key = uri ?? '';
+    let settings = this.#cache.get(key);
+    if (!settings) {
+      settings = this.#connection.workspace
+        .getConfiguration({ scopeUri: uri, section: 'constitutionLens' })
+        .then(toSettings, () => defaultSettings);
+      this.#cache.set(key, settings);
+    }
+    return settings;
+  }
+
+  clear(): void {
+    this.#cache.clear();
+  }
+}

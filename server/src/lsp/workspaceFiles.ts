@@ -1,0 +1,105 @@
+/**
+ * Loads the workspace's constitutions and transcripts from disk into the index at start-up, and keeps
+ * them current from the client's file events. Open documents win: the index ignores disk updates of
+ * a file that is open in the editor.
+ */
+import { promises as fs } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver';
+import type { WorkspaceIndex } from '../core/workspace/index.ts';
+
+const skippedFolders = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
+
+/** File names the index cares about; the index itself decides what each one is. */
+export type Relevant = (uri: string) => boolean;
+
+export async function scanFolder(
+  folderUri: string,
+  index: WorkspaceIndex,
+  relevant: Relevant,
+  maxFileSize: number,
+  log: (message: string) => void,
+): Promise<number> {
+  let count = 0;
+  const root = fileURLToPath(folderUri);
+  const pending = [root];
+  while (pending.length > 0) {
+    const dir = pending.pop()!;
+    let entries;
+    try {
+      entries = await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      log(`Cannot read the folder ${dir}: ${(error as Error).message}`);
+      continue;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!skippedFolders.has(entry.name) && !entry.name.startsWith('.')) pending.push(path);
+        continue;
+      }
+      if (!entry.isFile()) continue;
+      const uri = pathToFileURL(path).toString();
+      if (!relevant(uri)) continue;
+      if (await loadFile(uri, index, maxFileSize, log)) count++;
+    }
+  }
+  return count;
+}
+
+/** Reads one file into the index as its disk version; says so in the log when it cannot. */
+export async function loadFile(
+  uri: string,
+  index: WorkspaceIndex,
+  maxFileSize: number,
+  log: (message: string) => void,
+): Promise<boolean> {
+  try {
+    const path = fileURLToPath(uri);
+    const stat = await fs.stat(path);
+    if (stat.size > maxFileSize) {
+      log(`${path} is ${stat.size} bytes, over constitutionLens.maxIndexedFileSize: it is checked when opened.`);
+      return false;
+    }
+    const bytes = await fs.readFile(path);
+    index.upsert(uri, decodeText(bytes, path), undefined, 'disk');
+    return true;
+  } catch (error) {
+    log(`Cannot read ${uri}: ${(error as Error).message}`);
+    return false;
+  }
+}
+
+/**
+ * Decodes UTF-8, refusing binary files and text that is not UTF-8 with a message that says which.
+ * A byte-order mark is dropped, as editors do.
+ */
+export function decodeText(bytes: Uint8Array, name: string): string {
+  const probe = bytes.subarray(0, 8192);
+  if (probe.includes(0)) throw new Error(`${name} looks binary (it holds NUL bytes); it is not checked.`);
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    throw new Error(`${name} is not valid UTF-8; save it as UTF-8 to have it checked.`);
+  }
+}
+
+export async function applyFileEvents(
+  events: readonly FileEvent[],
+  index: WorkspaceIndex,
+  relevant: Relevant,
+  maxFileSize: number,
+  log: (message: string) => void,
+): Promise<void> {
+  for (const event of events) {
+    if (!relevant(event.uri)) continue;
+    if (event.type === FileChangeType.Deleted) index.remove(event.uri, 'disk');
+    else await loadFile(event.uri, index, maxFileSize, log);
+  }
+}
+
+export function watchFiles(connection: Connection, onEvents: (events: readonly FileEvent[]) => void): void {
+  connection.onDidChangeWatchedFiles(({ changes }) => onEvents(changes));
+}

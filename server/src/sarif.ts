@@ -1,0 +1,81 @@
+/**
+ * SARIF 2.1.0 output of `constitution-lens check`, in the shape GitHub code scanning accepts: one run,
+ * the detectors as rules of the tool's driver, each finding a result at its region (1-based lines and
+ * UTF-16 columns, SARIF's default column kind), input problems as tool notifications.
+ */
+import type { CheckReport } from './cliCheck.ts';
+import type { LoadedConstitution } from './core/detectors/types.ts';
+import type { Severity } from './core/problem.ts';
+
+const level: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+export function toSarif(report: CheckReport, constitutions: readonly LoadedConstitution[]): object {
+  const ruleIds: string[] = [];
+  const ruleIndex = new Map<string, number>();
+  const rules: object[] = [];
+  for (const f of report.findings) {
+    const id = `${f.constitution}/${f.rule}`;
+    if (ruleIndex.has(id)) continue;
+    ruleIndex.set(id, ruleIds.length);
+    ruleIds.push(id);
+    const clause = constitutions
+      .find((c) => c.constitution.name === f.constitution)
+      ?.constitution.clauses.find((c) => c.id === f.principle);
+    rules.push({
+      id,
+      name: f.rule,
+      shortDescription: { text: clause ? `May conflict with “${clause.title}”` : `May conflict with ${f.principle}` },
+      fullDescription: { text: clause?.text.slice(0, 1000) || f.principle },
+      defaultConfiguration: { level: level[f.severity] },
+      properties: { principle: f.principle, constitution: f.constitution, tags: ['constitution', f.principle] },
+    });
+  }
+  const region = (r: CheckReport['findings'][number]['range']) => ({
+    startLine: r.start.line + 1,
+    startColumn: r.start.character + 1,
+    endLine: r.end.line + 1,
+    endColumn: r.end.character + 1,
+  });
+  return {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Constitution Lens',
+            informationUri: 'https://github.com/constitution-lens/constitution-lens',
+            semanticVersion: '0.1.0',
+            rules,
+          },
+        },
+        invocations: [
+          {
+            executionSuccessful: true,
+            toolExecutionNotifications: report.problems.map((p) => ({
+              level: level[p.severity],
+              message: { text: `${p.message} [${p.code}]` },
+              locations: [{ physicalLocation: { artifactLocation: { uri: p.path }, region: region(p.range) } }],
+            })),
+          },
+        ],
+        results: report.findings.map((f) => ({
+          ruleId: ruleIds[ruleIndex.get(`${f.constitution}/${f.rule}`)!],
+          ruleIndex: ruleIndex.get(`${f.constitution}/${f.rule}`),
+          level: level[f.severity],
+          message: { text: f.message },
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: f.path, uriBaseId: '%SRCROOT%' }, region: region(f.range) },
+            },
+          ],
+          partialFingerprints: {
+            findingHash: `${f.path}:${f.conversation}:${f.turn}:${f.rule}:${f.range.start.character}`,
+          },
+          properties: { conversation: f.conversation, turn: f.turn, role: f.role, principle: f.principle },
+        })),
+        columnKind: 'utf16CodeUnits',
+      },
+    ],
+  };
+}
