@@ -20,6 +20,7 @@ import { WorkspaceIndex } from '../core/workspace/index.ts';
 import { registerCodeActionSupport } from './codeActions.ts';
 import { registerCodeLensSupport } from './codeLens.ts';
 import { registerCompletionSupport } from './completion.ts';
+import { registerConstitutionsRequest } from './constitutions.ts';
 import { registerDiagnosticsSupport } from './diagnostics.ts';
 import { OpenDocuments } from './documents.ts';
 import { registerHoverSupport } from './hover.ts';
@@ -165,6 +166,7 @@ export function startServer(connection: Connection): void {
   registerCodeLensSupport(connection, lazy);
   registerCodeActionSupport(connection, lazy);
   registerSymbolSupport(connection, lazy);
+  registerConstitutionsRequest(connection, lazy);
 
   connection.listen();
 }

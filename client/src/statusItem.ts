@@ -1,0 +1,45 @@
+/** The status bar item: the constitution in force and the number of flags in the workspace. */
+import * as vscode from 'vscode';
+import type { ConstitutionInfo } from '../../server/src/protocol.ts';
+
+export class StatusItem implements vscode.Disposable {
+  readonly #item = vscode.window.createStatusBarItem('constitutionLens.status', vscode.StatusBarAlignment.Left, 50);
+  readonly #subscriptions: vscode.Disposable[] = [];
+  readonly #constitutions: () => Promise<ConstitutionInfo[]>;
+  #names = '';
+
+  constructor(constitutions: () => Promise<ConstitutionInfo[]>) {
+    this.#constitutions = constitutions;
+    this.#item.name = 'Constitution Lens';
+    this.#item.command = 'workbench.actions.view.problems';
+    this.#subscriptions.push(
+      vscode.languages.onDidChangeDiagnostics(() => this.#render()),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        if (/\.constitution\.(md|ya?ml|json)$/.test(d.fileName)) this.refresh();
+      }),
+    );
+  }
+
+  /** Asks the server again which constitutions are in force. */
+  refresh(): void {
+    void this.#constitutions().then((list) => {
+      this.#names = list.map((c) => (c.starter ? `${c.name} (starter)` : c.name)).join(', ');
+      this.#render();
+    });
+  }
+
+  #render(): void {
+    let flags = 0;
+    for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
+      for (const d of diagnostics) if (d.source?.startsWith('constitution-lens') && typeof d.code === 'string' && !d.code.includes('.')) flags++;
+    }
+    this.#item.text = `$(law) ${this.#names || 'no constitution'} · ${flags} flag${flags === 1 ? '' : 's'}`;
+    this.#item.tooltip = `Constitution Lens: ${this.#names || 'no constitution loaded'}. ${flags} flagged turns. Click for the Problems panel.`;
+    this.#item.show();
+  }
+
+  dispose(): void {
+    this.#item.dispose();
+    for (const s of this.#subscriptions) s.dispose();
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * A small LSP client for server tests: starts the real language server (`node dist/server.js --stdio`,
+ * built by `npm run build`) and speaks JSON-RPC to it over stdio, answering the requests a real
+ * client answers (configuration, capability registration, diagnostic refresh).
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createMessageConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type MessageConnection,
+} from 'vscode-jsonrpc/node';
+import type {
+  Diagnostic,
+  FileEvent,
+  InitializeResult,
+  Position,
+  TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol';
+
+export const serverPath = resolve('dist', 'server.js');
+
+export interface TestServerOptions {
+  /** The workspace folder (a path); none when absent. */
+  readonly root?: string;
+  /** Settings under `constitutionLens`, answered to `workspace/configuration`. */
+  readonly settings?: Record<string, unknown>;
+  readonly starterConstitution?: string;
+}
+
+export class TestServer {
+  readonly #process: ChildProcessWithoutNullStreams;
+  readonly connection: MessageConnection;
+  readonly logs: string[] = [];
+  readonly #versions = new Map<string, number>();
+  #refreshes = 0;
+  readonly #refreshWaiters: (() => void)[] = [];
+  settings: Record<string, unknown>;
+  initializeResult!: InitializeResult;
+
+  private constructor(options: TestServerOptions) {
+    this.settings = options.settings ?? {};
+    this.#process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
+    this.#process.stderr.on('data', (d: Buffer) => this.logs.push(d.toString()));
+    this.connection = createMessageConnection(
+      new StreamMessageReader(this.#process.stdout),
+      new StreamMessageWriter(this.#process.stdin),
+    );
+    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
+      params.items.map((i) => (i.section === 'constitutionLens' ? this.settings : null)),
+    );
+    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/diagnostic/refresh', () => {
+      this.#refreshes++;
+      for (const w of this.#refreshWaiters.splice(0)) w();
+      return null;
+    });
+    this.connection.onRequest('workspace/codeLens/refresh', () => null);
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
+    this.connection.listen();
+  }
+
+  static async start(options: TestServerOptions = {}): Promise<TestServer> {
+    const server = new TestServer(options);
+    const rootUri = options.root ? pathToFileURL(resolve(options.root)).toString() : null;
+    server.initializeResult = await server.connection.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri,
+      workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
+      initializationOptions: {
+        starterConstitution: options.starterConstitution ?? resolve('constitutions', 'starter.constitution.md'),
+      },
+      capabilities: {
+        workspace: {
+          configuration: true,
+          didChangeWatchedFiles: { dynamicRegistration: true },
+          diagnostics: { refreshSupport: true },
+          workspaceEdit: { documentChanges: true },
+        },
+        textDocument: {
+          diagnostic: { dynamicRegistration: false, relatedDocumentSupport: true },
+          hover: { contentFormat: ['markdown', 'plaintext'] },
+          rename: { prepareSupport: true },
+          completion: { completionItem: { snippetSupport: false } },
+        },
+      },
+    });
+    const indexed = server.waitForRefresh();
+    await server.connection.sendNotification('initialized', {});
+    if (rootUri) await indexed;
+    return server;
+  }
+
+  /** Resolves at the next `workspace/diagnostic/refresh` the server sends. */
+  waitForRefresh(): Promise<void> {
+    return new Promise((resolve) => this.#refreshWaiters.push(resolve));
+  }
+
+  get refreshCount(): number {
+    return this.#refreshes;
+  }
+
+  request<R>(method: string, params: unknown): Promise<R> {
+    return this.connection.sendRequest(method, params) as Promise<R>;
+  }
+
+  async open(uri: string, text: string, languageId = 'plaintext'): Promise<void> {
+    this.#versions.set(uri, 1);
+    await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  /** Opens a file from disk under its file URI. */
+  async openFile(path: string, languageId = 'plaintext'): Promise<string> {
+    const uri = pathToFileURL(resolve(path)).toString();
+    await this.open(uri, readFileSync(path, 'utf8'), languageId);
+    return uri;
+  }
+
+  async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<void> {
+    const version = (this.#versions.get(uri) ?? 1) + 1;
+    this.#versions.set(uri, version);
+    await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  }
+
+  async filesChanged(changes: FileEvent[]): Promise<void> {
+    await this.connection.sendNotification('workspace/didChangeWatchedFiles', { changes });
+  }
+
+  async diagnostics(uri: string): Promise<Diagnostic[]> {
+    const report = await this.request<{ kind: string; items: Diagnostic[] }>('textDocument/diagnostic', { textDocument: { uri } });
+    return report.items;
+  }
+
+  async workspaceDiagnostics(): Promise<{ uri: string; items: Diagnostic[] }[]> {
+    const report = await this.request<{ items: { uri: string; items: Diagnostic[] }[] }>('workspace/diagnostic', {
+      previousResultIds: [],
+    });
+    return report.items;
+  }
+
+  hover(uri: string, position: Position): Promise<{ contents: { kind: string; value: string }; range?: unknown } | null> {
+    return this.request('textDocument/hover', { textDocument: { uri }, position });
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await Promise.race([this.request('shutdown', null), new Promise((r) => setTimeout(r, 2000))]);
+      await this.connection.sendNotification('exit');
+    } catch {
+      // The server may already be gone; it is killed below either way.
+    }
+    this.connection.dispose();
+    this.#process.kill();
+  }
+}
+
+/** Splits `text` at its `|` cursor marker: the text without it and the marker's position. */
+export function cursor(text: string): { text: string; position: Position; offset: number } {
+  const offset = text.indexOf('|');
+  if (offset < 0) throw new Error('No | cursor marker in the text.');
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length - 1;
+  const character = offset - (before.lastIndexOf('\n') + 1);
+  return { text: text.slice(0, offset) + text.slice(offset + 1), position: { line, character }, offset };
+}
