@@ -1,0 +1,36 @@
+import { Role } from './model.ts';
+
+/**
+ * The role a label names, across the formats: text labels (`Human`, `Assistant`), ShareGPT's
+ * `from` values (`human`, `gpt`, `bing`, ...) and the roles of the chat APIs. Unknown labels give
+ * `undefined`, so each format can decide what an unknown speaker means.
+ */
+export function roleOf(label: string): Role | undefined {
+  switch (label.trim().toLowerCase()) {
+    case 'human':
+    case 'user':
+    case 'prompter':
+      return Role.user;
+    case 'assistant':
+    case 'gpt':
+    case 'chatgpt':
+    case 'bing':
+    case 'bard':
+    case 'model':
+    case 'ai':
+    case 'bot':
+      return Role.assistant;
+    case 'system':
+      return Role.system;
+    case 'developer':
+      return Role.developer;
+    case 'tool':
+    case 'function':
+    case 'function_call':
+    case 'ipython':
+    case 'observation':
+      return Role.tool;
+    default:
+      return undefined;
+  }
+}
