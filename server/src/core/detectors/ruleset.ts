@@ -1,0 +1,181 @@
+/**
+ * Compilation of the detectors of a set of constitutions into a {@link Ruleset}: per role, all
+ * phrase, pattern and caveat detectors that share regular expression flags join one expression of
+ * alternatives, one capture group per detector, so a turn's text is scanned once per flag set
+ * rather than once per detector; a match is dispatched to its detector by the group that took part.
+ */
+import type { Clause, Constitution } from '../constitution/model.ts';
+import type { Severity } from '../problem.ts';
+import type { Role } from '../transcript/model.ts';
+import { phrasesSource } from './phrases.ts';
+import { DetectorKind, readDetectors, type DetectorSpec } from './schema.ts';
+import type { LoadedConstitution, RulesetProblem } from './types.ts';
+import { problem } from '../problem.ts';
+
+/** A detector ready to run, with the clause and constitution it belongs to. */
+export interface CompiledDetector {
+  readonly spec: DetectorSpec;
+  readonly uri: string;
+  readonly constitution: Constitution;
+  readonly clause: Clause;
+  /** Severity before settings: the detector's, else the clause's, else from the order of priority. */
+  readonly severity: Severity | 'off';
+  /** Each of the detector's own expressions, sticky, to test it alone at one place. */
+  readonly sticky: readonly RegExp[];
+  /** Guards: a turn (or the preceding user turn) that matches these is not flagged. */
+  readonly unless?: RegExp;
+  readonly unlessUser?: RegExp;
+}
+
+/** One alternative of a combined expression: which detector, and which capture group is its own. */
+export interface PassMember {
+  readonly detector: CompiledDetector;
+  readonly group: number;
+}
+
+/** One scan over a text: a global expression and the detectors whose alternatives it holds. */
+export interface Pass {
+  readonly regex: RegExp;
+  readonly members: readonly PassMember[];
+}
+
+/** What runs over the turns of one role. */
+export interface RoleMatcher {
+  readonly passes: readonly Pass[];
+  /** `opens-with` detectors, each an expression anchored at the start of the turn. */
+  readonly openers: readonly { readonly detector: CompiledDetector; readonly regex: RegExp }[];
+}
+
+/** Leading whitespace and Markdown punctuation that an `opens-with` phrase may follow. */
+const openingPrefix = `^[\\s#>*_\\-"'\u201c\u201d\u2018\u2019\`]*`;
+
+interface Unit {
+  readonly detector: CompiledDetector;
+  readonly source: string;
+  readonly flags: string;
+  /** Expressions with back-references or named groups keep their own pass, since joining would renumber them. */
+  readonly isolated: boolean;
+}
+
+/** The compiled detectors of a set of constitutions, with the problems found in their declarations. */
+export class Ruleset {
+  readonly problems: RulesetProblem[];
+  readonly detectors: readonly CompiledDetector[];
+  readonly #matchers: ReadonlyMap<Role, RoleMatcher>;
+
+  constructor(problems: RulesetProblem[], detectors: CompiledDetector[], matchers: Map<Role, RoleMatcher>) {
+    this.problems = problems;
+    this.detectors = detectors;
+    this.#matchers = matchers;
+  }
+
+  /** What to run over a turn of this role; undefined when no detector reads the role. */
+  matcher(role: Role): RoleMatcher | undefined {
+    return this.#matchers.get(role);
+  }
+}
+
+/** Compiles every constitution's detectors; bad declarations become problems and the rest still run. */
+export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ruleset {
+  const problems: RulesetProblem[] = [];
+  const detectors: CompiledDetector[] = [];
+  for (const { uri, constitution } of constitutions) {
+    const seen = new Map<string, DetectorSpec>();
+    for (const clause of constitution.clauses) {
+      for (const source of clause.rules) {
+        const read = readDetectors(source);
+        for (const p of read.problems) problems.push({ uri, problem: p });
+        for (const spec of read.detectors) {
+          const earlier = seen.get(spec.id);
+          if (earlier) {
+            problems.push({ uri, problem: problem('rule.duplicate-id', `Detector id "${spec.id}" is already used in this constitution.`, spec.idSpan, 'warning') });
+          }
+          seen.set(spec.id, spec);
+          detectors.push(compileDetector(spec, uri, constitution, clause));
+        }
+      }
+    }
+  }
+  return new Ruleset(problems, detectors, buildMatchers(detectors));
+}
+
+function compileDetector(spec: DetectorSpec, uri: string, constitution: Constitution, clause: Clause): CompiledDetector {
+  const sources = spec.kind === DetectorKind.regex ? spec.patterns.map((p) => p.text) : [phrasesSource(spec.phrases.map((p) => p.text))];
+  const flags = spec.kind === DetectorKind.regex ? spec.flags : 'i';
+  return {
+    spec,
+    uri,
+    constitution,
+    clause,
+    severity: spec.severity ?? clause.severity ?? severityFromOrder(constitution, clause),
+    sticky: sources.map((s) => new RegExp(s, flags.replace('d', '') + 'y')),
+    unless: spec.unless.length ? new RegExp(phrasesSource(spec.unless.map((p) => p.text)), 'i') : undefined,
+    unlessUser: spec.unlessUser.length ? new RegExp(phrasesSource(spec.unlessUser.map((p) => p.text)), 'i') : undefined,
+  };
+}
+
+/**
+ * The default severity of a clause's flags from its place in the order of priority: a hard
+ * constraint or the top rank is an error, the lowest rank is information, the ranks between are
+ * warnings, and a clause the order does not place is a warning.
+ */
+export function severityFromOrder(constitution: Constitution, clause: Clause): Severity {
+  if (clause.hardConstraint) return 'error';
+  const levels = constitution.order?.levels.length ?? 0;
+  if (clause.rank === undefined || levels === 0) return 'warning';
+  if (clause.rank === 0) return 'error';
+  if (levels > 1 && clause.rank >= levels - 1) return 'info';
+  return 'warning';
+}
+
+function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMatcher> {
+  const matchers = new Map<Role, RoleMatcher>();
+  const roles = new Set(detectors.flatMap((d) => d.spec.roles));
+  for (const role of roles) {
+    const mine = detectors.filter((d) => d.spec.roles.includes(role));
+    const units: Unit[] = [];
+    const openers: { detector: CompiledDetector; regex: RegExp }[] = [];
+    for (const d of mine) {
+      if (d.spec.kind === DetectorKind.opensWith) {
+        openers.push({ detector: d, regex: new RegExp(`${openingPrefix}(${phrasesSource(d.spec.phrases.map((p) => p.text))})`, 'id') });
+      } else if (d.spec.kind === DetectorKind.regex) {
+        for (const p of d.spec.patterns) {
+          units.push({ detector: d, source: p.text, flags: d.spec.flags.replace('d', ''), isolated: /\\[1-9]|\\k<|\(\?<(?![=!])/.test(p.text) });
+        }
+      } else {
+        units.push({ detector: d, source: phrasesSource(d.spec.phrases.map((p) => p.text)), flags: 'i', isolated: false });
+      }
+    }
+    const groups = new Map<string, Unit[]>();
+    const passes: Pass[] = [];
+    for (const u of units) {
+      if (u.isolated) {
+        passes.push({ regex: new RegExp(u.source, u.flags + 'g'), members: [{ detector: u.detector, group: 0 }] });
+        continue;
+      }
+      const g = groups.get(u.flags) ?? [];
+      g.push(u);
+      groups.set(u.flags, g);
+    }
+    for (const [flags, group] of groups) passes.push(joinUnits(group, flags));
+    matchers.set(role, { passes, openers });
+  }
+  return matchers;
+}
+
+/** Joins units into one expression `(a)|(b)|...`, recording the capture group that each one opens. */
+function joinUnits(units: readonly Unit[], flags: string): Pass {
+  const members: PassMember[] = [];
+  const parts: string[] = [];
+  let group = 1;
+  for (const u of units) {
+    members.push({ detector: u.detector, group });
+    parts.push(`(${u.source})`);
+    group += 1 + captureCount(u.source, flags);
+  }
+  return { regex: new RegExp(parts.join('|'), flags + 'g'), members };
+}
+
+function captureCount(source: string, flags: string): number {
+  return (new RegExp(`${source}|`, flags).exec('')?.length ?? 1) - 1;
+}
