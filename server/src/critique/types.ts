@@ -86,6 +86,8 @@ export const CritiqueErrorKind = {
   network: 'network',
   cancelled: 'cancelled',
   badResponse: 'bad-response',
+  /** The request could not be built or the endpoint refused it as malformed (400, 404, ...). */
+  badRequest: 'bad-request',
   untrusted: 'untrusted',
 } as const;
 export type CritiqueErrorKind = (typeof CritiqueErrorKind)[keyof typeof CritiqueErrorKind];
@@ -131,6 +133,8 @@ export interface CritiqueOptions {
   readonly maxRetries?: number;
   /** Per-request timeout in milliseconds (default 120 000). */
   readonly timeoutMs?: number;
+  /** How this front end tells a user to set a key, ending the no-key and auth messages (the editor's command by default). */
+  readonly setKeyHint?: string;
 }
 
 /**
