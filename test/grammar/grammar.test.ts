@@ -15,6 +15,7 @@ import {
   tokenize,
   type Token,
 } from './textmate.ts';
+import { corpusFiles, corpusSkip, readCorpus } from '../support/corpus.ts';
 
 const manifest = readManifest();
 const registry = createRegistry(manifest);
@@ -164,6 +165,26 @@ test('injection: Markdown heading anchors with each attribute scoped, and citati
   await assertNoScope(scope, text, 'mid', 'meta.anchor');
   await assertNoScope(scope, text, 'end', 'meta.anchor');
   await assertNoScope(scope, text, 'code', 'markup.underline.link.citation');
+});
+
+test('injection: every {#id} heading anchor of the Model Spec is scoped, with its authority', { skip: corpusSkip }, async () => {
+  const path = corpusFiles('constitutions').find((p) => p.includes('model-spec'));
+  assert.ok(path, 'the corpus has no Model Spec');
+  const text = readCorpus(path);
+  const headings = text.split('\n').filter((l) => /^#{1,6} .*\{#[^}]+\}\s*$/.test(l));
+  const tokens = tokenize(await grammarFor('text.html.markdown'), text);
+  const ids = tokens.filter((t) => t.scopes.includes('entity.name.label.clause.anchor')).map((t) => t.text);
+  assert.deepEqual(
+    ids,
+    headings.map((l) => /\{#([^\s}]+)/.exec(l)![1]),
+  );
+  assert.equal(ids.length, 80);
+  const keys = tokens.filter((t) => t.scopes.includes('entity.other.attribute-name.anchor')).map((t) => t.text);
+  const values = tokens.filter((t) => t.scopes.includes('string.unquoted.attribute-value.anchor'));
+  const written = headings.flatMap((l) => [...l.matchAll(/ (\w+)=/g)].map((m) => m[1]));
+  assert.deepEqual(keys, written);
+  assert.equal(values.length, written.length);
+  assert.ok(keys.filter((k) => k === 'authority').length > 50);
 });
 
 test('every grammar is valid JSON with the scope name package.json gives it, and its regexes compile', async () => {

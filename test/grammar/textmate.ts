@@ -165,12 +165,12 @@ export function lineDiff(expected: string, actual: string): string {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       i++;
       j++;
-    } else if (j < b.length && (i === a.length || lcs[i]![j + 1]! >= lcs[i + 1]![j]!)) {
-      out.push(`+ ${b[j]}   (actual line ${j + 1})`);
-      j++;
-    } else {
+    } else if (i < a.length && (j === b.length || lcs[i + 1]![j]! >= lcs[i]![j + 1]!)) {
       out.push(`- ${a[i]}   (snapshot line ${i + 1})`);
       i++;
+    } else {
+      out.push(`+ ${b[j]}   (actual line ${j + 1})`);
+      j++;
     }
   }
   return out.join('\n');
