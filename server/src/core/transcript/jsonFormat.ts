@@ -121,7 +121,7 @@ export class JsonReader {
     const hint = prop(node, 'principle_hint');
     if (hint?.type === 'string') out.principleHint = hint.value as string;
     const meta = prop(node, 'meta');
-    if (meta?.type === 'object') out.meta = getNodeValue(meta) as Record<string, unknown>;
+    if (meta?.type === 'object') out.meta = this.#plain(meta) as Record<string, unknown>;
     return out;
   }
 
@@ -267,6 +267,18 @@ export class JsonReader {
       blocks.push({ type, text, span: textNode?.type === 'string' ? this.#inner(textNode) : this.#span(b), ...named });
     }
     return { blocks, anthropic };
+  }
+
+  /**
+   * The plain value of a node. `JSON.parse` of its slice is native and gives ordinary objects; a node
+   * of a file with syntax errors may not parse alone, and then jsonc-parser's value is used.
+   */
+  #plain(node: Node): unknown {
+    try {
+      return JSON.parse(this.#source.slice(node.offset, node.offset + node.length));
+    } catch {
+      return { ...(getNodeValue(node) as object) };
+    }
   }
 
   #text(node: Node): MappedText {

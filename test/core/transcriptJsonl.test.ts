@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { JsonlModel, parseJsonlLine, parseTranscript } from '../../server/src/core/transcript/parse.ts';
+import type { Span } from '../../server/src/core/text.ts';
+
+const at = (source: string, s: Span | undefined) => (s ? source.slice(s.start, s.end) : undefined);
+
+test('JSONL: a broken line is one problem at its place, the others parse, indexes count non-empty lines', () => {
+  const lines = [
+    '{"messages": [{"role": "user", "content": "one"}]}',
+    '',
+    '{"messages": [{"role": "user", "content": "two" , }]}',
+    '{"conversations": [{"from": "human", "value": "three"}]}',
+  ];
+  const src = lines.join('\n') + '\n';
+  const t = parseTranscript(src, 'data.jsonl');
+  assert.equal(t.problems.length, 1);
+  assert.equal(t.problems[0].code, 'jsonl.syntax');
+  assert.equal(t.problems[0].span.start, src.indexOf('}]}', src.indexOf('two')));
+  assert.deepEqual(t.conversations.map((c) => [c.index, c.format, at(src, c.turns[0].blocks[0].span)]), [
+    [0, 'openai', 'one'],
+    [2, 'sharegpt', 'three'],
+  ]);
+});
+
+test('JSONL: hh-rlhf pairs are two conversations of text transcripts inside JSON strings', () => {
+  const line = JSON.stringify({ chosen: '\n\nHuman: Is it safe?\n\nAssistant: Yes, it is \u201csafe\u201d.', rejected: '\n\nHuman: Is it safe?\n\nAssistant: No idea.' });
+  const src = '{"messages": []}\n' + line;
+  const t = parseTranscript(src, 'pairs.jsonl');
+  const pair = t.conversations.filter((c) => c.format === 'hh-pair');
+  assert.deepEqual(pair.map((c) => [c.index, c.side, c.turns.length]), [[1, 'chosen', 2], [1, 'rejected', 2]]);
+  const chosen = pair[0].turns[1];
+  assert.equal(chosen.role, 'assistant');
+  assert.equal(chosen.blocks[0].text.text, 'Yes, it is \u201csafe\u201d.');
+  assert.equal(at(src, chosen.blocks[0].span), 'Yes, it is \u201csafe\u201d.');
+  assert.equal(at(src, chosen.roleSpan), 'Assistant:');
+  const escaped = JSON.stringify({ chosen: 'Human: a\\b\n\nAssistant: "q" ok', rejected: 'Human: x\n\nAssistant: y' });
+  const e = parseTranscript(escaped, 'p.jsonl').conversations[0].turns[1].blocks[0];
+  assert.equal(at(escaped, e.span), String.raw`\"q\" ok`);
+});
+
+test('JSONL: the labelled records and pairwise records of the corpus shape', () => {
+  const labelled = JSON.stringify({
+    id: 'r1', source: 's', split: 'dev',
+    messages: [{ role: 'user', content: 'Q' }, { role: 'assistant', content: 'A' }],
+    target_turn: 1, label: 'violation', label_kind: 'k', principle_hint: 'honesty', meta: { n: 1 },
+  });
+  const pairwise = JSON.stringify({
+    id: 'p1', source: 's', split: 'dev', context: [{ role: 'user', content: 'Q' }],
+    chosen: { role: 'assistant', content: 'Good' }, rejected: { role: 'assistant', content: 'Bad' }, chosen_rest: [], rejected_rest: [],
+  });
+  const src = labelled + '\n' + pairwise + '\n';
+  const t = parseTranscript(src, 'dev.jsonl');
+  const [c, chosen, rejected] = t.conversations;
+  assert.deepEqual([c.id, c.format, c.targetTurn, c.label, c.principleHint, c.meta], ['r1', 'labelled', 1, 'violation', 'honesty', { n: 1 }]);
+  assert.deepEqual([chosen.id, chosen.index, chosen.side, rejected.side], ['p1', 1, 'chosen', 'rejected']);
+  assert.deepEqual(chosen.turns.map((x) => [x.index, x.role, at(src, x.blocks[0].span)]), [[0, 'user', 'Q'], [1, 'assistant', 'Good']]);
+  assert.equal(at(src, rejected.turns[1].blocks[0].span), 'Bad');
+});
+
+test('parseJsonlLine places ranges at the line base', () => {
+  const line = '{"messages": [{"role": "user", "content": "hi"}]}';
+  const r = parseJsonlLine(line, 7, 100);
+  assert.equal(r.conversations[0].index, 7);
+  assert.equal(r.conversations[0].turns[0].blocks[0].span.start, 100 + line.indexOf('hi'));
+  assert.equal(r.conversations[0].turns[0].blocks[0].text.toSource(1), 100 + line.indexOf('hi') + 1);
+});
+
+function record(i: number): string {
+  return JSON.stringify({ id: `r${i}`, messages: [{ role: 'user', content: `question ${i}` }, { role: 'assistant', content: `answer \u00e9 ${i}`, note: `[[c${i}]]` }], target_turn: 1, label: 'ok' }).replace('\u00e9', '\\u00e9');
+}
+
+test('JsonlModel: editing one line of 2,000 re-parses only that line, and every range is right after', () => {
+  const parsed: number[] = [];
+  const text = Array.from({ length: 2000 }, (_, i) => record(i)).join('\n') + '\n';
+  const model = new JsonlModel(text, { onParseLine: (l) => parsed.push(l) });
+  assert.equal(parsed.length, 2000);
+  parsed.length = 0;
+
+  const lineStart = text.indexOf(record(1000));
+  const where = lineStart + record(1000).indexOf('question 1000') + 'question'.length;
+  const inserted = ' longer';
+  const edited = text.slice(0, where) + inserted + text.slice(where);
+  model.update(edited, { start: where, end: where, inserted });
+  assert.deepEqual(parsed, [1000]);
+
+  const conversations = model.conversations();
+  assert.equal(conversations.length, 2000);
+  assert.equal(conversations[1000].turns[0].blocks[0].text.text, 'question longer 1000');
+  assert.equal(at(edited, conversations[1000].turns[0].blocks[0].span), 'question longer 1000');
+  for (const i of [0, 999, 1001, 1999]) {
+    const c = conversations[i];
+    assert.equal(c.index, i);
+    const answer = c.turns[1].blocks[0];
+    assert.equal(at(edited, answer.span), `answer \\u00e9 ${i}`);
+    assert.equal(edited.slice(answer.text.toSource(7), answer.text.toSource(8)), '\\u00e9');
+    assert.equal(at(edited, c.turns[1].notes[0].citations[0].idSpan), `c${i}`);
+  }
+  assert.equal(model.text, edited);
+});
+
+test('JsonlModel: breaking and joining lines keeps indexes and problems right', () => {
+  const text = [record(0), record(1), record(2)].join('\n');
+  const model = new JsonlModel(text);
+  const nl = text.indexOf('\n');
+  const joined = text.slice(0, nl) + text.slice(nl + 1);
+  model.update(joined, { start: nl, end: nl + 1, inserted: '' });
+  assert.equal(model.lineCount, 2);
+  assert.equal(model.problems().length, 1);
+  assert.equal(model.problems()[0].code, 'jsonl.syntax');
+  assert.deepEqual(model.conversations().map((c) => [c.index, c.id]), [[1, 'r2']]);
+  model.update(text, { start: nl, end: nl, inserted: '\n' });
+  assert.deepEqual(model.problems(), []);
+  assert.deepEqual(model.conversations().map((c) => [c.index, c.id]), [[0, 'r0'], [1, 'r1'], [2, 'r2']]);
+  const c2 = model.conversations()[2];
+  assert.equal(at(text, c2.turns[0].blocks[0].span), 'question 2');
+});
