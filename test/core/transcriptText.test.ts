@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isTranscriptFileName, looksLikeTranscript, parseTranscript } from '../../server/src/core/transcript/parse.ts';
 import type { Span } from '../../server/src/core/text.ts';
 import { turnText } from '../../server/src/core/transcript/model.ts';
@@ -108,7 +109,7 @@ test('prompt files: broken front matter is a problem at its place', () => {
 });
 
 test('prompty: sections by role lines, front matter kept', () => {
-  const src = readFileSync(new URL('../fixtures/transcripts/greeter.prompty', import.meta.url), 'utf8');
+  const src = readFileSync(join(process.cwd(), 'test', 'fixtures', 'transcripts', 'greeter.prompty'), 'utf8');
   const t = parseTranscript(src, 'greeter.prompty');
   assert.equal(t.format, 'prompty');
   const c = t.conversations[0];
