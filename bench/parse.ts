@@ -8,7 +8,6 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { parseJsonlLine } from '../server/src/core/transcript/jsonl.ts';
 
 const targetBytes = 100 * 1024 * 1024;
@@ -97,7 +96,7 @@ export async function run(): Promise<void> {
   console.log(`  ratio (parser / JSON.parse): ${(rate(ours) / rate(json)).toFixed(2)} with reading, ${(parseOnly(ours) / parseOnly(json)).toFixed(2)} parsing alone (target 0.33)`);
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && /[\\/]bench[\\/]parse\.ts$/.test(process.argv[1])) {
   run().catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;
