@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { constitutionsRequest, type ConstitutionInfo } from '../../server/src/protocol.ts';
+import { constitutionsRequest, type ConstitutionInfo, type ConstitutionsResult } from '../../server/src/protocol.ts';
 import { registerCritique } from './critique/index.ts';
 import { registerReviewCommands } from './reviews.ts';
 import { StatusItem } from './statusItem.ts';
@@ -54,7 +54,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Consti
 
   const constitutions = async (): Promise<ConstitutionInfo[]> => {
     try {
-      return await client.sendRequest(constitutionsRequest);
+      return await client.sendRequest<ConstitutionsResult>(constitutionsRequest);
     } catch (error) {
       log.error(`Could not read the constitutions from the server: ${String(error)}`);
       return [];

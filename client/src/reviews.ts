@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { reviewEditRequest, type MarkReviewedArgs, type ShowReferencesArgs } from '../../server/src/protocol.ts';
+import { reviewEditRequest, type MarkReviewedArgs, type ReviewEditParams, type ReviewEditResult, type ShowReferencesArgs } from '../../server/src/protocol.ts';
 
 export function registerReviewCommands(context: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void {
   context.subscriptions.push(
@@ -27,7 +27,8 @@ export function registerReviewCommands(context: vscode.ExtensionContext, client:
           validateInput: (v) => (v.trim() === '' ? 'Give a reason, so the next reviewer knows why.' : undefined),
         }));
       if (!reason) return false;
-      const edit = await client.sendRequest(reviewEditRequest, { ...args, reason: reason.trim() });
+      const params: ReviewEditParams = { ...args, reason: reason.trim() };
+      const edit = await client.sendRequest<ReviewEditResult>(reviewEditRequest, params);
       if (!edit) {
         log.warn(`No review edit for ${args.rule} in ${args.uri}: the turn was not found.`);
         void vscode.window.showWarningMessage('The flagged turn was not found; the file may have changed. Try again.');

@@ -31,7 +31,7 @@ export class StatusItem implements vscode.Disposable {
   #render(): void {
     let flags = 0;
     for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
-      for (const d of diagnostics) if (d.source?.startsWith('constitution-lens') && typeof d.code === 'string' && !d.code.includes('.')) flags++;
+      for (const d of diagnostics) if (d.source === 'constitution-lens') flags++;
     }
     this.#item.text = `$(law) ${this.#names || 'no constitution'} · ${flags} flag${flags === 1 ? '' : 's'}`;
     this.#item.tooltip = `Constitution Lens: ${this.#names || 'no constitution loaded'}. ${flags} flagged turns. Click for the Problems panel.`;

@@ -1,8 +1,10 @@
 /**
  * The custom requests between the extension client and the language server, typed once and imported
- * by both sides.
+ * by both sides. Requests are named by method and typed by the interfaces beside them: the client and
+ * the server libraries ship different versions of vscode-jsonrpc, whose `RequestType` classes do not
+ * mix, while method names do.
  */
-import { RequestType, type WorkspaceEdit } from 'vscode-languageserver-protocol';
+import type { WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Constitution } from './core/constitution/model.ts';
 
 export interface ConstitutionInfo {
@@ -15,7 +17,8 @@ export interface ConstitutionInfo {
 }
 
 /** Every constitution in force, with its parsed model. */
-export const constitutionsRequest = new RequestType<void, ConstitutionInfo[], void>('constitutionLens/constitutions');
+export const constitutionsRequest = 'constitutionLens/constitutions';
+export type ConstitutionsResult = ConstitutionInfo[];
 
 export interface ReviewEditParams {
   readonly uri: string;
@@ -26,7 +29,8 @@ export interface ReviewEditParams {
 }
 
 /** The edit that records a flag as reviewed, with its reason, in the transcript itself. */
-export const reviewEditRequest = new RequestType<ReviewEditParams, WorkspaceEdit | null, void>('constitutionLens/reviewEdit');
+export const reviewEditRequest = 'constitutionLens/reviewEdit';
+export type ReviewEditResult = WorkspaceEdit | null;
 
 /** Arguments of the `constitutionLens.showReferences` command that code lenses carry (LSP shapes). */
 export interface ShowReferencesArgs {

@@ -19,7 +19,7 @@ import type {
   InitializeResult,
   Position,
   TextDocumentContentChangeEvent,
-} from 'vscode-languageserver-protocol';
+} from 'vscode-languageserver';
 
 export const serverPath = resolve('dist', 'server.js');
 
@@ -49,8 +49,8 @@ export class TestServer {
       new StreamMessageReader(this.#process.stdout),
       new StreamMessageWriter(this.#process.stdin),
     );
-    this.connection.onRequest('workspace/configuration', (params: { items: { section?: string }[] }) =>
-      params.items.map((i) => (i.section === 'constitutionLens' ? this.settings : null)),
+    this.connection.onRequest('workspace/configuration', (params: unknown) =>
+      (params as { items: { section?: string }[] }).items.map((i) => (i.section === 'constitutionLens' ? this.settings : null)),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/diagnostic/refresh', () => {
@@ -59,7 +59,9 @@ export class TestServer {
       return null;
     });
     this.connection.onRequest('workspace/codeLens/refresh', () => null);
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.logs.push(p.message));
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => {
+      this.logs.push(p.message);
+    });
     this.connection.listen();
   }
 

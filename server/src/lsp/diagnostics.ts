@@ -24,8 +24,8 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
       },
       [] as Diagnostic[],
     );
-    if (!Array.isArray(items)) return items;
-    return { kind: DocumentDiagnosticReportKind.Full, items };
+    // A cancelled pull is not shown by the client, so an empty report answers it as well as an error.
+    return { kind: DocumentDiagnosticReportKind.Full, items: Array.isArray(items) ? items : [] };
   });
 
   connection.languages.diagnostics.onWorkspace(async (_params, token) => {

@@ -10,7 +10,10 @@ import type { LineIndex } from '../text.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import { citationDiagnostics, constitutionDiagnostics } from './citations.ts';
 
+/** The source of findings, the flags that the status bar counts. */
 export const diagnosticSource = 'constitution-lens';
+/** The source of problems with the files themselves: syntax, citations, constitution checks. */
+export const fileProblemSource = 'constitution-lens/file';
 
 export interface DiagnosticOptions {
   readonly severityOverrides?: Readonly<Record<string, Severity | 'off'>>;
@@ -31,9 +34,9 @@ export interface FindingData {
 export function fileDiagnostics(index: WorkspaceIndex, uri: string, options: DiagnosticOptions = {}): Diagnostic[] {
   const file = index.get(uri);
   if (!file) return [];
-  if (file.kind === 'constitution') return constitutionDiagnostics(index, uri);
+  if (file.kind === 'constitution') return constitutionDiagnostics(index, uri).map(asFileProblem);
   const out = problemDiagnostics(file.transcript?.problems ?? [], file.lines);
-  out.push(...citationDiagnostics(index, uri));
+  out.push(...citationDiagnostics(index, uri).map(asFileProblem));
   out.push(...findingDiagnostics(index, index.findings(uri), file.lines, options));
   return out;
 }
@@ -43,9 +46,13 @@ export function problemDiagnostics(problems: readonly Problem[], lines: LineInde
     range: lines.rangeOf(p.span),
     severity: lspSeverity[p.severity],
     code: p.code,
-    source: diagnosticSource,
+    source: fileProblemSource,
     message: p.message,
   }));
+}
+
+function asFileProblem(d: Diagnostic): Diagnostic {
+  return { ...d, source: fileProblemSource };
 }
 
 export function findingDiagnostics(

@@ -1,0 +1,88 @@
+/**
+ * The language server on a large dataset: time to first diagnostics of a 20 MB JSONL opened in the
+ * editor, and time to refreshed diagnostics after a one-character edit (only the edited line is
+ * parsed and checked again). Figures are round trips over stdio to the real server, so they include
+ * the transport; the reference is a round trip of a request that does no work, in the same run.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TestServer } from '../test/support/lspClient.ts';
+import { corpusDir, corpusSkip } from '../test/support/corpus.ts';
+
+const target = 20 * 1024 * 1024;
+
+function buildDataset(): string | undefined {
+  if (corpusSkip) {
+    console.log(`skipped: ${corpusSkip}`);
+    return undefined;
+  }
+  const path = resolve('bench', 'data', 'server-20mb.jsonl');
+  if (existsSync(path)) return path;
+  mkdirSync(resolve('bench', 'data'), { recursive: true });
+  const dev = join(corpusDir, 'dev');
+  const lines = readdirSync(dev)
+    .filter((n) => n.endsWith('.jsonl'))
+    .flatMap((n) => readFileSync(join(dev, n), 'utf8').split('\n').filter((l) => l.trim() !== ''));
+  const out: string[] = [];
+  let size = 0;
+  for (let i = 0; size < target; i++) {
+    const line = lines[i % lines.length];
+    out.push(line);
+    size += Buffer.byteLength(line) + 1;
+  }
+  writeFileSync(path, `${out.join('\n')}\n`);
+  return path;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+export async function run(): Promise<void> {
+  const path = buildDataset();
+  if (!path) return;
+  const text = readFileSync(path, 'utf8');
+  const server = await TestServer.start({});
+  try {
+    const noop: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await server.request('textDocument/diagnostic', { textDocument: { uri: 'file:///nothing.jsonl' } });
+      noop.push(performance.now() - t);
+    }
+    const uri = pathToFileURL(path).toString();
+    const t0 = performance.now();
+    await server.open(uri, text, 'jsonl');
+    const first = await server.diagnostics(uri);
+    const firstMs = performance.now() - t0;
+
+    const lines = text.split('\n');
+    const editLine = Math.floor(lines.length / 2);
+    const edits: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const character = lines[editLine].indexOf('"content":') + 12;
+      const t = performance.now();
+      await server.change(uri, [
+        i % 2 === 0
+          ? { range: { start: { line: editLine, character }, end: { line: editLine, character } }, text: 'x' }
+          : { range: { start: { line: editLine, character }, end: { line: editLine, character: character + 1 } }, text: '' },
+      ]);
+      await server.diagnostics(uri);
+      edits.push(performance.now() - t);
+    }
+    const reference = median(noop);
+    console.log(`dataset: ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB, ${lines.length} lines, ${first.length} diagnostics`);
+    console.log(`first diagnostics after open: ${firstMs.toFixed(0)} ms (target 300 ms; includes sending 20 MB over stdio)`);
+    console.log(
+      `diagnostics after a one-character edit: median ${median(edits).toFixed(1)} ms, max ${Math.max(...edits).toFixed(1)} ms ` +
+        `(target 10 ms of server time); an empty request's round trip: ${reference.toFixed(2)} ms; ` +
+        `ratio ${(median(edits) / reference).toFixed(1)}x`,
+    );
+  } finally {
+    await server.stop();
+  }
+}
+
+if (process.argv[1]?.endsWith('server.ts')) void run();

@@ -1,0 +1,45 @@
+/** Go to definition, find references and document links, over the workspace index. */
+import type { Connection, DocumentLink, Location, LocationLink } from 'vscode-languageserver';
+import { definition } from '../core/features/definition.ts';
+import { documentLinks } from '../core/features/documentLinks.ts';
+import { references } from '../core/features/references.ts';
+import type { ServerContext } from './serverContext.ts';
+
+export function registerNavigationSupport(connection: Connection, ctx: ServerContext): void {
+  let linkSupport = false;
+  connection.onInitialize((params) => {
+    linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
+    return { capabilities: {} };
+  });
+
+  connection.onDefinition((params, token) =>
+    ctx.runSafe(
+      'definition',
+      token,
+      (): LocationLink[] | Location[] => {
+        const file = ctx.index.get(params.textDocument.uri);
+        if (!file) return [];
+        const links = definition(ctx.index, file.uri, file.lines.offsetAt(params.position));
+        return linkSupport ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
+      },
+      [],
+    ),
+  );
+
+  connection.onReferences((params, token) =>
+    ctx.runSafe(
+      'references',
+      token,
+      (): Location[] => {
+        const file = ctx.index.get(params.textDocument.uri);
+        if (!file) return [];
+        return references(ctx.index, file.uri, file.lines.offsetAt(params.position), params.context.includeDeclaration);
+      },
+      [],
+    ),
+  );
+
+  connection.onDocumentLinks((params, token) =>
+    ctx.runSafe('documentLinks', token, (): DocumentLink[] => documentLinks(ctx.index, params.textDocument.uri), []),
+  );
+}
