@@ -69,7 +69,10 @@ export function structuredConstitution(text: string, parsed: LocatedParse, forma
 }
 
 function principle(text: string, item: Located, n: number, slugger: Slugger, problems: Problem[]): ClauseDraft {
-  const entry = item.span;
+  // The yaml library ends a block map after its last line break; an entry ends at its last character.
+  let end = item.span.end;
+  while (end > item.span.start && /\s/.test(text[end - 1])) end--;
+  const entry = { start: item.span.start, end };
   const fallbackId = `principle-${n + 1}`;
   if (item.kind === 'scalar') {
     const body = item.value === null ? '' : String(item.value);
