@@ -1,0 +1,157 @@
+/**
+ * Starts and stops code-server (VS Code served to a browser) for the end-to-end harness and `npm start`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Tools } from './ensureCodeServer.mjs';
+
+/** Options of {@link startCodeServer}. */
+export interface CodeServerOptions {
+  /** The folder the workbench opens. */
+  workspace: string;
+  /** The folder for user data and extensions; a fresh temporary folder when absent. */
+  stateDir?: string;
+  /** The extensions folder; `<stateDir>/extensions` when absent. */
+  extensionsDir?: string;
+  /** `host:port` to bind; `127.0.0.1:0` (a free port on loopback) when absent. */
+  bindAddr?: string;
+  /** Lets the workbench run an extension's tests from the URL's payload. */
+  smokeTestDriver?: boolean;
+  /** Extra environment for the server and so for the extension host. */
+  env?: NodeJS.ProcessEnv;
+  /** Receives every line code-server prints. */
+  onOutput?: (line: string) => void;
+}
+
+/** A running code-server. */
+export interface CodeServer {
+  /** The address to open, such as `http://127.0.0.1:41234`, without a trailing slash. */
+  address: string;
+  /** `host:port` of the address, as the `vscode-remote://` URIs of the payload name it. */
+  authority: string;
+  /** The opened folder. */
+  workspace: string;
+  /** The folder holding user data and extensions. */
+  stateDir: string;
+  /** Everything code-server printed so far. */
+  output: () => string;
+  /** Stops the server and every process it started; resolves when it has exited. */
+  stop: () => Promise<void>;
+}
+
+/** User settings of every code-server the harness starts. */
+const workbenchSettings = {
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+} as const;
+
+const listening = /HTTP server listening on (http:\/\/[^\s/]+)/;
+
+/** Arguments common to every code-server command line of the harness. */
+function baseArgs(tools: Tools, stateDir: string, extensionsDir: string): string[] {
+  const config = join(stateDir, 'config.yaml');
+  // An own config file keeps code-server from writing one with a password into the user's home.
+  writeFileSync(config, 'auth: none\n');
+  const user = join(stateDir, 'user-data', 'User');
+  mkdirSync(user, { recursive: true });
+  // A quiet workbench: no chat side bar, welcome page or telemetry to cover what the tests look at.
+  writeFileSync(join(user, 'settings.json'), JSON.stringify(workbenchSettings, null, 2));
+  return [tools.codeServer, '--config', config, '--user-data-dir', join(stateDir, 'user-data'), '--extensions-dir', extensionsDir];
+}
+
+/** Creates a fresh folder for one code-server's user data and extensions. */
+export function freshStateDir(): string {
+  return mkdtempSync(join(tmpdir(), 'constitution-lens-code-server-'));
+}
+
+/** Installs a `.vsix` (or an extension id) into an extensions folder, offline, and lists what is installed. */
+export function installExtension(tools: Tools, vsix: string, stateDir: string, extensionsDir = join(stateDir, 'extensions')): string[] {
+  mkdirSync(extensionsDir, { recursive: true });
+  const args = baseArgs(tools, stateDir, extensionsDir);
+  const install = spawnSync(tools.node, [...args, '--install-extension', vsix], { env: tools.env, encoding: 'utf8' });
+  if (install.status !== 0) throw new Error(`Installing ${vsix} failed:\n${install.stdout}${install.stderr}`);
+  const list = spawnSync(tools.node, [...args, '--list-extensions', '--show-versions'], { env: tools.env, encoding: 'utf8' });
+  if (list.status !== 0) throw new Error(`Listing extensions failed:\n${list.stdout}${list.stderr}`);
+  return list.stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+}
+
+/** Starts code-server with a fresh user-data folder and resolves once it listens. */
+export function startCodeServer(tools: Tools, options: CodeServerOptions): Promise<CodeServer> {
+  const stateDir = options.stateDir ?? freshStateDir();
+  const extensionsDir = options.extensionsDir ?? join(stateDir, 'extensions');
+  mkdirSync(extensionsDir, { recursive: true });
+  const args = [
+    ...baseArgs(tools, stateDir, extensionsDir),
+    '--auth', 'none',
+    '--bind-addr', options.bindAddr ?? '127.0.0.1:0',
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-workspace-trust',
+    '--disable-getting-started-override',
+    ...(options.smokeTestDriver ? ['--vscode-option', 'enable-smoke-test-driver'] : []),
+    options.workspace,
+  ];
+  // A process group of its own lets stop() end code-server with its extension hosts and language servers.
+  const child: ChildProcess = spawn(tools.node, args, {
+    env: { ...tools.env, ...options.env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    signalGroup(child, 'SIGTERM');
+    const timer = setTimeout(() => signalGroup(child, 'SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+    // The extension hosts may outlive the server by a moment; the group is ended for good.
+    signalGroup(child, 'SIGKILL');
+  };
+
+  return new Promise<CodeServer>((resolve, reject) => {
+    let settled = false;
+    const onData = (chunk: Buffer): void => {
+      const text = chunk.toString('utf8');
+      output += text;
+      for (const line of text.split('\n')) if (line.trim()) options.onOutput?.(line);
+      const match = listening.exec(output);
+      if (match && !settled) {
+        settled = true;
+        const address = match[1]!;
+        resolve({ address, authority: new URL(address).host, workspace: options.workspace, stateDir, output: () => output, stop });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code, signal) => {
+      if (!settled) {
+        settled = true;
+        reject(new Error(`code-server exited (${signal ?? code}) before listening:\n${output}`));
+      }
+    });
+    child.once('error', (error) => {
+      if (!settled) {
+        settled = true;
+        reject(error);
+      }
+    });
+  });
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // The group has already exited.
+  }
+}
