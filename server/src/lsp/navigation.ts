@@ -1,26 +1,23 @@
 /** Go to definition, find references and document links, over the workspace index. */
-import type { Connection, DocumentLink, Location, LocationLink } from 'vscode-languageserver';
+import type { Connection, DocumentLink, Location } from 'vscode-languageserver';
 import { definition } from '../core/features/definition.ts';
 import { documentLinks } from '../core/features/documentLinks.ts';
 import { references } from '../core/features/references.ts';
 import type { ServerContext } from './serverContext.ts';
 
 export function registerNavigationSupport(connection: Connection, ctx: ServerContext): void {
-  let linkSupport = false;
-  connection.onInitialize((params) => {
-    linkSupport = params.capabilities.textDocument?.definition?.linkSupport === true;
-    return { capabilities: {} };
-  });
-
   connection.onDefinition((params, token) =>
     ctx.runSafe(
       'definition',
       token,
-      (): LocationLink[] | Location[] => {
+      (): Location[] => {
         const file = ctx.index.get(params.textDocument.uri);
         if (!file) return [];
-        const links = definition(ctx.index, file.uri, file.lines.offsetAt(params.position));
-        return linkSupport ? links : links.map((l) => ({ uri: l.targetUri, range: l.targetSelectionRange }));
+        // Plain locations, which every client understands; the title is what the editor selects.
+        return definition(ctx.index, file.uri, file.lines.offsetAt(params.position)).map((l) => ({
+          uri: l.targetUri,
+          range: l.targetSelectionRange,
+        }));
       },
       [],
     ),

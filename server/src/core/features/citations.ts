@@ -1,0 +1,86 @@
+/**
+ * Diagnostics of citations in a transcript (an unknown id, an id that several constitutions share)
+ * and of a constitution itself (what its parser, its checks and its compiled detectors report).
+ * Each carries in `data` what its quick fixes need.
+ */
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
+import { checkConstitution } from '../constitution/check.ts';
+import type { Problem } from '../problem.ts';
+import type { WorkspaceIndex } from '../workspace/index.ts';
+
+export const CitationCode = {
+  unknown: 'transcript.unknown-citation',
+  ambiguous: 'transcript.ambiguous-citation',
+} as const;
+
+/** What a citation diagnostic carries for its quick fixes: the range inside `[[...]]` and the replacements to offer. */
+export interface CitationFixData {
+  readonly kind: 'citation';
+  readonly replace: Range;
+  readonly replacements: readonly string[];
+}
+
+const source = 'constitution-lens';
+const lspSeverity = { error: 1, warning: 2, info: 3, hint: 4 } as const;
+
+export function citationDiagnostics(index: WorkspaceIndex, uri: string): Diagnostic[] {
+  const file = index.get(uri);
+  if (!file || file.kind !== 'transcript') return [];
+  const out: Diagnostic[] = [];
+  for (const ref of index.citations(uri)) {
+    const { citation } = ref;
+    const resolution = index.resolveCitation(citation);
+    if (resolution.kind === 'ok') continue;
+    const replace = file.lines.rangeOf({ start: citation.span.start + 2, end: citation.span.end - 2 });
+    const written = citation.constitution !== undefined ? `${citation.constitution}#${citation.id}` : citation.id;
+    if (resolution.kind === 'unknown') {
+      const hint = resolution.suggestions.length > 0 ? ` Did you mean ${resolution.suggestions.map((s) => `“${s}”`).join(', ')}?` : '';
+      const data: CitationFixData = { kind: 'citation', replace, replacements: resolution.suggestions };
+      out.push({
+        range: file.lines.rangeOf(citation.idSpan.end > citation.idSpan.start ? citation.idSpan : citation.span),
+        severity: lspSeverity.error,
+        code: CitationCode.unknown,
+        source,
+        message: `No clause has the id “${written}”.${hint}`,
+        data,
+      });
+    } else {
+      const replacements = resolution.candidates.map((c) => `${c.constitution.name}#${c.clause.id}`);
+      const data: CitationFixData = { kind: 'citation', replace, replacements };
+      out.push({
+        range: file.lines.rangeOf(citation.idSpan),
+        severity: lspSeverity.warning,
+        code: CitationCode.ambiguous,
+        source,
+        message: `“${citation.id}” is a clause of several constitutions; write ${replacements.map((r) => `“${r}”`).join(' or ')}.`,
+        data,
+      });
+    }
+  }
+  return out;
+}
+
+/** A constitution's parse problems, its own checks, and the problems of its compiled detectors. */
+export function constitutionDiagnostics(index: WorkspaceIndex, uri: string): Diagnostic[] {
+  const file = index.get(uri);
+  const constitution = file?.constitution;
+  if (!file || !constitution) return [];
+  const problems: Problem[] = [...constitution.problems];
+  try {
+    problems.push(...checkConstitution(constitution));
+  } catch (error) {
+    problems.push({ code: 'internal.check', message: `The constitution could not be checked: ${(error as Error).message}`, span: { start: 0, end: 0 }, severity: 'error' });
+  }
+  if (index.constitutions().some((c) => c.uri === uri)) {
+    for (const p of index.ruleset().problems) if (p.uri === uri) problems.push(p.problem);
+  }
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const p of problems) {
+    const key = `${p.code}\u0000${p.span.start}\u0000${p.span.end}\u0000${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ range: file.lines.rangeOf(p.span), severity: lspSeverity[p.severity], code: p.code, source, message: p.message });
+  }
+  return out;
+}

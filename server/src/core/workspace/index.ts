@@ -1,0 +1,446 @@
+/**
+ * The workspace index: every constitution and transcript the server knows, from the editor or from
+ * disk, with models parsed lazily and cached per version (the `languageModelCache` pattern), a map
+ * of clause ids per constitution, an index of citations per clause, and the detectors' findings
+ * cached per transcript version and ruleset. Features are plain functions over it.
+ *
+ * Open documents win over disk: a disk update of a file that is open is kept aside and takes over
+ * only when the document is closed.
+ */
+import type { Clause, Constitution } from '../constitution/model.ts';
+import { isConstitutionFileName, parseConstitution } from '../constitution/parse.ts';
+import { checkTranscript, compileRuleset, type Ruleset } from '../detectors/index.ts';
+import type { Finding, LoadedConstitution } from '../detectors/types.ts';
+import { problem } from '../problem.ts';
+import { LineIndex, type Range } from '../text.ts';
+import type { Citation, Transcript } from '../transcript/model.ts';
+import { looksLikeTranscript, parseTranscript } from '../transcript/parse.ts';
+import { closest } from './closest.ts';
+
+export type FileKind = 'constitution' | 'transcript';
+
+/** Where a text came from: the editor's open document, or the file on disk. */
+export type TextSource = 'open' | 'disk';
+
+/** An edit as the editor reports it; the index accepts it so that large files may re-parse in part. */
+export interface TextChange {
+  readonly range?: Range;
+  readonly text: string;
+}
+
+/** One file of the workspace. Its model is parsed on first use and kept until the text changes. */
+export interface IndexedFile {
+  readonly uri: string;
+  readonly kind: FileKind;
+  readonly text: string;
+  readonly version: number;
+  readonly lines: LineIndex;
+  readonly constitution?: Constitution;
+  readonly transcript?: Transcript;
+}
+
+/** A clause and the constitution it belongs to. */
+export interface ClauseRef {
+  readonly uri: string;
+  readonly constitution: Constitution;
+  readonly clause: Clause;
+}
+
+/** A citation in a transcript, with the turn whose note holds it. */
+export interface CitationRef {
+  readonly uri: string;
+  readonly citation: Citation;
+  readonly conversation: number;
+  readonly turn: number;
+}
+
+/** A finding and the transcript it is in. */
+export interface FindingRef {
+  readonly uri: string;
+  readonly finding: Finding;
+}
+
+export type CitationResolution =
+  | ({ readonly kind: 'ok' } & ClauseRef)
+  | { readonly kind: 'ambiguous'; readonly candidates: readonly ClauseRef[] }
+  | { readonly kind: 'unknown'; readonly suggestions: readonly string[] };
+
+export interface WorkspaceIndexOptions {
+  /** The constitution used when the workspace has none (shipped with the extension). */
+  readonly starter?: { readonly uri: string; readonly text: string };
+  /** Files that are constitutions beyond the `*.constitution.*` convention (settings globs). */
+  readonly isConstitution?: (uri: string) => boolean;
+}
+
+/** The lookup tables of one set of constitutions, rebuilt when any of them changes. */
+interface ClauseTables {
+  readonly loaded: LoadedConstitution[];
+  /** Clause id to every clause with that id, across constitutions, in load order. */
+  readonly byId: Map<string, ClauseRef[]>;
+  /** Constitution name to its clauses by id. */
+  readonly byName: Map<string, Map<string, ClauseRef>>;
+  /** Per constitution uri, its clauses by id (the first of duplicates). */
+  readonly byUri: Map<string, Map<string, ClauseRef>>;
+}
+
+export class WorkspaceIndex {
+  readonly #open = new Map<string, FileEntry>();
+  readonly #disk = new Map<string, FileEntry>();
+  readonly #options: WorkspaceIndexOptions;
+  #starter: FileEntry | undefined;
+  /** Bumped on every change; whole-workspace tables are rebuilt when it moves. */
+  #generation = 0;
+  /** Bumped when a constitution changes; the clause tables and the ruleset depend on it alone. */
+  #constitutionGeneration = 0;
+  #autoVersion = 0;
+  #tables: { generation: number; tables: ClauseTables } | undefined;
+  #ruleset: { generation: number; ruleset: Ruleset } | undefined;
+  #citationIndex: { generation: number; byClause: Map<string, CitationRef[]> } | undefined;
+  #findingIndex: { generation: number; ruleset: Ruleset; byClause: Map<string, FindingRef[]> } | undefined;
+
+  constructor(options: WorkspaceIndexOptions = {}) {
+    this.#options = options;
+    if (options.starter) {
+      this.#starter = new FileEntry(options.starter.uri, 'constitution', options.starter.text, 0);
+    }
+  }
+
+  /**
+   * What a file is by its name (and, for a plain `.txt`, its content), or undefined when the index
+   * does not keep it.
+   */
+  kindOf(uri: string, text = ''): FileKind | undefined {
+    const name = baseName(uri);
+    if (this.#options.isConstitution?.(uri) || isConstitutionFileName(name)) return 'constitution';
+    if (looksLikeTranscript(name, text)) return 'transcript';
+    return undefined;
+  }
+
+  /** Whether this is the starter constitution shipped with the extension. */
+  isStarter(uri: string): boolean {
+    return this.#starter?.uri === uri;
+  }
+
+  /**
+   * Puts a file's text in the index. An open document's text wins over the disk's: a disk update of
+   * an open file is kept for when the document closes. Returns false for files the index does not keep.
+   */
+  upsert(uri: string, text: string, version?: number, source: TextSource = 'open', _changes?: readonly TextChange[]): boolean {
+    const kind = this.kindOf(uri, text);
+    if (!kind) return false;
+    const store = source === 'open' ? this.#open : this.#disk;
+    const previous = store.get(uri);
+    if (previous && previous.text === text && previous.kind === kind && (version === undefined || previous.version === version)) {
+      return true;
+    }
+    const entry = new FileEntry(uri, kind, text, version ?? ++this.#autoVersion);
+    store.set(uri, entry);
+    if (source === 'open' || !this.#open.has(uri)) this.#changed(kind, previous?.kind);
+    return true;
+  }
+
+  /** Forgets a file: only its disk text when `source` is `disk` (an open document stays), else both. */
+  remove(uri: string, source?: TextSource): void {
+    const before = this.get(uri);
+    if (source !== 'open') this.#disk.delete(uri);
+    if (source !== 'disk') this.#open.delete(uri);
+    if (before && before !== this.get(uri)) this.#changed(before.kind);
+  }
+
+  /** The editor closed a document: the index falls back to the disk text, if it has one. */
+  close(uri: string): void {
+    this.remove(uri, 'open');
+  }
+
+  /** Re-decides what every file is, after the settings that say which files are constitutions changed. */
+  reclassify(): void {
+    for (const store of [this.#open, this.#disk]) {
+      for (const [uri, entry] of store) {
+        const kind = this.kindOf(uri, entry.text);
+        if (!kind) store.delete(uri);
+        else if (kind !== entry.kind) store.set(uri, new FileEntry(uri, kind, entry.text, entry.version));
+      }
+    }
+    this.#changed('constitution');
+  }
+
+  get(uri: string): IndexedFile | undefined {
+    return this.#entry(uri);
+  }
+
+  /** Every file of the workspace (open documents over disk), without the starter constitution. */
+  files(): IndexedFile[] {
+    const out: IndexedFile[] = [...this.#open.values()];
+    for (const [uri, entry] of this.#disk) if (!this.#open.has(uri)) out.push(entry);
+    return out;
+  }
+
+  /** The workspace's constitutions, or the starter constitution when there are none. */
+  constitutions(): LoadedConstitution[] {
+    return this.#clauseTables().loaded;
+  }
+
+  /** The detectors of every constitution, compiled once per set of constitution versions. */
+  ruleset(): Ruleset {
+    if (this.#ruleset?.generation !== this.#constitutionGeneration) {
+      this.#ruleset = { generation: this.#constitutionGeneration, ruleset: compileRuleset(this.constitutions()) };
+    }
+    return this.#ruleset.ruleset;
+  }
+
+  /** The detectors' findings on a transcript (reviewed ones included, marked), cached per version and ruleset. */
+  findings(uri: string): Finding[] {
+    const entry = this.#entry(uri);
+    const transcript = entry?.transcript;
+    if (!entry || !transcript) return [];
+    const ruleset = this.ruleset();
+    if (entry.findingsCache?.ruleset !== ruleset) {
+      let findings: Finding[];
+      try {
+        findings = checkTranscript(transcript, ruleset);
+      } catch {
+        findings = [];
+      }
+      entry.findingsCache = { ruleset, findings };
+    }
+    return entry.findingsCache.findings;
+  }
+
+  /** The clauses of one constitution by id (the first of duplicates). */
+  clausesOf(uri: string): ReadonlyMap<string, ClauseRef> {
+    return this.#clauseTables().byUri.get(uri) ?? this.#clausesOfFile(uri);
+  }
+
+  /** Every loaded clause with this id, across constitutions. */
+  clausesWithId(id: string): readonly ClauseRef[] {
+    return this.#clauseTables().byId.get(id) ?? [];
+  }
+
+  /** Resolves `[[id]]` against every loaded constitution and `[[name#id]]` against the named one. */
+  resolveCitation(citation: Pick<Citation, 'id' | 'constitution'>): CitationResolution {
+    const tables = this.#clauseTables();
+    if (citation.constitution !== undefined) {
+      const clauses = tables.byName.get(citation.constitution);
+      const found = clauses?.get(citation.id);
+      if (found) return { kind: 'ok', ...found };
+      if (!clauses) {
+        const names = closest(citation.constitution, tables.byName.keys());
+        const withId = (tables.byId.get(citation.id) ?? []).map((r) => `${r.constitution.name}#${r.clause.id}`);
+        return { kind: 'unknown', suggestions: [...withId, ...names.map((n) => `${n}#${citation.id}`)].slice(0, 3) };
+      }
+      return { kind: 'unknown', suggestions: closest(citation.id, clauses.keys()).map((id) => `${citation.constitution}#${id}`) };
+    }
+    const candidates = tables.byId.get(citation.id) ?? [];
+    if (candidates.length === 1) return { kind: 'ok', ...candidates[0] };
+    if (candidates.length > 1) return { kind: 'ambiguous', candidates };
+    return { kind: 'unknown', suggestions: closest(citation.id, tables.byId.keys()) };
+  }
+
+  /** The clause whose heading (or structured entry's id) holds `offset`, innermost first. */
+  clauseAt(uri: string, offset: number): Clause | undefined {
+    const constitution = this.#entry(uri)?.constitution;
+    if (!constitution) return undefined;
+    let best: Clause | undefined;
+    for (const clause of constitution.clauses) {
+      if (clause.headingSpan.start <= offset && offset <= clause.headingSpan.end) {
+        if (!best || clause.headingSpan.end - clause.headingSpan.start <= best.headingSpan.end - best.headingSpan.start) best = clause;
+      }
+    }
+    return best;
+  }
+
+  /** The citations of a transcript with the turns that hold them, cached per version. */
+  citations(uri: string): readonly CitationRef[] {
+    const entry = this.#entry(uri);
+    if (!entry || entry.kind !== 'transcript') return [];
+    return (entry.citationsCache ??= collectCitations(uri, entry.transcript));
+  }
+
+  /** The citation whose `[[...]]` holds `offset`. */
+  citationAt(uri: string, offset: number): CitationRef | undefined {
+    const all = this.citations(uri);
+    let lo = 0;
+    let hi = all.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = all[mid].citation.span;
+      if (offset < s.start) hi = mid - 1;
+      else if (offset > s.end) lo = mid + 1;
+      else return all[mid];
+    }
+    return undefined;
+  }
+
+  /** Every citation across the workspace that resolves to this clause. */
+  citationsOfClause(constitutionUri: string, clauseId: string): readonly CitationRef[] {
+    if (this.#citationIndex?.generation !== this.#generation) {
+      const byClause = new Map<string, CitationRef[]>();
+      for (const file of this.files()) {
+        if (file.kind !== 'transcript') continue;
+        for (const ref of this.citations(file.uri)) {
+          const resolved = this.resolveCitation(ref.citation);
+          if (resolved.kind !== 'ok') continue;
+          push(byClause, clauseKey(resolved.uri, resolved.clause.id), ref);
+        }
+      }
+      this.#citationIndex = { generation: this.#generation, byClause };
+    }
+    return this.#citationIndex.byClause.get(clauseKey(constitutionUri, clauseId)) ?? [];
+  }
+
+  /** Every finding across the workspace under this clause that has not been marked as reviewed. */
+  findingsOfClause(constitutionUri: string, clauseId: string): readonly FindingRef[] {
+    const ruleset = this.ruleset();
+    if (this.#findingIndex?.generation !== this.#generation || this.#findingIndex.ruleset !== ruleset) {
+      const byClause = new Map<string, FindingRef[]>();
+      for (const file of this.files()) {
+        if (file.kind !== 'transcript') continue;
+        for (const finding of this.findings(file.uri)) {
+          if (!finding.reviewed) push(byClause, clauseKey(finding.constitutionUri, finding.principle), { uri: file.uri, finding });
+        }
+      }
+      this.#findingIndex = { generation: this.#generation, ruleset, byClause };
+    }
+    return this.#findingIndex.byClause.get(clauseKey(constitutionUri, clauseId)) ?? [];
+  }
+
+  #entry(uri: string): FileEntry | undefined {
+    return this.#open.get(uri) ?? this.#disk.get(uri) ?? (this.#starter?.uri === uri ? this.#starter : undefined);
+  }
+
+  #changed(kind: FileKind, previousKind?: FileKind): void {
+    this.#generation++;
+    if (kind === 'constitution' || previousKind === 'constitution') this.#constitutionGeneration++;
+  }
+
+  #clausesOfFile(uri: string): Map<string, ClauseRef> {
+    const constitution = this.#entry(uri)?.constitution;
+    const map = new Map<string, ClauseRef>();
+    if (constitution) for (const clause of constitution.clauses) if (!map.has(clause.id)) map.set(clause.id, { uri, constitution, clause });
+    return map;
+  }
+
+  #clauseTables(): ClauseTables {
+    if (this.#tables?.generation === this.#constitutionGeneration) return this.#tables.tables;
+    const loaded: LoadedConstitution[] = [];
+    for (const file of this.files()) {
+      if (file.kind === 'constitution' && file.constitution) loaded.push({ uri: file.uri, constitution: file.constitution });
+    }
+    loaded.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
+    if (loaded.length === 0 && this.#starter?.constitution) loaded.push({ uri: this.#starter.uri, constitution: this.#starter.constitution });
+    const byId = new Map<string, ClauseRef[]>();
+    const byName = new Map<string, Map<string, ClauseRef>>();
+    const byUri = new Map<string, Map<string, ClauseRef>>();
+    for (const { uri, constitution } of loaded) {
+      const own = new Map<string, ClauseRef>();
+      for (const clause of constitution.clauses) {
+        if (own.has(clause.id)) continue;
+        const ref: ClauseRef = { uri, constitution, clause };
+        own.set(clause.id, ref);
+        push(byId, clause.id, ref);
+      }
+      byUri.set(uri, own);
+      if (!byName.has(constitution.name)) byName.set(constitution.name, own);
+    }
+    const tables = { loaded, byId, byName, byUri };
+    this.#tables = { generation: this.#constitutionGeneration, tables };
+    return tables;
+  }
+}
+
+/** A file's text and its lazily built models. */
+class FileEntry implements IndexedFile {
+  readonly uri: string;
+  readonly kind: FileKind;
+  readonly text: string;
+  readonly version: number;
+  #lines: LineIndex | undefined;
+  #constitution: Constitution | undefined;
+  #transcript: Transcript | undefined;
+  citationsCache: CitationRef[] | undefined;
+  findingsCache: { ruleset: Ruleset; findings: Finding[] } | undefined;
+
+  constructor(uri: string, kind: FileKind, text: string, version: number) {
+    this.uri = uri;
+    this.kind = kind;
+    this.text = text;
+    this.version = version;
+  }
+
+  get lines(): LineIndex {
+    return (this.#lines ??= new LineIndex(this.text));
+  }
+
+  get constitution(): Constitution | undefined {
+    if (this.kind !== 'constitution') return undefined;
+    return (this.#constitution ??= safeConstitution(this.text, baseName(this.uri)));
+  }
+
+  get transcript(): Transcript | undefined {
+    if (this.kind !== 'transcript') return undefined;
+    return (this.#transcript ??= safeTranscript(this.text, baseName(this.uri)));
+  }
+}
+
+/** Parsers do not throw on input; should one fail all the same, the file still has a (empty) model. */
+function safeConstitution(text: string, fileName: string): Constitution {
+  try {
+    return parseConstitution(text, fileName);
+  } catch (error) {
+    return {
+      name: fileName.replace(/\..*$/, ''),
+      title: fileName,
+      format: 'markdown',
+      clauses: [],
+      metadata: {},
+      problems: [problem('internal.parse', `The constitution could not be read: ${(error as Error).message}`, { start: 0, end: 0 })],
+    };
+  }
+}
+
+function safeTranscript(text: string, fileName: string): Transcript {
+  try {
+    return parseTranscript(text, fileName);
+  } catch (error) {
+    return {
+      format: 'unknown',
+      conversations: [],
+      problems: [problem('internal.parse', `The transcript could not be read: ${(error as Error).message}`, { start: 0, end: 0 })],
+    };
+  }
+}
+
+function collectCitations(uri: string, transcript: Transcript | undefined): CitationRef[] {
+  const out: CitationRef[] = [];
+  if (!transcript) return out;
+  for (const conversation of transcript.conversations) {
+    for (const turn of conversation.turns) {
+      for (const note of turn.notes) {
+        for (const citation of note.citations) out.push({ uri, citation, conversation: conversation.index, turn: turn.index });
+      }
+    }
+  }
+  out.sort((a, b) => a.citation.span.start - b.citation.span.start);
+  return out;
+}
+
+/** The last path segment of a URI, decoded. */
+export function baseName(uri: string): string {
+  const path = uri.replace(/[?#].*$/, '');
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
+}
+
+function clauseKey(uri: string, id: string): string {
+  return `${uri}\u0000${id}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
