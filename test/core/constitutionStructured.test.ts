@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
+import { checkConstitution } from '../../server/src/core/constitution/check.ts';
 import { isConstitutionFileName, parseConstitution } from '../../server/src/core/constitution/parse.ts';
 import type { Span } from '../../server/src/core/text.ts';
 
@@ -156,4 +158,21 @@ test('parsing never throws, whatever the input', () => {
       for (const p of c.problems) assert.notEqual(p.code, 'constitution.internal', `${name}: ${JSON.stringify(input)}: ${p.message}`);
     }
   }
+});
+
+test('the fixture constitutions parse cleanly and pass their checks', () => {
+  const dir = 'test/fixtures/constitutions';
+  const names = readdirSync(dir).sort();
+  assert.deepEqual(names, ['house.constitution.md', 'minimal.constitution.json', 'team.constitution.yaml']);
+  const ids: Record<string, string[]> = {};
+  for (const name of names) {
+    const c = parseConstitution(readFileSync(`${dir}/${name}`, 'utf8'), name);
+    assert.deepEqual([...c.problems, ...checkConstitution(c)], [], name);
+    ids[c.name] = c.clauses.map((x) => x.id);
+  }
+  assert.deepEqual(ids, {
+    house: ['house', 'hard_constraints', 'no_weapons', 'be_safe', 'crisis_help', 'be_honest', 'be_helpful', 'do-not-lecture'],
+    minimal: ['be_brief', 'be_kind'],
+    team: ['cite_sources', 'stay-on-topic'],
+  });
 });
