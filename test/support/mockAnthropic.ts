@@ -79,6 +79,9 @@ export class MockAnthropic {
   apiKey: string | undefined;
   /** The base URL to give the SDK. */
   url = '';
+  #inFlight = 0;
+  /** The most requests that were open at once. */
+  maxInFlight = 0;
 
   private constructor(options: MockAnthropicOptions) {
     this.answer = options.answer ?? (() => ({ findings: [], revision: '' }));
@@ -87,6 +90,8 @@ export class MockAnthropic {
     this.apiKey = options.apiKey;
     this.#server = createServer((req, res) => {
       res.on('error', () => undefined);
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.#inFlight);
+      res.on('close', () => this.#inFlight--);
       void this.#handle(req, res);
     });
   }
