@@ -66,15 +66,13 @@ function item(
   };
 }
 
-/** Whether a clause matches the typed id: its letters in order in the id, or a prefix of a title word. */
+/** Whether a clause matches the typed id: a prefix of its id, of a word of its id, or of a word of its title. */
 function matches(typed: string, ref: ClauseRef): boolean {
   if (typed === '') return true;
   const t = typed.toLowerCase();
   const id = ref.clause.id.toLowerCase();
-  let i = 0;
-  for (let j = 0; j < id.length && i < t.length; j++) if (id[j] === t[i]) i++;
-  if (i === t.length) return true;
-  return ref.clause.title.toLowerCase().split(/\W+/).some((w) => w.startsWith(t));
+  if (id.startsWith(t)) return true;
+  return [...id.split(/[-_.:]+/), ...ref.clause.title.toLowerCase().split(/\W+/)].some((w) => w.startsWith(t));
 }
 
 /**
