@@ -15,7 +15,9 @@ const node = {
   sourcemap: !production,
   minify: production,
   logLevel: 'warning',
-  // The language server and CLI are ESM-friendly sources bundled to CommonJS; import.meta is not used.
+  // jsonc-parser's `main` is a UMD build whose dynamic requires esbuild cannot follow; its ES module
+  // build bundles cleanly.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [

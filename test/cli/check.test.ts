@@ -30,7 +30,7 @@ interface JsonReport {
 }
 
 test('check --format json reports findings with exact ranges, conversation and turn indexes', () => {
-  const r = check(['--format', 'json', 'data']);
+  const r = check(['--format', 'json', '.']);
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout) as JsonReport;
   const text = readFileSync(join(fixtures, 'data', 'chat.transcript'), 'utf8').split('\n');
@@ -97,18 +97,18 @@ test('error-level findings exit 1; the text format names file, line, column, cla
     ].join('\n'),
   );
   writeFileSync(join(dir, 'b.transcript'), 'User: Will it work?\nAssistant: I guarantee it will.\n');
-  const r = check(['b.transcript'], dir);
+  const r = check(['--constitution', 'strict.constitution.yaml', 'b.transcript'], dir);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stdout, /^b\.transcript:2:12: error: .*\[strict#no-guarantees guarantee\]$/m);
 });
 
 test('usage errors and unreadable inputs exit 2 with a clear message; the rest is still checked', () => {
-  const usage = check(['--format', 'xml', 'data']);
+  const usage = check(['--format', 'xml', '.']);
   assert.equal(usage.code, 2);
   assert.match(usage.stderr, /--format takes text, json or sarif/);
   assert.equal(check([]).code, 2);
 
-  const missing = check(['--format', 'json', 'data', 'no-such-folder']);
+  const missing = check(['--format', 'json', '.', 'no-such-folder']);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read no-such-folder: no such file or folder/);
   assert.equal((JSON.parse(missing.stdout) as JsonReport).findings.length, 4);
@@ -146,7 +146,7 @@ test('a malformed constitution is reported at its place and its good rules still
 });
 
 test('check --format sarif is SARIF 2.1.0 with rules, results and 1-based regions', () => {
-  const r = check(['--format', 'sarif', 'data']);
+  const r = check(['--format', 'sarif', '.']);
   assert.equal(r.code, 0, r.stderr);
   const sarif = JSON.parse(r.stdout);
   assert.equal(sarif.version, '2.1.0');
