@@ -76,6 +76,8 @@ export interface PanelState {
   readonly subject: string;
   readonly conversationIndex: number;
   readonly turnIndex: number;
+  /** For "Critique Selection": the selected source range, which a re-run cuts the turn to again. */
+  readonly selection?: PanelSpan;
   readonly constitutionName: string;
   readonly model: string;
   /** The answer as it streams, shown until the findings and revision replace it. */
@@ -110,9 +112,10 @@ export type FromWebview =
   | { readonly type: 'applyRevision' }
   | { readonly type: 'copyRevision' }
   | { readonly type: 'rerun' }
+  | { readonly type: 'cancel' }
   | { readonly type: 'action'; readonly action: PanelAction };
 
-const fromWebviewTypes: ReadonlySet<string> = new Set(['ready', 'openClause', 'revealQuote', 'applyRevision', 'copyRevision', 'rerun', 'action']);
+const fromWebviewTypes: ReadonlySet<string> = new Set(['ready', 'openClause', 'revealQuote', 'applyRevision', 'copyRevision', 'rerun', 'cancel', 'action']);
 
 /**
  * Checks a value posted by the webview. A webview's messages cross a process boundary untyped, so
@@ -130,7 +133,7 @@ export function parseFromWebview(value: unknown): FromWebview | undefined {
     case 'action':
       return m.action === PanelAction.setApiKey || m.action === PanelAction.rerun ? { type: 'action', action: m.action } : undefined;
     default:
-      return { type: m.type as 'ready' | 'applyRevision' | 'copyRevision' | 'rerun' };
+      return { type: m.type as 'ready' | 'applyRevision' | 'copyRevision' | 'rerun' | 'cancel' };
   }
 }
 

@@ -1,0 +1,38 @@
+/** The Anthropic API key, kept in VS Code's SecretStorage and never in settings. */
+import * as vscode from 'vscode';
+
+export const apiKeySecret = 'constitutionLens.anthropicApiKey';
+
+/** The words every "no key" or "key refused" message ends with, naming the command that fixes it. */
+export const setKeyHint = 'Set a new key with “Constitution Lens: Set API Key”.';
+
+export class ApiKeyStore {
+  readonly #secrets: vscode.SecretStorage;
+
+  constructor(secrets: vscode.SecretStorage) {
+    this.#secrets = secrets;
+  }
+
+  async get(): Promise<string | undefined> {
+    const key = await this.#secrets.get(apiKeySecret);
+    return key?.trim() || undefined;
+  }
+
+  /** Asks for a key (masked) and stores it; a cancelled prompt changes nothing. Returns whether one was stored. */
+  async prompt(): Promise<boolean> {
+    const key = await vscode.window.showInputBox({
+      title: 'Anthropic API Key',
+      prompt: 'The key is kept in VS Code’s secret storage and sent only to the configured endpoint.',
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() === '' ? 'Enter a key, or press Escape to cancel.' : undefined),
+    });
+    if (key === undefined) return false;
+    await this.#secrets.store(apiKeySecret, key.trim());
+    return true;
+  }
+
+  async clear(): Promise<void> {
+    await this.#secrets.delete(apiKeySecret);
+  }
+}

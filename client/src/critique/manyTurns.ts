@@ -1,0 +1,344 @@
+/**
+ * "Critique Transcript" and "Critique Dataset": critiques of many turns with a cancellable progress
+ * notification. Small jobs go as ordinary concurrent requests; dataset jobs above the batch threshold
+ * go through the Message Batches API, their state kept in the workspace state so that polling resumes
+ * after a window reload. Results become diagnostics, and a dataset's are also written beside it as
+ * `NAME.critique.jsonl`, one line per critiqued turn.
+ */
+import * as vscode from 'vscode';
+import type { Constitution } from '../../../server/src/core/constitution/model.ts';
+import { LineIndex } from '../../../server/src/core/text.ts';
+import type { Transcript } from '../../../server/src/core/transcript/model.ts';
+import { parseTranscript } from '../../../server/src/core/transcript/parse.ts';
+import {
+  collectBatch,
+  critiqueConcurrently,
+  CritiqueFault,
+  estimateDataset,
+  parseCustomId,
+  submitBatch,
+  waitForBatch,
+  type BatchJob,
+  type DatasetItem,
+} from '../../../server/src/critique/batch.ts';
+import type { CritiqueCache, CritiqueError, CritiqueOutcome } from '../../../server/src/critique/types.ts';
+import { setKeyHint, type ApiKeyStore } from './apiKey.ts';
+import { turnKeyOf, type CritiqueDiagnostics } from './diagnostics.ts';
+import { placeFindings } from './findings.ts';
+import { jobTurns, resultsPathOf } from './jobTurns.ts';
+import { critiqueSettings, type CritiqueSettings } from './settings.ts';
+
+const jobsKey = 'constitutionLens.batchJobs';
+
+/** A submitted batch and what is needed to collect it in another session. */
+interface PendingJob {
+  readonly job: BatchJob;
+  readonly documentUri: string;
+  readonly constitution: string;
+  readonly maxTokens: number;
+}
+
+export interface ManyTurnsDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly log: vscode.LogOutputChannel;
+  readonly cache: CritiqueCache;
+  readonly keys: ApiKeyStore;
+  readonly diagnostics: CritiqueDiagnostics;
+  pickConstitution(): Promise<Constitution | undefined>;
+  findConstitutions(): Promise<readonly Constitution[]>;
+}
+
+export class ManyTurns implements vscode.Disposable {
+  readonly #deps: ManyTurnsDeps;
+  readonly #aborts = new Set<AbortController>();
+
+  constructor(deps: ManyTurnsDeps) {
+    this.#deps = deps;
+  }
+
+  critiqueTranscript(document: vscode.TextDocument | undefined): Promise<void> {
+    return this.#start(document, false);
+  }
+
+  critiqueDataset(document: vscode.TextDocument | undefined): Promise<void> {
+    return this.#start(document, true);
+  }
+
+  async #start(document: vscode.TextDocument | undefined, dataset: boolean): Promise<void> {
+    if (!document) {
+      void vscode.window.showInformationMessage(`Open a ${dataset ? 'JSONL dataset' : 'transcript'} in the editor, then run the command again.`);
+      return;
+    }
+    if (!vscode.workspace.isTrusted) {
+      void vscode.window.showInformationMessage('This workspace is not trusted, so nothing is sent to a model. Trust the workspace to run critiques.');
+      return;
+    }
+    const constitution = await this.#deps.pickConstitution();
+    if (!constitution) return;
+    const settings = critiqueSettings(document.uri);
+    const text = document.getText();
+    const transcript = parseTranscript(text, document.fileName);
+    const turns = jobTurns(transcript, dataset);
+    if (turns.length === 0) {
+      void vscode.window.showInformationMessage('No assistant turn with text was found in this file, so there is nothing to critique.');
+      return;
+    }
+    const items: DatasetItem[] = turns.map(({ position, conversation, turn }) => ({
+      customId: `c${position}-t${turn.index}`,
+      request: { model: settings.model, maxTokens: settings.maxTokens, constitution, conversation, turnIndex: conversation.turns.indexOf(turn), documentText: text },
+    }));
+    const apiKey = await this.#deps.keys.get();
+    if (!apiKey) {
+      await this.#fault({ kind: 'no-key', message: 'No API key is set, so nothing was sent. Set a key with “Constitution Lens: Set API Key”.' });
+      return;
+    }
+    if (dataset && items.length > settings.batchThreshold) await this.#batch(document, constitution, settings, items, apiKey);
+    else await this.#concurrent(document, transcript, constitution, settings, items, apiKey, dataset);
+  }
+
+  async #concurrent(
+    document: vscode.TextDocument,
+    transcript: Transcript,
+    constitution: Constitution,
+    settings: CritiqueSettings,
+    items: DatasetItem[],
+    apiKey: string,
+    dataset: boolean,
+  ): Promise<void> {
+    const version = document.version;
+    const results = new Map<string, CritiqueOutcome>();
+    let fatal: CritiqueError | undefined;
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Critiquing ${items.length} turn${items.length === 1 ? '' : 's'}`, cancellable: true },
+      async (progress, token) => {
+        const abort = this.#abortable(token);
+        try {
+          await critiqueConcurrently(items, {
+            apiKey,
+            baseURL: settings.baseUrl,
+            signal: abort.signal,
+            cache: this.#deps.cache,
+            setKeyHint,
+            concurrency: settings.concurrency,
+            onResult: (id, outcome) => {
+              results.set(id, outcome);
+              if (!outcome.ok && (outcome.error.kind === 'no-key' || outcome.error.kind === 'auth')) {
+                fatal ??= outcome.error;
+                abort.abort();
+              }
+              const cached = outcome.ok && outcome.result.cached ? ' (from cache)' : '';
+              progress.report({ increment: 100 / items.length, message: `${results.size} of ${items.length}${cached}` });
+            },
+          });
+        } finally {
+          this.#aborts.delete(abort);
+        }
+      },
+    );
+    this.#show(document, version, transcript, constitution, results);
+    if (dataset) await this.#write(document, transcript, results);
+    await this.#summarise(items.length, results, fatal);
+  }
+
+  async #batch(document: vscode.TextDocument, constitution: Constitution, settings: CritiqueSettings, items: DatasetItem[], apiKey: string): Promise<void> {
+    const endpoint = { apiKey, baseURL: settings.baseUrl, setKeyHint };
+    let pending: PendingJob;
+    try {
+      const estimate = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Counting tokens…' }, () => estimateDataset(items, endpoint));
+      const cost = estimate.costUSD ? ` About $${estimate.costUSD.batch.toFixed(2)} at batch prices (at most; $${estimate.costUSD.standard.toFixed(2)} as ordinary requests).` : '';
+      const go = await vscode.window.showInformationMessage(
+        `Critique ${estimate.requests} turns through the Message Batches API? About ${estimate.inputTokens.toLocaleString('en')} input tokens and at most ${estimate.maxOutputTokens.toLocaleString('en')} output tokens with ${estimate.model}.${cost} Results can take up to a day; polling resumes after a reload.`,
+        { modal: true },
+        'Submit Batch',
+      );
+      if (go !== 'Submit Batch') return;
+      const job = await submitBatch(items, endpoint);
+      pending = { job, documentUri: document.uri.toString(), constitution: constitution.name, maxTokens: settings.maxTokens };
+      await this.#savePending([...this.#pending().filter((p) => p.job.batchId !== job.batchId), pending]);
+      this.#deps.log.info(`Submitted batch ${job.batchId} of ${Object.keys(job.requests).length} requests.`);
+    } catch (e) {
+      if (e instanceof CritiqueFault) return this.#fault(e.error);
+      throw e;
+    }
+    await this.#follow(pending);
+  }
+
+  /** Resumes polling the batches submitted before the window reloaded. */
+  async resumePending(): Promise<void> {
+    for (const pending of this.#pending()) {
+      this.#deps.log.info(`Resuming batch ${pending.job.batchId}.`);
+      void this.#follow(pending).catch((e) => this.#deps.log.error(`Batch ${pending.job.batchId} failed`, e));
+    }
+  }
+
+  async #follow(pending: PendingJob): Promise<void> {
+    const apiKey = await this.#deps.keys.get();
+    if (!apiKey) {
+      await this.#fault({ kind: 'no-key', message: `A batch critique (${pending.job.batchId}) is waiting, but no API key is set. Set a key with “Constitution Lens: Set API Key”, then reload the window.` });
+      return;
+    }
+    const uri = vscode.Uri.parse(pending.documentUri);
+    const settings = critiqueSettings(uri);
+    const endpoint = { apiKey, baseURL: settings.baseUrl, setKeyHint };
+    const results = new Map<string, CritiqueOutcome>();
+    const count = Object.keys(pending.job.requests).length;
+    let cancelled = false;
+    try {
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Batch critique of ${count} turns`, cancellable: true },
+        async (progress, token) => {
+          const abort = this.#abortable(token);
+          try {
+            await waitForBatch(pending.job, {
+              ...endpoint,
+              signal: abort.signal,
+              intervalMs: pollIntervalMs(),
+              onProgress: (p) => progress.report({ message: `${p.succeeded + p.errored + p.canceled + p.expired} of ${count} done${p.ended ? '; collecting results' : ''}` }),
+            });
+          } catch (e) {
+            if (e instanceof CritiqueFault && e.error.kind === 'cancelled') {
+              cancelled = true;
+              return;
+            }
+            throw e;
+          } finally {
+            this.#aborts.delete(abort);
+          }
+        },
+      );
+      if (cancelled) {
+        await this.#savePending(this.#pending().filter((p) => p.job.batchId !== pending.job.batchId));
+        void vscode.window.showInformationMessage(`Stopped following batch ${pending.job.batchId}; its results will not be collected. Run “Critique Dataset” again to start over.`);
+        return;
+      }
+      const document = await vscode.workspace.openTextDocument(uri);
+      const version = document.version;
+      const text = document.getText();
+      const transcript = parseTranscript(text, document.fileName);
+      const constitution = (await this.#deps.findConstitutions()).find((c) => c.name === pending.constitution) ?? (await this.#deps.pickConstitution());
+      if (!constitution) return;
+      await collectBatch(
+        pending.job,
+        (customId) => {
+          const where = parseCustomId(customId);
+          const conversation = where ? transcript.conversations[where.conversation] : undefined;
+          if (!where || !conversation || !conversation.turns[where.turn]) return undefined;
+          return { model: pending.job.model, maxTokens: pending.maxTokens, constitution, conversation, turnIndex: where.turn, documentText: text };
+        },
+        {
+          ...endpoint,
+          onResult: async (customId, outcome, cacheKey) => {
+            results.set(customId, outcome);
+            if (outcome.ok) await this.#deps.cache.set(cacheKey, outcome.result).catch(() => undefined);
+          },
+        },
+      );
+      await this.#savePending(this.#pending().filter((p) => p.job.batchId !== pending.job.batchId));
+      this.#show(document, version, transcript, constitution, results);
+      await this.#write(document, transcript, results);
+      await this.#summarise(count, results, undefined);
+    } catch (e) {
+      if (e instanceof CritiqueFault) return this.#fault(e.error);
+      throw e;
+    }
+  }
+
+  #show(document: vscode.TextDocument, version: number, transcript: Transcript, constitution: Constitution, results: ReadonlyMap<string, CritiqueOutcome>): void {
+    if (document.version !== version) return;
+    for (const [id, outcome] of results) {
+      const where = parseCustomId(id);
+      const conversation = where ? transcript.conversations[where.conversation] : undefined;
+      const turn = where ? conversation?.turns[where.turn] : undefined;
+      if (!outcome.ok || !turn || !where) continue;
+      this.#deps.diagnostics.set(document, turnKeyOf(where.conversation, where.turn), placeFindings(turn, constitution, outcome.result.findings).findings);
+    }
+  }
+
+  async #write(document: vscode.TextDocument, transcript: Transcript, results: ReadonlyMap<string, CritiqueOutcome>): Promise<void> {
+    const lines = new LineIndex(document.getText());
+    const out: string[] = [];
+    const ordered = [...results].sort(([a], [b]) => compareIds(a, b));
+    for (const [id, outcome] of ordered) {
+      const where = parseCustomId(id);
+      const conversation = where ? transcript.conversations[where.conversation] : undefined;
+      if (!where || !conversation) continue;
+      const head = { conversation: conversation.index, ...(conversation.side ? { side: conversation.side } : {}), ...(conversation.id ? { id: conversation.id } : {}), turn: where.turn };
+      if (!outcome.ok) {
+        out.push(JSON.stringify({ ...head, error: { kind: outcome.error.kind, message: outcome.error.message } }));
+        continue;
+      }
+      const r = outcome.result;
+      out.push(
+        JSON.stringify({
+          ...head,
+          model: r.model,
+          findings: r.findings.map((f) => ({ principle: f.principle, severity: f.severity, quote: f.quote, critique: f.critique, ...(f.span ? { range: lines.rangeOf(f.span) } : {}) })),
+          dropped: r.dropped.map((d) => ({ principle: d.finding.principle, quote: d.finding.quote, reason: d.reason })),
+          revision: r.revision,
+          usage: r.usage,
+          cached: r.cached,
+        }),
+      );
+    }
+    const target = document.uri.with({ path: resultsPathOf(document.uri.path) });
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(out.join('\n') + '\n'));
+    this.#deps.log.info(`Wrote ${out.length} critiques to ${target.fsPath}.`);
+  }
+
+  async #summarise(total: number, results: ReadonlyMap<string, CritiqueOutcome>, fatal: CritiqueError | undefined): Promise<void> {
+    if (fatal) return this.#fault(fatal);
+    const ok = [...results.values()].filter((o) => o.ok);
+    const findings = ok.reduce((n, o) => n + (o.ok ? o.result.findings.length : 0), 0);
+    const cached = ok.filter((o) => o.ok && o.result.cached).length;
+    const failed = [...results.values()].find((o) => !o.ok);
+    const missing = total - results.size;
+    const parts = [`Critiqued ${ok.length} of ${total} turns: ${findings} finding${findings === 1 ? '' : 's'}`];
+    if (cached) parts.push(`${cached} from cache`);
+    if (missing) parts.push(`${missing} not run (cancelled)`);
+    const message = `${parts.join('; ')}.`;
+    if (failed && !failed.ok) void vscode.window.showWarningMessage(`${message} Some failed: ${failed.error.message}`);
+    else void vscode.window.showInformationMessage(message);
+  }
+
+  async #fault(error: CritiqueError): Promise<void> {
+    if (error.kind === 'cancelled') return;
+    if (error.kind === 'no-key' || error.kind === 'auth') {
+      const pick = await vscode.window.showWarningMessage(error.message, 'Set API Key');
+      if (pick) await vscode.commands.executeCommand('constitutionLens.setApiKey');
+      return;
+    }
+    void vscode.window.showWarningMessage(error.message);
+  }
+
+  #abortable(token: vscode.CancellationToken): AbortController {
+    const abort = new AbortController();
+    this.#aborts.add(abort);
+    token.onCancellationRequested(() => abort.abort());
+    return abort;
+  }
+
+  #pending(): PendingJob[] {
+    return this.#deps.context.workspaceState.get<PendingJob[]>(jobsKey, []);
+  }
+
+  #savePending(jobs: PendingJob[]): Thenable<void> {
+    return this.#deps.context.workspaceState.update(jobsKey, jobs);
+  }
+
+  dispose(): void {
+    for (const a of this.#aborts) a.abort();
+  }
+}
+
+/** Seconds between polls of a batch; the tests' mock endpoint sets a short one through the environment. */
+function pollIntervalMs(): number {
+  const fromEnv = Number(process.env.CONSTITUTION_LENS_BATCH_POLL_MS);
+  return Number.isFinite(fromEnv) && fromEnv > 0 ? fromEnv : 30_000;
+}
+
+function compareIds(a: string, b: string): number {
+  const x = parseCustomId(a);
+  const y = parseCustomId(b);
+  if (!x || !y) return a.localeCompare(b);
+  return x.conversation - y.conversation || x.turn - y.turn;
+}
