@@ -39,6 +39,8 @@ export interface CodeServer {
   output: () => string;
   /** Stops the server and every process it started; resolves when it has exited. */
   stop: () => Promise<void>;
+  /** Resolves when the server has exited, stopped or not. */
+  exited: Promise<void>;
 }
 
 /** User settings of every code-server the harness starts. */
@@ -73,6 +75,7 @@ export function freshStateDir(): string {
 
 /** Installs a `.vsix` (or an extension id) into an extensions folder, offline, and lists what is installed. */
 export function installExtension(tools: Tools, vsix: string, stateDir: string, extensionsDir = join(stateDir, 'extensions')): string[] {
+  mkdirSync(stateDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const args = baseArgs(tools, stateDir, extensionsDir);
   const install = spawnSync(tools.node, [...args, '--install-extension', vsix], { env: tools.env, encoding: 'utf8' });
@@ -127,7 +130,7 @@ export function startCodeServer(tools: Tools, options: CodeServerOptions): Promi
       if (match && !settled) {
         settled = true;
         const address = match[1]!;
-        resolve({ address, authority: new URL(address).host, workspace: options.workspace, stateDir, output: () => output, stop });
+        resolve({ address, authority: new URL(address).host, workspace: options.workspace, stateDir, output: () => output, stop, exited });
       }
     };
     child.stdout!.on('data', onData);

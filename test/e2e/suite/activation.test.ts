@@ -17,7 +17,7 @@ test('the language client is running', async (t) => {
 test('a transcript opens in the extension\'s transcript language', async (t) => {
   const languages: { id: string; extensions?: string[] }[] = lensExtension().packageJSON.contributes?.languages ?? [];
   const transcript = languages.find((l) => l.extensions?.includes('.transcript'));
-  if (!transcript) t.skip('package.json contributes no language for .transcript files yet');
+  if (!transcript) return t.skip('package.json contributes no language for .transcript files yet');
   const editor = await openExample('support-chat.transcript');
   assert.equal(editor.document.languageId, transcript.id);
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');

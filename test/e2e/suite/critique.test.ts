@@ -1,0 +1,144 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { CritiqueApi } from '../../../client/src/critique/registerCritique.ts';
+import type { PanelState } from '../../../client/src/webviewMessages.ts';
+import { MockAnthropic } from '../../support/mockAnthropic.ts';
+import { test } from './harness.ts';
+import { activeApi, openExample, positionOf } from './lens.ts';
+import { waitFor } from './waitFor.ts';
+
+const opener = 'What a great question! ';
+const original = 'What a great question! The charger is in the flat compartment under the speaker tray, below the manual.';
+const revision = 'The charger is in the flat compartment under the speaker tray, below the manual.';
+
+async function critiqueApi(t: { skip(reason: string): never }): Promise<CritiqueApi> {
+  const api = (await activeApi()) as { critique?: CritiqueApi } | undefined;
+  if (!api?.critique) t.skip('the extension does not export the critique hooks from activate()');
+  return api.critique;
+}
+
+test('journey 5: Critique Turn streams into the panel, the revision applies in one undo step', async (t) => {
+  const critique = await critiqueApi(t);
+  if (!vscode.workspace.isTrusted) t.skip('the workspace is not trusted, so no critique is sent');
+  const mock = await MockAnthropic.start({
+    apiKey: 'sk-e2e',
+    chunkSize: 12,
+    answer: () => ({
+      findings: [
+        { principle: 'no-flattery', quote: 'What a great question!', critique: 'The opener praises the **question** instead of answering it.', severity: 'warning' },
+        { principle: 'no-flattery', quote: 'words the turn never says', critique: 'Misplaced.', severity: 'info' },
+      ],
+      revision,
+    }),
+  });
+  const settings = vscode.workspace.getConfiguration('constitutionLens');
+  try {
+    await settings.update('baseUrl', mock.url, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('constitutionLens.setApiKey', 'sk-e2e');
+    const editor = await openExample('support-chat.transcript');
+    const document = editor.document;
+    const at = positionOf(document, opener, 3);
+    editor.selection = new vscode.Selection(at, at);
+
+    const streamed: PanelState[] = [];
+    const listener = critique.onDidChangePanelState((s) => streamed.push(s));
+    await vscode.commands.executeCommand('constitutionLens.critiqueTurn');
+    const state = await waitFor('the panel to finish', critique.onDidChangePanelState, () => {
+      const s = critique.panelState();
+      return s && s.phase !== 'streaming' ? s : undefined;
+    });
+    listener.dispose();
+    assert.equal(state.phase, 'done', state.error?.message);
+    assert.ok(streamed.some((s) => s.phase === 'streaming' && s.progressText.length > 0), 'the answer streamed into the panel');
+    assert.equal(state.findings.length, 1);
+    const [finding] = state.findings;
+    assert.equal(finding.principle, 'no-flattery');
+    assert.equal(document.getText().slice(finding.span.start, finding.span.end), 'What a great question!');
+    assert.deepEqual(state.dropped.map((d) => d.quote), ['words the turn never says']);
+    assert.equal(state.original, original);
+    assert.equal(state.revision, revision);
+    assert.ok(state.usage && state.usage.inputTokens + state.usage.cacheCreationTokens + state.usage.cacheReadTokens > 0);
+
+    const body = mock.requestsTo('/v1/messages')[0]?.body;
+    assert.ok(body, 'one request reached the mock');
+    assert.equal(body.stream, true);
+    assert.ok(JSON.stringify(body.system).includes('cache_control'), 'the constitution block is marked for caching');
+
+    const diagnostics = critique.diagnostics(document.uri);
+    assert.equal(diagnostics.length, 1);
+    assert.equal(diagnostics[0].source, 'Constitution Lens (model)');
+    assert.equal(diagnostics[0].code, 'no-flattery');
+    assert.equal(document.getText(diagnostics[0].range), 'What a great question!');
+
+    const before = document.getText();
+    await critique.handleMessage({ type: 'applyRevision' });
+    assert.equal(document.getText(), before.replace(original, revision));
+    assert.match(critique.panelState()?.notice ?? '', /applied/);
+    assert.equal(critique.diagnostics(document.uri).length, 0, 'the model diagnostics of the old text are cleared');
+
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(document.getText(), before, 'one undo restores the turn');
+
+    await critique.handleMessage({ type: 'applyRevision' });
+    assert.equal(document.getText(), before, 'a revision of an older version is refused');
+    assert.match(critique.panelState()?.notice ?? '', /changed since the critique started/);
+
+    const requests = mock.requestsTo('/v1/messages').length;
+    await vscode.commands.executeCommand('constitutionLens.critiqueTurn');
+    const again = critique.panelState();
+    assert.equal(again?.cached, true, 'the same turn again is served from the cache');
+    assert.equal(mock.requestsTo('/v1/messages').length, requests);
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await settings.update('baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('constitutionLens.clearApiKey');
+    await mock.close();
+  }
+});
+
+test('journey 5: a wrong key ends in a plain message and keeps the panel', async (t) => {
+  const critique = await critiqueApi(t);
+  const mock = await MockAnthropic.start({ apiKey: 'sk-right' });
+  const settings = vscode.workspace.getConfiguration('constitutionLens');
+  try {
+    await settings.update('baseUrl', mock.url, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('constitutionLens.setApiKey', 'sk-wrong');
+    const editor = await openExample('support-chat.transcript');
+    const at = positionOf(editor.document, 'It might possibly', 3);
+    editor.selection = new vscode.Selection(at, at);
+    await vscode.commands.executeCommand('constitutionLens.critiqueTurn');
+    const state = critique.panelState();
+    assert.equal(state?.phase, 'error');
+    assert.equal(state?.error?.kind, 'auth');
+    assert.equal(state?.error?.action, 'setApiKey');
+    assert.match(state?.error?.message ?? '', /Set API Key/);
+    assert.match(state?.original ?? '', /^It might possibly/);
+  } finally {
+    await settings.update('baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('constitutionLens.clearApiKey');
+    await mock.close();
+  }
+});
+
+test('issue 7: Annotate Turn… cites the chosen clause on the turn at the cursor', async (t) => {
+  await critiqueApi(t);
+  const editor = await openExample('support-chat.transcript');
+  const document = editor.document;
+  const at = positionOf(document, 'Yes. I have changed', 2);
+  editor.selection = new vscode.Selection(at, at);
+  const before = document.getText();
+  try {
+    const done = vscode.commands.executeCommand('constitutionLens.annotateTurn');
+    const picked = await waitFor('the clause quick pick', vscode.window.onDidChangeActiveTextEditor, () => true, 100).catch(() => true);
+    void picked;
+    await vscode.commands.executeCommand('workbench.action.quickOpenSelectNext');
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await done;
+    const added = document.getText().slice(0, before.length + 64);
+    assert.notEqual(document.getText(), before, 'a note was inserted');
+    assert.match(added, /Note: \[\[[a-z0-9-]+\]\]/);
+  } finally {
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+});
