@@ -30,7 +30,11 @@ export function clauseItems(constitutions: readonly Constitution[]): ClauseItem[
   );
 }
 
-export async function annotateTurn(editor: vscode.TextEditor | undefined, findConstitutions: () => Promise<readonly Constitution[]>): Promise<boolean> {
+/**
+ * Runs "Annotate Turn…". With `clauseId` (the command's optional argument, for scripts and tests) the
+ * clause is not asked for.
+ */
+export async function annotateTurn(editor: vscode.TextEditor | undefined, findConstitutions: () => Promise<readonly Constitution[]>, clauseId?: string): Promise<boolean> {
   if (!editor) {
     void vscode.window.showInformationMessage('Open a transcript and put the cursor in a turn, then run “Annotate Turn…” again.');
     return false;
@@ -48,7 +52,12 @@ export async function annotateTurn(editor: vscode.TextEditor | undefined, findCo
     void vscode.window.showInformationMessage('No constitution with clauses was found, so there is nothing to cite. Add a *.constitution.md file to the workspace.');
     return false;
   }
-  const pick = await vscode.window.showQuickPick(items, {
+  const given = clauseId === undefined ? undefined : items.find((i) => i.clause.id === clauseId);
+  if (clauseId !== undefined && !given) {
+    void vscode.window.showInformationMessage(`No clause “${clauseId}” is in the loaded constitutions.`);
+    return false;
+  }
+  const pick = given ?? await vscode.window.showQuickPick(items, {
     title: `Annotate turn ${at.turn.index + 1} (${at.turn.roleLabel || at.turn.role}) with a clause`,
     placeHolder: 'Search clauses by id, title or text',
     matchOnDescription: true,

@@ -32,6 +32,11 @@ export class ApiKeyStore {
     return true;
   }
 
+  /** Stores a key given directly (the Set API Key command's optional argument, for scripts and tests). */
+  async set(key: string): Promise<void> {
+    await this.#secrets.store(apiKeySecret, key.trim());
+  }
+
   async clear(): Promise<void> {
     await this.#secrets.delete(apiKeySecret);
   }

@@ -42,6 +42,8 @@ export interface CritiqueApi {
   readonly panelState: () => PanelState | undefined;
   /** The model's diagnostics on a document. */
   readonly diagnostics: (uri: vscode.Uri) => readonly vscode.Diagnostic[];
+  /** Acts on a message as if the panel's webview had sent it (a click on "Apply Revision", ...). */
+  readonly handleMessage: (message: FromWebview) => Promise<void>;
 }
 
 /** The turns that "Critique Turn" has critiqued per document, so that reopening shows them from the cache. */
@@ -70,6 +72,7 @@ export function registerCritique(context: vscode.ExtensionContext, deps: Critiqu
     onDidChangePanelState: controller.onDidChangePanelState,
     panelState: () => controller.panelState,
     diagnostics: (uri) => controller.diagnostics.get(uri),
+    handleMessage: (message) => controller.handleMessage(message),
   };
 }
 
@@ -105,13 +108,14 @@ class CritiqueController implements vscode.Disposable {
       pickConstitution: () => this.#pickConstitution(),
       findConstitutions: () => deps.findConstitutions(),
     });
-    const command = (id: string, run: () => unknown) =>
-      vscode.commands.registerCommand(id, async () => {
+    const command = (id: string, run: (...args: unknown[]) => unknown) =>
+      vscode.commands.registerCommand(id, async (...args: unknown[]) => {
         try {
-          await run();
+          return await run(...args);
         } catch (e) {
           deps.log.error(`${id} failed`, e);
           void vscode.window.showErrorMessage(`Constitution Lens: ${e instanceof Error ? e.message : String(e)}`);
+          return undefined;
         }
       });
     this.#disposables.push(
@@ -123,9 +127,12 @@ class CritiqueController implements vscode.Disposable {
       command('constitutionLens.critiquePrompt', () => this.#critiqueAtCursor('prompt')),
       command('constitutionLens.critiqueTranscript', () => this.#manyTurns.critiqueTranscript(vscode.window.activeTextEditor?.document)),
       command('constitutionLens.critiqueDataset', () => this.#manyTurns.critiqueDataset(vscode.window.activeTextEditor?.document)),
-      command('constitutionLens.annotateTurn', () => annotateTurn(vscode.window.activeTextEditor, () => this.#deps.findConstitutions())),
-      command('constitutionLens.setApiKey', async () => {
-        if (await this.#keys.prompt()) void vscode.window.showInformationMessage('The API key is stored in VS Code’s secret storage.');
+      command('constitutionLens.annotateTurn', (id?: unknown) =>
+        annotateTurn(vscode.window.activeTextEditor, () => this.#deps.findConstitutions(), typeof id === 'string' ? id : undefined),
+      ),
+      command('constitutionLens.setApiKey', async (key?: unknown) => {
+        if (typeof key === 'string' && key.trim() !== '') await this.#keys.set(key);
+        else if (await this.#keys.prompt()) void vscode.window.showInformationMessage('The API key is stored in VS Code’s secret storage.');
       }),
       command('constitutionLens.clearApiKey', async () => {
         await this.#keys.clear();
@@ -355,7 +362,7 @@ class CritiqueController implements vscode.Disposable {
     const panel = new CritiquePanel(
       webviewPanel,
       this.#context.extensionUri,
-      (message) => void this.#onMessage(message),
+      (message) => void this.handleMessage(message),
       () => {
         if (this.#panel === panel) this.#panel = undefined;
       },
@@ -366,7 +373,7 @@ class CritiqueController implements vscode.Disposable {
     return panel;
   }
 
-  async #onMessage(message: FromWebview): Promise<void> {
+  async handleMessage(message: FromWebview): Promise<void> {
     const state = this.#panel?.state;
     try {
       switch (message.type) {

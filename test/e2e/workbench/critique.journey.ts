@@ -1,0 +1,64 @@
+import * as assert from 'node:assert/strict';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { openFile } from '../../../scripts/e2e/browser.ts';
+import type { Journey } from '../../../scripts/e2e/journey.ts';
+import { MockAnthropic } from '../../support/mockAnthropic.ts';
+
+/** Runs a command from the palette by its title, as a person would. */
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+/** The critique panel as a person sees it, against the local Messages API. */
+export const journeys: Journey[] = [
+  {
+    name: 'Critique Turn from the palette fills the critique panel',
+    async run({ server, openWorkbench, artifacts }) {
+      const mock = await MockAnthropic.start({
+        apiKey: 'sk-journey',
+        chunkSize: 24,
+        answer: () => ({
+          findings: [
+            {
+              principle: 'no-flattery',
+              quote: 'What a great question!',
+              critique: 'The opener praises the question instead of answering it. Start with the **answer**.',
+              severity: 'warning',
+            },
+          ],
+          revision: 'The charger is in the flat compartment under the speaker tray, below the manual.',
+        }),
+      });
+      const settingsDir = join(server.workspace, '.vscode');
+      mkdirSync(settingsDir, { recursive: true });
+      writeFileSync(join(settingsDir, 'settings.json'), JSON.stringify({ 'constitutionLens.baseUrl': mock.url }));
+      try {
+        const page = await openWorkbench();
+        await openFile(page, 'support-chat.transcript');
+        await page.locator('.view-line', { hasText: 'What a great question' }).first().click();
+        await runCommand(page, 'Constitution Lens: Set API Key');
+        const key = page.locator('.quick-input-widget input[type="password"]');
+        await key.waitFor({ state: 'visible' });
+        await key.fill('sk-journey');
+        await page.keyboard.press('Enter');
+        await runCommand(page, 'Constitution Lens: Critique Turn');
+        const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+        await panel.locator('button', { hasText: 'Apply Revision' }).waitFor({ state: 'visible', timeout: 30_000 });
+        assert.equal(await panel.locator('button.clause', { hasText: 'no-flattery' }).count(), 1);
+        assert.match((await panel.locator('.critique').first().innerHTML()) ?? '', /<strong>answer<\/strong>/);
+        await page.screenshot({ path: join(artifacts, 'critique-panel.png') });
+        assert.equal(mock.requestsTo('/v1/messages').length, 1);
+      } finally {
+        rmSync(settingsDir, { recursive: true, force: true });
+        await mock.close();
+      }
+    },
+  },
+];
