@@ -20,7 +20,7 @@ import type { Conversation } from '../server/src/core/transcript/model.ts';
 
 const args = process.argv.slice(2);
 const verbose = args.includes('--verbose');
-let constitutionPath = resolve(import.meta.dirname, '..', 'constitutions', 'starter.constitution.md');
+let constitutionPath = resolve('constitutions', 'starter.constitution.md');
 const paths: string[] = [];
 for (let i = 0; i < args.length; i++) {
   if (args[i] === '--constitution') constitutionPath = resolve(args[++i]);
