@@ -35,6 +35,9 @@ export function fileDiagnostics(index: WorkspaceIndex, uri: string, options: Dia
   const file = index.get(uri);
   if (!file) return [];
   if (file.kind === 'constitution') return constitutionDiagnostics(index, uri).map(asFileProblem);
+  // A workspace holds JSON files of every kind (package.json, settings); one that holds no
+  // conversation is not a transcript and gets no complaint, unless its name says it is one.
+  if (file.transcript?.format === 'unknown' && !/\.(transcript|prompt)\.[^/]*$|\.prompty$/i.test(uri)) return [];
   const out = problemDiagnostics(file.transcript?.problems ?? [], file.lines);
   out.push(...citationDiagnostics(index, uri).map(asFileProblem));
   out.push(...findingDiagnostics(index, index.findings(uri), file.lines, options));
