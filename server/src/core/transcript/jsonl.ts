@@ -47,6 +47,20 @@ interface LineState {
   parsed: JsonlLine | undefined;
   /** The results moved to this line's current place and index, built when first asked for. */
   placed?: { start: number; index: number; conversations: Conversation[]; problems: Problem[] };
+  /** What callers derived from this parse of the line; see {@link JsonlModel.lines}. */
+  memo?: Map<object, unknown>;
+}
+
+/** One non-blank line as {@link JsonlModel.lines} yields it. */
+export interface JsonlLineView {
+  /** Offset of the line's start in the current text. */
+  readonly start: number;
+  /** The line's rank among non-blank lines, which is the index of its conversations. */
+  readonly index: number;
+  /** The line's results, line-relative: spans from the line's start, conversation index 0. */
+  readonly line: JsonlLine;
+  /** A map that lives as long as this parse of the line, for callers to keep what they derive from it. */
+  readonly memo: Map<object, unknown>;
 }
 
 /** Options for a test or a bench to watch the incremental work. */
@@ -106,6 +120,19 @@ export class JsonlModel {
     const after = this.#lines.slice(last + 1);
     for (const l of after) l.start += delta;
     this.#lines = [...this.#lines.slice(0, first), ...fresh, ...after];
+  }
+
+  /**
+   * Each non-blank line's line-relative results, with its current start and index. A caller that
+   * derives something from a line (findings, citations) keeps it in the line's `memo`, which goes
+   * with the line's parse, so after an edit only the re-parsed lines are worked on again.
+   */
+  *lines(): Generator<JsonlLineView> {
+    let index = 0;
+    for (const l of this.#lines) {
+      if (!l.parsed) continue;
+      yield { start: l.start, index: index++, line: l.parsed, memo: (l.memo ??= new Map()) };
+    }
   }
 
   /** Every conversation, in file order, with its ranges in the current text. */
