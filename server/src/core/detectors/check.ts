@@ -7,7 +7,7 @@ import type { Severity } from '../problem.ts';
 import type { MappedText, Span } from '../text.ts';
 import { textBlocks, type Conversation, type Transcript, type Turn } from '../transcript/model.ts';
 import { parseReview } from './review.ts';
-import type { CompiledDetector, Ruleset } from './ruleset.ts';
+import type { CompiledDetector, Ruleset, WordIndex, WordProbe } from './ruleset.ts';
 import { DetectorKind } from './schema.ts';
 import type { CheckOptions, Finding } from './types.ts';
 
@@ -54,6 +54,9 @@ function checkTurn(
   if (!matcher) return;
   const blocks = textBlocks(turn).map((b) => b.text);
   const hits: Hit[] = [];
+  if (matcher.words) {
+    for (let b = 0; b < blocks.length; b++) probeWords(matcher.words, blocks[b], b, hits);
+  }
   for (const pass of matcher.passes) {
     const re = pass.regex;
     const members = pass.members;
@@ -148,6 +151,36 @@ function checkTurn(
   for (const f of found) {
     const r = reviews?.get(f.rule);
     out.push(r ? { ...f, reviewed: r } : f);
+  }
+}
+
+/** Reads a text once, trying at each word start the probes filed under its first letters. */
+function probeWords(words: WordIndex, block: MappedText, b: number, hits: Hit[]): void {
+  const s = block.text;
+  const n = s.length;
+  let prevWord = false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    const lower = c | 32;
+    const letter = lower >= 97 && lower <= 122;
+    const wasWord = prevWord;
+    prevWord = letter || (c >= 48 && c <= 57) || c === 95;
+    if (!letter || wasWord) continue;
+    const single = words[lower * 128];
+    if (single) probe(single, block, b, i, hits);
+    const next = s.charCodeAt(i + 1) | 32;
+    if (next >= 97 && next <= 122) {
+      const pair = words[lower * 128 + next];
+      if (pair) probe(pair, block, b, i, hits);
+    }
+  }
+}
+
+function probe(probes: readonly WordProbe[], block: MappedText, b: number, at: number, hits: Hit[]): void {
+  for (const { detector, regex } of probes) {
+    regex.lastIndex = at;
+    const m = regex.exec(block.text);
+    if (m && m[0].length > 0) hits.push({ detector, text: block, block: b, start: at, end: at + m[0].length });
   }
 }
 

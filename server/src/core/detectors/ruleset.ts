@@ -1,13 +1,19 @@
 /**
- * Compilation of the detectors of a set of constitutions into a {@link Ruleset}: per role, all
- * phrase, pattern and caveat detectors that share regular expression flags join one expression of
- * alternatives, one capture group per detector, so a turn's text is scanned once per flag set
- * rather than once per detector; a match is dispatched to its detector by the group that took part.
+ * Compilation of the detectors of a set of constitutions into a {@link Ruleset}, so that a turn's
+ * text is read in few passes rather than one per detector. Per role, every phrase and every
+ * alternative of a pattern that must start at a known word (`\bI\s+can't`, `(?:this|that)\b`) is
+ * indexed by that word's first letters, and the text is read once, trying only the expressions
+ * indexed under each word start. The others join one expression of alternatives per flag set, one
+ * capture group per detector, and a match is dispatched by the group that took part. (Measured on
+ * the dev corpus, one joined expression of all alternatives runs no faster than separate ones in
+ * V8, which cannot skip ahead through an alternation the way it does through a single literal; the
+ * word index is an order of magnitude faster than either.)
  */
 import type { Clause, Constitution } from '../constitution/model.ts';
 import type { Severity } from '../problem.ts';
 import type { Role } from '../transcript/model.ts';
-import { phrasesSource } from './phrases.ts';
+import { firstLiterals } from './firstWords.ts';
+import { phraseSource, phrasesSource } from './phrases.ts';
 import { DetectorKind, readDetectors, type DetectorSpec } from './schema.ts';
 import type { LoadedConstitution, RulesetProblem } from './types.ts';
 import { problem } from '../problem.ts';
@@ -39,8 +45,23 @@ export interface Pass {
   readonly members: readonly PassMember[];
 }
 
+/** An expression tried, sticky, at a word start. */
+export interface WordProbe {
+  readonly detector: CompiledDetector;
+  readonly regex: RegExp;
+}
+
+/**
+ * Probes by the first two letters (lower-cased, as char codes `a * 128 + b`) of the word they
+ * must start at; a probe whose literal start is one letter long sits at `a * 128`.
+ */
+export type WordIndex = ReadonlyArray<readonly WordProbe[] | undefined>;
+
 /** What runs over the turns of one role. */
 export interface RoleMatcher {
+  /** Detectors whose matches start at known words, tried only at those words in one reading of the text. */
+  readonly words: WordIndex | undefined;
+  /** The rest, joined into as few expressions as their flags allow. */
   readonly passes: readonly Pass[];
   /** `opens-with` detectors, each an expression anchored at the start of the turn. */
   readonly openers: readonly { readonly detector: CompiledDetector; readonly regex: RegExp }[];
@@ -143,12 +164,18 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
           units.push({ detector: d, source: p.text, flags: d.spec.flags.replace('d', ''), isolated: /\\[1-9]|\\k<|\(\?<(?![=!])/.test(p.text) });
         }
       } else {
-        units.push({ detector: d, source: phrasesSource(d.spec.phrases.map((p) => p.text)), flags: 'i', isolated: false });
+        for (const p of d.spec.phrases) units.push({ detector: d, source: phraseSource(p.text), flags: 'i', isolated: false });
       }
     }
     const groups = new Map<string, Unit[]>();
     const passes: Pass[] = [];
+    const words: WordProbe[][] = [];
+    let indexed = 0;
     for (const u of units) {
+      if (!u.isolated && indexUnit(u, words)) {
+        indexed++;
+        continue;
+      }
       if (u.isolated) {
         passes.push({ regex: new RegExp(u.source, u.flags + 'g'), members: [{ detector: u.detector, group: 0 }] });
         continue;
@@ -158,9 +185,19 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
       groups.set(u.flags, g);
     }
     for (const [flags, group] of groups) passes.push(joinUnits(group, flags));
-    matchers.set(role, { passes, openers });
+    matchers.set(role, { words: indexed ? words : undefined, passes, openers });
   }
   return matchers;
+}
+
+/** Files the unit under the word starts its matches must begin with; false if they are not known. */
+function indexUnit(u: Unit, words: WordProbe[][]): boolean {
+  const literals = firstLiterals(u.source);
+  if (!literals) return false;
+  const probe: WordProbe = { detector: u.detector, regex: new RegExp(u.source, u.flags + 'y') };
+  const keys = new Set(literals.map((l) => (l.charCodeAt(0) | 32) * 128 + (l.length > 1 ? l.charCodeAt(1) | 32 : 0)));
+  for (const k of keys) (words[k] ??= []).push(probe);
+  return true;
 }
 
 /** Joins units into one expression `(a)|(b)|...`, recording the capture group that each one opens. */
