@@ -25,9 +25,9 @@ export class ApiKeyStore {
       prompt: 'The key is kept in VS Code’s secret storage and sent only to the configured endpoint.',
       password: true,
       ignoreFocusOut: true,
-      validateInput: (v) => (v.trim() === '' ? 'Enter a key, or press Escape to cancel.' : undefined),
     });
-    if (key === undefined) return false;
+    // An empty answer changes nothing, like Escape; a validator would race a quick Enter and swallow it.
+    if (key === undefined || key.trim() === '') return false;
     await this.#secrets.store(apiKeySecret, key.trim());
     return true;
   }

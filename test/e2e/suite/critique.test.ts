@@ -17,7 +17,7 @@ async function critiqueApi(t: { skip(reason: string): never }): Promise<Critique
   return api.critique;
 }
 
-test('journey 5: Critique Turn streams into the panel, the revision applies in one undo step', async (t) => {
+test('critique (journey 5): Critique Turn streams into the panel, the revision applies in one undo step', async (t) => {
   const critique = await critiqueApi(t);
   if (!vscode.workspace.isTrusted) t.skip('the workspace is not trusted, so no critique is sent');
   const mock = await MockAnthropic.start({
@@ -97,7 +97,7 @@ test('journey 5: Critique Turn streams into the panel, the revision applies in o
   }
 });
 
-test('journey 5: a wrong key ends in a plain message and keeps the panel', async (t) => {
+test('critique (journey 5): a wrong key ends in a plain message and keeps the panel', async (t) => {
   const critique = await critiqueApi(t);
   const mock = await MockAnthropic.start({ apiKey: 'sk-right' });
   const settings = vscode.workspace.getConfiguration('constitutionLens');
@@ -121,7 +121,7 @@ test('journey 5: a wrong key ends in a plain message and keeps the panel', async
   }
 });
 
-test('issue 7: Annotate Turn… cites the chosen clause on the turn at the cursor', async (t) => {
+test('critique (issue 7): Annotate Turn… cites the chosen clause on the turn at the cursor', async (t) => {
   await critiqueApi(t);
   const editor = await openExample('support-chat.transcript');
   const document = editor.document;

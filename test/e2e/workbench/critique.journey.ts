@@ -48,6 +48,10 @@ export const journeys: Journey[] = [
         await key.waitFor({ state: 'visible' });
         await key.fill('sk-journey');
         await page.keyboard.press('Enter');
+        // Toasts are hidden in this headless workbench, so the confirmation is read in the notification center.
+        await runCommand(page, 'Notifications: Show Notifications');
+        await page.locator('.notifications-center', { hasText: 'The API key is stored' }).waitFor({ state: 'visible' });
+        await runCommand(page, 'Notifications: Clear All Notifications');
         await runCommand(page, 'Constitution Lens: Critique Turn');
         const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
         await panel.locator('button', { hasText: 'Apply Revision' }).waitFor({ state: 'visible', timeout: 30_000 });
