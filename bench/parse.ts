@@ -1,8 +1,9 @@
 /**
- * Parse throughput: a JSONL of at least 100 MB built by repeating the dev corpus, streamed line by
- * line, read once with plain `JSON.parse` and once with the transcript parser (every turn, block,
- * note and citation with its exact range), in the same run. The target is a third of `JSON.parse`'s
- * rate, with memory that does not grow with the file.
+ * Parse throughput: a JSONL of at least 100 MB built by repeating the dev corpus, read with plain
+ * `JSON.parse` per line and with the transcript parser (every turn, block, note and citation with
+ * its exact range), in the same run: streamed line by line (reading included, memory watched), and
+ * over lines already in memory (parsing alone). The target is a third of `JSON.parse`'s rate, with
+ * memory that does not grow with the file.
  */
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -70,30 +71,60 @@ async function pass(perLine: (line: string, index: number, base: number) => numb
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
+/** The same work over lines already in memory: parsing alone, without reading or splitting. */
+function inMemory(lines: readonly string[], perLine: (line: string, index: number, base: number) => number): number {
+  globalThis.gc?.();
+  const started = performance.now();
+  let base = 0;
+  let turns = 0;
+  for (let i = 0; i < lines.length; i++) {
+    turns += perLine(lines[i], i, base);
+    base += lines[i].length + 1;
+  }
+  if (turns < 0) throw new Error('unreachable');
+  return performance.now() - started;
+}
+
+const jsonParse = (line: string) => (JSON.parse(line) as { messages?: unknown[] }).messages?.length ?? 0;
+const transcriptParse = (line: string, index: number, base: number) => {
+  let n = 0;
+  for (const c of parseJsonlLine(line, index, base).conversations) n += c.turns.length;
+  return n;
+};
+
+/** Rounds of each measurement, interleaved; the best of each is reported, so a busy machine matters less. */
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+
 export async function run(): Promise<void> {
   if (!(await buildData())) return;
   const bytes = statSync(dataFile).size;
   await pass(() => 0);
-  const io = await pass(() => 0);
-  const json = await pass((line) => {
-    const v = JSON.parse(line) as { messages?: unknown[] };
-    return v.messages?.length ?? 0;
-  });
-  const ours = await pass((line, index, base) => {
-    let n = 0;
-    for (const c of parseJsonlLine(line, index, base).conversations) n += c.turns.length;
-    return n;
-  });
-  const rate = (p: Pass) => bytes / 1024 / 1024 / (p.ms / 1000);
-  const parseOnly = (p: Pass) => bytes / 1024 / 1024 / (Math.max(1, p.ms - io.ms) / 1000);
-  console.log(`parse: ${mb(bytes)} MB, ${ours.lines} lines, ${ours.turns} turns, streamed with readline`);
-  console.log(`  readline alone      ${rate(io).toFixed(0)} MB/s`);
-  for (const [name, p] of [['JSON.parse per line', json], ['transcript parser', ours]] as const) {
+  const best = { io: Infinity, json: Infinity, ours: Infinity, jsonMem: Infinity, oursMem: Infinity };
+  let json: Pass | undefined;
+  let ours: Pass | undefined;
+  for (let r = 0; r < rounds; r++) {
+    best.io = Math.min(best.io, (await pass(() => 0)).ms);
+    const j = await pass(jsonParse);
+    const o = await pass(transcriptParse);
+    if (j.ms < best.json) [best.json, json] = [j.ms, j];
+    if (o.ms < best.ours) [best.ours, ours] = [o.ms, o];
+  }
+  const lines = readFileSync(dataFile, 'utf8').split('\n').filter((l) => l.length > 0);
+  for (let r = 0; r < rounds; r++) {
+    best.jsonMem = Math.min(best.jsonMem, inMemory(lines, jsonParse));
+    best.oursMem = Math.min(best.oursMem, inMemory(lines, transcriptParse));
+  }
+  const rate = (ms: number) => bytes / 1024 / 1024 / (ms / 1000);
+  console.log(`parse: ${mb(bytes)} MB, ${ours!.lines} lines, ${ours!.turns} turns; best of ${rounds} interleaved rounds`);
+  console.log(`  readline alone          ${rate(best.io).toFixed(0)} MB/s`);
+  for (const [name, p, mem] of [['JSON.parse per line', json!, best.jsonMem], ['transcript parser', ours!, best.oursMem]] as const) {
     console.log(
-      `  ${name.padEnd(20)}${rate(p).toFixed(0)} MB/s with reading (${parseOnly(p).toFixed(0)} MB/s parsing alone), peak RSS ${mb(p.peakRss)} MB, heap growth ${mb(p.heapGrowth)} MB`,
+      `  ${name.padEnd(24)}${rate(p.ms).toFixed(0)} MB/s streamed with reading, ${rate(mem).toFixed(0)} MB/s in memory (parsing alone); streamed: peak RSS ${mb(p.peakRss)} MB, heap growth ${mb(p.heapGrowth)} MB`,
     );
   }
-  console.log(`  ratio (parser / JSON.parse): ${(rate(ours) / rate(json)).toFixed(2)} with reading, ${(parseOnly(ours) / parseOnly(json)).toFixed(2)} parsing alone (target 0.33)`);
+  console.log(
+    `  ratio (parser / JSON.parse): ${(best.json / best.ours).toFixed(2)} streamed with reading, ${(best.jsonMem / best.oursMem).toFixed(2)} in memory (target 0.33)`,
+  );
 }
 
 if (process.argv[1] && /[\\/]bench[\\/]parse\.ts$/.test(process.argv[1])) {

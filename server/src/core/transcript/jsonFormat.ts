@@ -2,7 +2,8 @@ import { getNodeValue, type Node } from 'jsonc-parser';
 import { problem, type Problem } from '../problem.ts';
 import type { MappedText, Span } from '../text.ts';
 import { makeNote } from './citations.ts';
-import { jsonStringText } from './jsonString.ts';
+import { ScannedNode } from './jsonScan.ts';
+import { jsonStringText, validJsonStringText } from './jsonString.ts';
 import { TranscriptFormat, type ContentBlock, type Conversation, type Note, type Turn } from './model.ts';
 import { roleOf } from './roles.ts';
 import { parseTextTurns } from './textFormat.ts';
@@ -12,6 +13,9 @@ export interface JsonConversations {
   readonly conversations: Conversation[];
   readonly problems: Problem[];
 }
+
+/** A model object while the reader fills it in. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Blocks whose presence marks a `messages` array as Anthropic Messages rather than OpenAI chat. */
 const anthropicBlockTypes = new Set(['tool_use', 'tool_result', 'thinking', 'redacted_thinking', 'document']);
@@ -60,7 +64,9 @@ export class JsonReader {
     const sharegpt = prop(node, 'conversations') ?? prop(node, 'conversation');
     if (sharegpt?.type === 'array') {
       const { turns } = this.#messages(sharegpt.children ?? []);
-      return [{ index, span: this.#span(node), format: TranscriptFormat.sharegpt, turns, ...this.#ids(node) }];
+      const conversation: Mutable<Conversation> = { index, span: this.#span(node), format: TranscriptFormat.sharegpt, turns };
+      this.#setId(conversation, node);
+      return [conversation];
     }
     if (prop(node, 'chosen') && prop(node, 'rejected')) return this.#pair(node, index);
     this.problems.push(
@@ -97,8 +103,10 @@ export class JsonReader {
     anthropic ||= read.anthropic;
     const labelled = prop(node, 'target_turn') !== undefined || prop(node, 'label') !== undefined;
     const format = labelled ? TranscriptFormat.labelled : this.#guessFormat(messages, anthropic);
-    const conversation: Conversation = { index, span: this.#span(node), format, turns, ...this.#ids(node) };
-    return labelled ? { ...conversation, ...this.#labels(node) } : conversation;
+    const conversation: Mutable<Conversation> = { index, span: this.#span(node), format, turns };
+    this.#setId(conversation, node);
+    if (labelled) this.#setLabels(conversation, node);
+    return conversation;
   }
 
   #guessFormat(messages: Node, anthropic: boolean): TranscriptFormat {
@@ -107,22 +115,20 @@ export class JsonReader {
     return TranscriptFormat.openai;
   }
 
-  #ids(node: Node): { id?: string } {
+  #setId(conversation: Mutable<Conversation>, node: Node): void {
     const id = prop(node, 'id');
-    return id?.type === 'string' || id?.type === 'number' ? { id: String(id.value) } : {};
+    if (id?.type === 'string' || id?.type === 'number') conversation.id = String(id.value);
   }
 
-  #labels(node: Node): Partial<Conversation> {
-    const out: { targetTurn?: number; label?: string; principleHint?: string; meta?: Record<string, unknown> } = {};
+  #setLabels(conversation: Mutable<Conversation>, node: Node): void {
     const target = prop(node, 'target_turn');
-    if (target?.type === 'number') out.targetTurn = target.value as number;
+    if (target?.type === 'number') conversation.targetTurn = target.value as number;
     const label = prop(node, 'label');
-    if (label?.type === 'string') out.label = label.value as string;
+    if (label?.type === 'string') conversation.label = label.value as string;
     const hint = prop(node, 'principle_hint');
-    if (hint?.type === 'string') out.principleHint = hint.value as string;
+    if (hint?.type === 'string') conversation.principleHint = hint.value as string;
     const meta = prop(node, 'meta');
-    if (meta?.type === 'object') out.meta = this.#plain(meta) as Record<string, unknown>;
-    return out;
+    if (meta?.type === 'object') conversation.meta = this.#plain(meta) as Record<string, unknown>;
   }
 
   /**
@@ -149,7 +155,9 @@ export class JsonReader {
       }
       const rest = prop(node, `${side}_rest`);
       if (rest?.type === 'array') turns.push(...this.#messages(rest.children ?? [], turns.length).turns);
-      out.push({ index, span: this.#span(node), format: TranscriptFormat.hhPair, side, turns: reindex(turns), ...this.#ids(node) });
+      const conversation: Mutable<Conversation> = { index, span: this.#span(node), format: TranscriptFormat.hhPair, side, turns: reindex(turns) };
+      this.#setId(conversation, node);
+      out.push(conversation);
     }
     return out;
   }
@@ -197,18 +205,9 @@ export class JsonReader {
       blocks.push({ type: 'text', text: { text: '', toSource: () => at }, span: { start: at, end: at } });
     }
     const roleProperty = roleNode?.parent;
-    return {
-      turn: {
-        index,
-        role,
-        roleLabel,
-        ...(roleProperty ? { roleSpan: this.#span(roleProperty) } : {}),
-        span: this.#span(m),
-        blocks,
-        notes: this.#notes(m),
-      },
-      anthropic,
-    };
+    const turn: Mutable<Turn> = { index, role, roleLabel, span: this.#span(m), blocks, notes: this.#notes(m) };
+    if (roleProperty) turn.roleSpan = this.#span(roleProperty);
+    return { turn, anthropic };
   }
 
   #notes(m: Node): Note[] {
@@ -225,7 +224,7 @@ export class JsonReader {
     const name = fn ? prop(fn, 'name') : undefined;
     const args = fn ? prop(fn, 'arguments') : undefined;
     const text = args?.type === 'string' ? this.#text(args) : args ? this.#raw(args) : this.#emptyAt(call.offset);
-    return { type: 'tool_call', text, span: this.#span(call), ...(name?.type === 'string' ? { name: name.value as string } : {}) };
+    return named({ type: 'tool_call', text, span: this.#span(call) }, name);
   }
 
   #content(node: Node): { blocks: ContentBlock[]; anthropic: boolean } {
@@ -249,10 +248,9 @@ export class JsonReader {
       const type = typeNode?.type === 'string' ? (typeNode.value as string) : 'text';
       if (anthropicBlockTypes.has(type) || (type === 'image' && prop(b, 'source'))) anthropic = true;
       const name = prop(b, 'name');
-      const named = name?.type === 'string' ? { name: name.value as string } : {};
       if (type === 'tool_use') {
         const input = prop(b, 'input');
-        blocks.push({ type, text: input ? this.#raw(input) : this.#emptyAt(b.offset), span: this.#span(b), ...named });
+        blocks.push(named({ type, text: input ? this.#raw(input) : this.#emptyAt(b.offset), span: this.#span(b) }, name));
         continue;
       }
       if (type === 'tool_result') {
@@ -264,7 +262,7 @@ export class JsonReader {
       }
       const textNode = prop(b, type === 'thinking' ? 'thinking' : 'text') ?? prop(b, 'text');
       const text = textNode?.type === 'string' ? this.#text(textNode) : this.#emptyAt(b.offset);
-      blocks.push({ type, text, span: textNode?.type === 'string' ? this.#inner(textNode) : this.#span(b), ...named });
+      blocks.push(named({ type, text, span: textNode?.type === 'string' ? this.#inner(textNode) : this.#span(b) }, name));
     }
     return { blocks, anthropic };
   }
@@ -282,6 +280,7 @@ export class JsonReader {
   }
 
   #text(node: Node): MappedText {
+    if (node instanceof ScannedNode) return validJsonStringText(this.#source, node.offset, node.length, node.escaped, this.#base);
     return jsonStringText(this.#source, node.offset, node.length, this.#base);
   }
 
@@ -309,6 +308,12 @@ function isTextTranscript(s: string): boolean {
   return /^\s*Human:/.test(s) && /\n\s*Assistant:/.test(s);
 }
 
+/** The block with the tool name of a `name` string node, when there is one. */
+function named(block: Mutable<ContentBlock>, name: Node | undefined): ContentBlock {
+  if (name?.type === 'string') block.name = name.value as string;
+  return block;
+}
+
 function reindex(turns: Turn[]): Turn[] {
   return turns.map((t, i) => (t.index === i ? t : { ...t, index: i }));
 }
@@ -319,6 +324,7 @@ function emptyAt(at: number): MappedText {
 
 /** The value of an object's property `key`, if the node is an object that has it. */
 export function prop(node: Node | undefined, key: string): Node | undefined {
+  if (node instanceof ScannedNode) return node.property(key);
   if (node?.type !== 'object' || !node.children) return undefined;
   for (const p of node.children) {
     const k = p.children?.[0];

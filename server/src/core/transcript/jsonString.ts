@@ -22,7 +22,21 @@ export function jsonStringText(source: string, offset: number, length: number, b
     const at = base + start;
     return { text, toSource: (o) => at + o };
   }
-  return new EscapedText(source, start, end, backslash, base);
+  return new EscapedText(source, start, end, backslash, base, false);
+}
+
+/**
+ * The decoded contents of a string literal that is known to be valid JSON and whose opening quote
+ * is at `offset` (a string node of {@link scanJson}'s tree), mapped back as {@link jsonStringText}
+ * maps it. Whether it holds an escape is already known, so nothing is searched for; an escaped
+ * literal is decoded natively by `JSON.parse` when its text is read, and its anchors are built only
+ * when `toSource` is first called.
+ */
+export function validJsonStringText(source: string, offset: number, length: number, escaped: boolean, base = 0): MappedText {
+  const start = offset + 1;
+  const end = offset + length - 1;
+  if (!escaped) return new VerbatimText(source.slice(start, end), base + start);
+  return new EscapedText(source, start, end, -1, base, true);
 }
 
 /** Whether the character at `at` is preceded, after `from`, by an odd number of backslashes. */
@@ -30,6 +44,21 @@ function isEscaped(source: string, from: number, at: number): boolean {
   let n = 0;
   for (let i = at - 1; i >= from && source.charCodeAt(i) === 92; i--) n++;
   return n % 2 === 1;
+}
+
+/** Text that stands in the source as it is, from `at` on. */
+class VerbatimText implements MappedText {
+  readonly text: string;
+  readonly #at: number;
+
+  constructor(text: string, at: number) {
+    this.text = text;
+    this.#at = at;
+  }
+
+  toSource(offset: number): number {
+    return this.#at + offset;
+  }
 }
 
 const simpleEscapes: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
@@ -40,11 +69,14 @@ class EscapedText implements MappedText {
   readonly #end: number;
   readonly #firstEscape: number;
   readonly #base: number;
+  readonly #valid: boolean;
   #text: string | undefined;
   #mapped: MappedText | undefined;
 
-  constructor(source: string, start: number, end: number, firstEscape: number, base: number) {
+  /** `firstEscape` is the first backslash, or -1 to find it when decoding; `valid` says the literal is valid JSON. */
+  constructor(source: string, start: number, end: number, firstEscape: number, base: number, valid: boolean) {
     this.#base = base;
+    this.#valid = valid;
     this.#source = source;
     this.#start = start;
     this.#end = end;
@@ -52,7 +84,8 @@ class EscapedText implements MappedText {
   }
 
   get text(): string {
-    return (this.#text ??= this.#decode().text);
+    if (this.#text === undefined) this.#text = this.#valid ? (JSON.parse(this.#source.slice(this.#start - 1, this.#end + 1)) as string) : this.#decode().text;
+    return this.#text;
   }
 
   toSource(offset: number): number {
@@ -70,7 +103,7 @@ class EscapedText implements MappedText {
     const parts: string[] = [];
     let runStart = this.#start;
     let decoded = 0;
-    let p = this.#firstEscape;
+    let p = this.#firstEscape < 0 ? source.indexOf('\\', this.#start) : this.#firstEscape;
     while (p >= 0 && p < end) {
       parts.push(source.slice(runStart, p));
       decoded += p - runStart;
@@ -101,7 +134,7 @@ class EscapedText implements MappedText {
     decoded += end - runStart;
     if (anchors[anchors.length - 1][0] !== decoded) anchors.push([decoded, end]);
     const text = parts.join('');
-    this.#text = text;
+    this.#text ??= text;
     const mapped = anchoredText(text, anchors);
     this.#mapped = mapped;
     return mapped;

@@ -1,6 +1,7 @@
-import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { problem, type Problem } from '../problem.ts';
 import { JsonReader } from './jsonFormat.ts';
+import { scanJson } from './jsonScan.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
 import { shiftConversation } from './shift.ts';
 
@@ -16,6 +17,16 @@ export interface JsonlLine {
  * first error and gives no conversation; a valid line of no known shape is a warning.
  */
 export function parseJsonlLine(line: string, index: number, base: number): JsonlLine {
+  const root = scanJson(line);
+  return root ? readLine(line, root, index, base) : parseJsonlLineWithJsonc(line, index, base);
+}
+
+/**
+ * {@link parseJsonlLine} through jsonc-parser's tree alone. Lines that are not strict JSON take this
+ * way, so that their first error is reported where jsonc-parser finds it; for the others it gives
+ * exactly what the fast way gives, which is what the tests hold the fast way to.
+ */
+export function parseJsonlLineWithJsonc(line: string, index: number, base: number): JsonlLine {
   const errors: ParseError[] = [];
   const root = parseTree(line, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || !root) {
@@ -28,6 +39,10 @@ export function parseJsonlLine(line: string, index: number, base: number): Jsonl
       problems: [problem('jsonl.syntax', `This line is not valid JSON (${what}); the other lines are still read.`, { start: base + at, end: base + Math.max(at, end) })],
     };
   }
+  return readLine(line, root, index, base);
+}
+
+function readLine(line: string, root: Node, index: number, base: number): JsonlLine {
   const reader = new JsonReader(line, base);
   const conversations = reader.fromValue(root, index);
   return { conversations, problems: reader.problems };

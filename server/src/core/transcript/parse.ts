@@ -2,9 +2,10 @@ import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { problem, type Problem } from '../problem.ts';
 import { verbatimText } from '../text.ts';
 import { JsonReader } from './jsonFormat.ts';
+import { scanJson } from './jsonScan.ts';
 import { describe, parseJsonlLine } from './jsonl.ts';
 
-export { JsonlModel, parseJsonlLine, type JsonlLine } from './jsonl.ts';
+export { JsonlModel, parseJsonlLine, parseJsonlLineWithJsonc, type JsonlLine } from './jsonl.ts';
 import { parseMarkdownTurns } from './markdownFormat.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
 import { parsePromptFile, parsePromptyFile } from './prompt.ts';
@@ -118,8 +119,21 @@ function fromTurns(format: TranscriptFormat, text: string, read: TextTurns): Tra
   return { format, conversations: [conversation], problems: read.problems };
 }
 
-/** A whole JSON file; syntax errors are problems at their places and the rest of the tree is still read. */
+/**
+ * A whole JSON file; syntax errors are problems at their places and the rest of the tree is still
+ * read. Strict JSON is read through the fast scanner; anything else (comments, trailing commas,
+ * errors) through jsonc-parser.
+ */
 export function parseJsonFile(text: string): Transcript {
+  const root = scanJson(text);
+  if (!root) return parseJsonFileWithJsonc(text);
+  const reader = new JsonReader(text);
+  const conversations = reader.fromRoot(root);
+  return { format: formatOf(conversations), conversations, problems: reader.problems };
+}
+
+/** {@link parseJsonFile} through jsonc-parser's tree alone, which the fast way must agree with. */
+export function parseJsonFileWithJsonc(text: string): Transcript {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true });
   const problems: Problem[] = errors.map((e) =>

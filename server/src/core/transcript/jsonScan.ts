@@ -1,0 +1,260 @@
+import type { Node, NodeType } from 'jsonc-parser';
+
+/**
+ * A node of the tree {@link scanJson} builds: the same fields, offsets and lengths as a node of
+ * jsonc-parser's `parseTree`, so that whatever reads one reads the other. A string node also says
+ * whether its literal holds an escape, and decodes it only when its value is first read.
+ */
+export class ScannedNode implements Node {
+  readonly type: NodeType;
+  readonly offset: number;
+  length: number;
+  readonly parent: ScannedNode | undefined;
+  readonly children: ScannedNode[] | undefined;
+  colonOffset: number | undefined;
+  /** For a string: whether its literal holds a backslash, so that its text is not the raw slice. */
+  readonly escaped: boolean;
+  /** For a property: its key, decoded. */
+  key: string | undefined;
+  #source: string;
+  #value: unknown;
+
+  constructor(type: NodeType, offset: number, length: number, parent: ScannedNode | undefined, source: string, value?: unknown, escaped = false) {
+    this.type = type;
+    this.offset = offset;
+    this.length = length;
+    this.parent = parent;
+    this.children = type === 'object' || type === 'array' || type === 'property' ? [] : undefined;
+    this.colonOffset = undefined;
+    this.escaped = escaped;
+    this.key = undefined;
+    this.#source = source;
+    this.#value = value;
+  }
+
+  /**
+   * The value of this object's first property named `key`, as a search of its children by their
+   * keys' values would find it.
+   */
+  property(key: string): ScannedNode | undefined {
+    const children = this.children;
+    if (this.type !== 'object' || !children) return undefined;
+    for (let i = 0; i < children.length; i++) if (children[i].key === key) return children[i].children![1];
+    return undefined;
+  }
+
+  /** The JSON value of a literal (a string decoded), as jsonc-parser gives it; `undefined` for the others. */
+  get value(): unknown {
+    if (this.type === 'string' && this.#value === undefined) {
+      const source = this.#source;
+      this.#value = this.escaped ? (JSON.parse(source.slice(this.offset, this.offset + this.length)) as string) : source.slice(this.offset + 1, this.offset + this.length - 1);
+    }
+    return this.#value;
+  }
+}
+
+/** Thrown inside the scanner at the first thing it does not accept; never escapes {@link scanJson}. */
+const reject = new Error('not strict JSON');
+
+/** Deeper nesting than this is left to jsonc-parser, so that the scanner's recursion stays shallow. */
+const maxDepth = 200;
+
+/** Keys met before, by their length and first character; see `#keyText`. */
+const numberPattern = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+const controlPattern = /[\u0000-\u001f]/g;
+const hexPattern = /[0-9a-fA-F]{4}/y;
+
+/**
+ * The tree of `text` when it is one strict JSON value (RFC 8259: no comments, no trailing commas),
+ * else `undefined`, and the caller falls back to jsonc-parser, which reports the errors at their
+ * places. It accepts exactly what `JSON.parse` accepts, or less (very deep nesting), and then gives
+ * the nodes `parseTree` would.
+ *
+ * It is faster than `parseTree` because it never looks at a string's characters one by one: the
+ * closing quote, the backslashes and the control characters (which a string may not hold) are
+ * found with native searches, and the positions of the next backslash and control character are
+ * kept between strings so that each is searched for once per text. Strings are decoded only when
+ * their value is read.
+ */
+export function scanJson(text: string): ScannedNode | undefined {
+  try {
+    return new Scanner(text).root();
+  } catch (e) {
+    if (e === reject) return undefined;
+    throw e;
+  }
+}
+
+class Scanner {
+  readonly #text: string;
+  #pos = 0;
+  #nextBackslash = -1;
+  #nextControl = -1;
+
+  constructor(text: string) {
+    this.#text = text;
+  }
+
+  root(): ScannedNode {
+    this.#skipSpace();
+    const root = this.#value(undefined, 0);
+    this.#skipSpace();
+    if (this.#pos !== this.#text.length) throw reject;
+    return root;
+  }
+
+  #skipSpace(): void {
+    const t = this.#text;
+    let p = this.#pos;
+    for (;;) {
+      const c = t.charCodeAt(p);
+      if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+      else break;
+    }
+    this.#pos = p;
+  }
+
+  #value(parent: ScannedNode | undefined, depth: number): ScannedNode {
+    const t = this.#text;
+    const start = this.#pos;
+    const c = t.charCodeAt(start);
+    switch (c) {
+      case 34 /* " */:
+        return this.#string(parent);
+      case 123 /* { */:
+        return this.#object(parent, depth + 1);
+      case 91 /* [ */:
+        return this.#array(parent, depth + 1);
+      case 116 /* t */:
+        return this.#literal(parent, 'true', 'boolean', true);
+      case 102 /* f */:
+        return this.#literal(parent, 'false', 'boolean', false);
+      case 110 /* n */:
+        return this.#literal(parent, 'null', 'null', null);
+      default: {
+        numberPattern.lastIndex = start;
+        if (!numberPattern.test(t)) throw reject;
+        const end = numberPattern.lastIndex;
+        this.#pos = end;
+        return new ScannedNode('number', start, end - start, parent, t, Number(t.slice(start, end)));
+      }
+    }
+  }
+
+  #literal(parent: ScannedNode | undefined, word: string, type: NodeType, value: boolean | null): ScannedNode {
+    const start = this.#pos;
+    if (!this.#text.startsWith(word, start)) throw reject;
+    this.#pos = start + word.length;
+    return new ScannedNode(type, start, word.length, parent, this.#text, value);
+  }
+
+  #object(parent: ScannedNode | undefined, depth: number): ScannedNode {
+    if (depth > maxDepth) throw reject;
+    const t = this.#text;
+    const node = new ScannedNode('object', this.#pos, -1, parent, t);
+    this.#pos++;
+    this.#skipSpace();
+    if (t.charCodeAt(this.#pos) === 125 /* } */) {
+      this.#pos++;
+      node.length = this.#pos - node.offset;
+      return node;
+    }
+    for (;;) {
+      if (t.charCodeAt(this.#pos) !== 34) throw reject;
+      const property = new ScannedNode('property', this.#pos, -1, node, t);
+      node.children!.push(property);
+      const key = this.#string(property);
+      property.children!.push(key);
+      property.key = this.#keyText(key);
+      this.#skipSpace();
+      if (t.charCodeAt(this.#pos) !== 58 /* : */) throw reject;
+      property.colonOffset = this.#pos;
+      this.#pos++;
+      this.#skipSpace();
+      const value = this.#value(property, depth);
+      property.children!.push(value);
+      property.length = value.offset + value.length - property.offset;
+      this.#skipSpace();
+      const c = t.charCodeAt(this.#pos);
+      this.#pos++;
+      if (c === 125 /* } */) break;
+      if (c !== 44 /* , */) throw reject;
+      this.#skipSpace();
+    }
+    node.length = this.#pos - node.offset;
+    return node;
+  }
+
+  #array(parent: ScannedNode | undefined, depth: number): ScannedNode {
+    if (depth > maxDepth) throw reject;
+    const t = this.#text;
+    const node = new ScannedNode('array', this.#pos, -1, parent, t);
+    this.#pos++;
+    this.#skipSpace();
+    if (t.charCodeAt(this.#pos) === 93 /* ] */) {
+      this.#pos++;
+      node.length = this.#pos - node.offset;
+      return node;
+    }
+    for (;;) {
+      node.children!.push(this.#value(node, depth));
+      this.#skipSpace();
+      const c = t.charCodeAt(this.#pos);
+      this.#pos++;
+      if (c === 93 /* ] */) break;
+      if (c !== 44 /* , */) throw reject;
+      this.#skipSpace();
+    }
+    node.length = this.#pos - node.offset;
+    return node;
+  }
+
+  /** The text of a key: the inside of its literal, decoded only when it holds an escape. */
+  #keyText(key: ScannedNode): string {
+    return key.escaped ? (key.value as string) : this.#text.slice(key.offset + 1, key.offset + key.length - 1);
+  }
+
+  /**
+   * A string literal whose opening quote is at the current position. Between the quotes, every
+   * backslash must start a valid escape and no character may be below U+0020.
+   */
+  #string(parent: ScannedNode | undefined): ScannedNode {
+    const t = this.#text;
+    const start = this.#pos;
+    let p = start + 1;
+    let escaped = false;
+    let end: number;
+    for (;;) {
+      const quote = t.indexOf('"', p);
+      if (quote < 0) throw reject;
+      if (this.#nextBackslash < p && this.#nextBackslash !== Infinity) {
+        const b = t.indexOf('\\', p);
+        this.#nextBackslash = b < 0 ? Infinity : b;
+      }
+      const b = this.#nextBackslash;
+      if (b > quote) {
+        end = quote;
+        break;
+      }
+      escaped = true;
+      const e = t.charCodeAt(b + 1);
+      if (e === 117 /* u */) {
+        hexPattern.lastIndex = b + 2;
+        if (!hexPattern.test(t)) throw reject;
+        p = b + 6;
+      } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+        p = b + 2;
+      } else {
+        throw reject;
+      }
+    }
+    if (this.#nextControl < start && this.#nextControl !== Infinity) {
+      controlPattern.lastIndex = start;
+      const m = controlPattern.exec(t);
+      this.#nextControl = m ? m.index : Infinity;
+    }
+    if (this.#nextControl < end) throw reject;
+    this.#pos = end + 1;
+    return new ScannedNode('string', start, end + 1 - start, parent, t, undefined, escaped);
+  }
+}
