@@ -60,11 +60,12 @@ export class ManyTurns implements vscode.Disposable {
     return this.#start(document, false);
   }
 
-  critiqueDataset(document: vscode.TextDocument | undefined): Promise<void> {
-    return this.#start(document, true);
+  /** `confirmed` (the command's optional argument, for scripts and tests) skips the question before a batch is submitted. */
+  critiqueDataset(document: vscode.TextDocument | undefined, options: { confirmed?: boolean } = {}): Promise<void> {
+    return this.#start(document, true, options.confirmed === true);
   }
 
-  async #start(document: vscode.TextDocument | undefined, dataset: boolean): Promise<void> {
+  async #start(document: vscode.TextDocument | undefined, dataset: boolean, confirmed = false): Promise<void> {
     if (!document) {
       void vscode.window.showInformationMessage(`Open a ${dataset ? 'JSONL dataset' : 'transcript'} in the editor, then run the command again.`);
       return;
@@ -92,7 +93,7 @@ export class ManyTurns implements vscode.Disposable {
       await this.#fault({ kind: 'no-key', message: 'No API key is set, so nothing was sent. Set a key with “Constitution Lens: Set API Key”.' });
       return;
     }
-    if (dataset && items.length > settings.batchThreshold) await this.#batch(document, constitution, settings, items, apiKey);
+    if (dataset && items.length > settings.batchThreshold) await this.#batch(document, constitution, settings, items, apiKey, confirmed);
     else await this.#concurrent(document, transcript, constitution, settings, items, apiKey, dataset);
   }
 
@@ -140,13 +141,13 @@ export class ManyTurns implements vscode.Disposable {
     await this.#summarise(items.length, results, fatal);
   }
 
-  async #batch(document: vscode.TextDocument, constitution: Constitution, settings: CritiqueSettings, items: DatasetItem[], apiKey: string): Promise<void> {
+  async #batch(document: vscode.TextDocument, constitution: Constitution, settings: CritiqueSettings, items: DatasetItem[], apiKey: string, confirmed: boolean): Promise<void> {
     const endpoint = { apiKey, baseURL: settings.baseUrl, setKeyHint };
     let pending: PendingJob;
     try {
       const estimate = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Counting tokens…' }, () => estimateDataset(items, endpoint));
       const cost = estimate.costUSD ? ` About $${estimate.costUSD.batch.toFixed(2)} at batch prices (at most; $${estimate.costUSD.standard.toFixed(2)} as ordinary requests).` : '';
-      const go = await vscode.window.showInformationMessage(
+      const go = confirmed ? 'Submit Batch' : await vscode.window.showInformationMessage(
         `Critique ${estimate.requests} turns through the Message Batches API? About ${estimate.inputTokens.toLocaleString('en')} input tokens and at most ${estimate.maxOutputTokens.toLocaleString('en')} output tokens with ${estimate.model}.${cost} Results can take up to a day; polling resumes after a reload.`,
         { modal: true },
         'Submit Batch',

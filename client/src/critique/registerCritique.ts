@@ -126,7 +126,9 @@ class CritiqueController implements vscode.Disposable {
       command('constitutionLens.critiqueSelection', () => this.#critiqueAtCursor('selection')),
       command('constitutionLens.critiquePrompt', () => this.#critiqueAtCursor('prompt')),
       command('constitutionLens.critiqueTranscript', () => this.#manyTurns.critiqueTranscript(vscode.window.activeTextEditor?.document)),
-      command('constitutionLens.critiqueDataset', () => this.#manyTurns.critiqueDataset(vscode.window.activeTextEditor?.document)),
+      command('constitutionLens.critiqueDataset', (options?: unknown) =>
+        this.#manyTurns.critiqueDataset(vscode.window.activeTextEditor?.document, { confirmed: (options as { confirmed?: unknown } | undefined)?.confirmed === true }),
+      ),
       command('constitutionLens.annotateTurn', (id?: unknown) =>
         annotateTurn(vscode.window.activeTextEditor, () => this.#deps.findConstitutions(), typeof id === 'string' ? id : undefined),
       ),

@@ -137,3 +137,55 @@ test('critique (issue 7): Annotate Turn… cites the chosen clause on the turn a
     await vscode.commands.executeCommand('workbench.action.files.revert');
   }
 });
+
+test('critique (journey 6): Critique Dataset above the threshold goes through a batch and writes its results', async (t) => {
+  const critique = await critiqueApi(t);
+  if (!vscode.workspace.isTrusted) t.skip('the workspace is not trusted, so no critique is sent');
+  const mock = await MockAnthropic.start({
+    apiKey: 'sk-batch',
+    batchPolls: 2,
+    answer: (body) =>
+      JSON.stringify(body.messages).includes('What a great question!')
+        ? { findings: [{ principle: 'no-flattery', quote: 'What a great question!', critique: 'Flattering opener.', severity: 'warning' }], revision: 'Yes: connect it with the optical cable or pair it over Bluetooth.' }
+        : { findings: [], revision: 'Unchanged.' },
+  });
+  const settings = vscode.workspace.getConfiguration('constitutionLens');
+  const previousPoll = process.env.CONSTITUTION_LENS_BATCH_POLL_MS;
+  process.env.CONSTITUTION_LENS_BATCH_POLL_MS = '5';
+  const editor = await openExample('chats.jsonl');
+  const results = vscode.Uri.joinPath(editor.document.uri, '..', 'chats.critique.jsonl');
+  try {
+    await settings.update('baseUrl', mock.url, vscode.ConfigurationTarget.Workspace);
+    await settings.update('batchThreshold', 2, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('constitutionLens.setApiKey', 'sk-batch');
+    await vscode.commands.executeCommand('constitutionLens.critiqueDataset', { confirmed: true });
+
+    const batches = mock.requestsTo('/v1/messages/batches');
+    assert.equal(batches.length, 1, 'one batch was submitted');
+    assert.deepEqual(
+      batches[0].body.requests.map((r: { custom_id: string }) => r.custom_id),
+      ['c0-t2', 'c1-t2', 'c2-t2', 'c3-t1'],
+    );
+    assert.ok(mock.requestsTo('/v1/messages/count_tokens').length > 0, 'the tokens were counted first');
+    assert.equal(mock.requestsTo('/v1/messages').length, 0, 'no ordinary requests were sent');
+
+    const lines = new TextDecoder().decode(await vscode.workspace.fs.readFile(results)).trim().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(lines.map((l) => [l.conversation, l.turn, l.findings.length]), [
+      [0, 2, 1],
+      [1, 2, 0],
+      [2, 2, 0],
+      [3, 1, 0],
+    ]);
+    assert.deepEqual(lines[0].findings[0].range, { start: { line: 0, character: editor.document.lineAt(0).text.indexOf('What a great') }, end: { line: 0, character: editor.document.lineAt(0).text.indexOf('What a great') + 22 } });
+    const diagnostics = critique.diagnostics(editor.document.uri);
+    assert.deepEqual(diagnostics.map((d) => editor.document.getText(d.range)), ['What a great question!']);
+  } finally {
+    if (previousPoll === undefined) delete process.env.CONSTITUTION_LENS_BATCH_POLL_MS;
+    else process.env.CONSTITUTION_LENS_BATCH_POLL_MS = previousPoll;
+    await vscode.workspace.fs.delete(results).then(undefined, () => undefined);
+    await settings.update('baseUrl', undefined, vscode.ConfigurationTarget.Workspace);
+    await settings.update('batchThreshold', undefined, vscode.ConfigurationTarget.Workspace);
+    await vscode.commands.executeCommand('constitutionLens.clearApiKey');
+    await mock.close();
+  }
+});

@@ -27,13 +27,13 @@ export const journeys: Journey[] = [
         answer: () => ({
           findings: [
             {
-              principle: 'no-flattery',
-              quote: 'What a great question!',
-              critique: 'The opener praises the question instead of answering it. Start with the **answer**.',
+              principle: 'calibrated',
+              quote: 'might possibly be',
+              critique: 'Three stacked hedges bury the steps. State the confidence **once**, then give the steps.',
               severity: 'warning',
             },
           ],
-          revision: 'The charger is in the flat compartment under the speaker tray, below the manual.',
+          revision: 'The most likely cause is the laptop’s Bluetooth driver. Update it, then pair again; if it still fails, try the speaker with another device.',
         }),
       });
       const settingsDir = join(server.workspace, '.vscode');
@@ -42,7 +42,8 @@ export const journeys: Journey[] = [
       try {
         const page = await openWorkbench();
         await openFile(page, 'support-chat.transcript');
-        await page.locator('.view-line', { hasText: 'What a great question' }).first().click();
+        // The in-host suite critiques the first answer (and caches it), so this journey takes the second.
+        await page.locator('.view-line', { hasText: 'It might possibly' }).first().click();
         await runCommand(page, 'Constitution Lens: Set API Key');
         const key = page.locator('.quick-input-widget input[type="password"]');
         await key.waitFor({ state: 'visible' });
@@ -55,8 +56,8 @@ export const journeys: Journey[] = [
         await runCommand(page, 'Constitution Lens: Critique Turn');
         const panel = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
         await panel.locator('button', { hasText: 'Apply Revision' }).waitFor({ state: 'visible', timeout: 30_000 });
-        assert.equal(await panel.locator('button.clause', { hasText: 'no-flattery' }).count(), 1);
-        assert.match((await panel.locator('.critique').first().innerHTML()) ?? '', /<strong>answer<\/strong>/);
+        assert.equal(await panel.locator('button.clause', { hasText: 'calibrated' }).count(), 1);
+        assert.match(await panel.locator('.critique').first().innerHTML(), /<strong>once<\/strong>/);
         await page.screenshot({ path: join(artifacts, 'critique-panel.png') });
         assert.equal(mock.requestsTo('/v1/messages').length, 1);
       } finally {
