@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { Constitution } from '../../../server/src/core/constitution/model.ts';
+import { parseConstitution } from '../../../server/src/core/constitution/parse.ts';
 import type { Conversation, Turn } from '../../../server/src/core/transcript/model.ts';
 import { turnText } from '../../../server/src/core/transcript/model.ts';
 import { parseTranscript } from '../../../server/src/core/transcript/parse.ts';
@@ -479,10 +480,25 @@ class CritiqueController implements vscode.Disposable {
         return;
       }
     }
-    const symbols = (await vscode.commands.executeCommand<vscode.SymbolInformation[]>('vscode.executeWorkspaceSymbolProvider', id)) ?? [];
-    const symbol = symbols.find((s) => s.name === id || s.name.endsWith(`#${id}`) || s.name.includes(`{#${id}`)) ?? symbols[0];
-    if (symbol) {
-      await vscode.window.showTextDocument(symbol.location.uri, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(symbol.location.range.start, symbol.location.range.start) });
+    // Without the file of each constitution, the constitution files of the workspace (and the bundled
+    // starter) are read again to find the clause, the named constitution first.
+    const files = [
+      ...(await vscode.workspace.findFiles('**/*.constitution.{md,yaml,yml,json}', '**/node_modules/**', 200)),
+      vscode.Uri.joinPath(this.#context.extensionUri, 'constitutions', 'starter.constitution.md'),
+    ];
+    const found: { uri: vscode.Uri; offset: number; named: boolean }[] = [];
+    for (const uri of files) {
+      const text = await vscode.workspace.fs.readFile(uri).then((b) => new TextDecoder().decode(b), () => undefined);
+      if (text === undefined) continue;
+      const parsed = parseConstitution(text, uri.path);
+      const clause = parsed.clauses.find((cl) => cl.id === id);
+      if (clause) found.push({ uri, offset: clause.headingSpan.start, named: parsed.name === constitutionName });
+    }
+    const best = found.find((f) => f.named) ?? found[0];
+    if (best) {
+      const document = await vscode.workspace.openTextDocument(best.uri);
+      const at = document.positionAt(best.offset);
+      await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.One, selection: new vscode.Range(at, at) });
       return;
     }
     this.#notice(`No clause “${id}” was found in the workspace’s constitutions.`);

@@ -70,6 +70,15 @@ test('critique (journey 5): Critique Turn streams into the panel, the revision a
     assert.equal(diagnostics[0].code, 'no-flattery');
     assert.equal(document.getText(diagnostics[0].range), 'What a great question!');
 
+    await critique.handleMessage({ type: 'openClause', principle: 'no-flattery' });
+    const clauseEditor = vscode.window.activeTextEditor!;
+    assert.match(clauseEditor.document.uri.path, /policy\.constitution\.md$/);
+    assert.match(clauseEditor.document.lineAt(clauseEditor.selection.active.line).text, /^## Respect the customer's time/);
+    await critique.handleMessage({ type: 'revealQuote', index: 0 });
+    const quoteEditor = vscode.window.activeTextEditor!;
+    assert.equal(quoteEditor.document, document);
+    assert.equal(document.getText(quoteEditor.selection), 'What a great question!');
+
     const before = document.getText();
     await critique.handleMessage({ type: 'applyRevision' });
     assert.equal(document.getText(), before.replace(original, revision));
