@@ -64,6 +64,7 @@ const valid = [
   '-0.0e-0',
   '[[[["deep"]]]]',
   '{"emoji": "😀 é", "tab": "a\\tb"}',
+  '{"__proto__": {"x": 1}, "a": [{"b": null}, 2, "c"], "a": "later"}',
 ];
 
 /** Texts `JSON.parse` rejects: each must leave the scanner and go to jsonc-parser. */
@@ -105,6 +106,7 @@ test('scanJson accepts exactly what JSON.parse accepts, and gives the nodes pars
     const scanned = scanJson(text);
     assert.ok(scanned, `scanned: ${text}`);
     assert.deepEqual(shape(scanned), shape(parseTree(text)), text);
+    assert.deepEqual(scanned.plain(), JSON.parse(text), text);
   }
   for (const text of invalid) {
     assert.throws(() => JSON.parse(text), SyntaxError, text);

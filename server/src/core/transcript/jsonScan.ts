@@ -19,12 +19,21 @@ export class ScannedNode implements Node {
   #source: string;
   #value: unknown;
 
-  constructor(type: NodeType, offset: number, length: number, parent: ScannedNode | undefined, source: string, value?: unknown, escaped = false) {
+  constructor(
+    type: NodeType,
+    offset: number,
+    length: number,
+    parent: ScannedNode | undefined,
+    source: string,
+    value: unknown,
+    escaped: boolean,
+    children: ScannedNode[] | undefined,
+  ) {
     this.type = type;
     this.offset = offset;
     this.length = length;
     this.parent = parent;
-    this.children = type === 'object' || type === 'array' || type === 'property' ? [] : undefined;
+    this.children = children;
     this.colonOffset = undefined;
     this.escaped = escaped;
     this.key = undefined;
@@ -41,6 +50,25 @@ export class ScannedNode implements Node {
     if (this.type !== 'object' || !children) return undefined;
     for (let i = 0; i < children.length; i++) if (children[i].key === key) return children[i].children![1];
     return undefined;
+  }
+
+  /**
+   * The value `JSON.parse` gives for this node's text: ordinary objects and arrays, a later
+   * duplicate key replacing an earlier one, and `__proto__` an own property like any other key.
+   */
+  plain(): unknown {
+    const children = this.children;
+    if (this.type === 'array') return children!.map((c) => c.plain());
+    if (this.type !== 'object') return this.value;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < children!.length; i++) {
+      const p = children![i];
+      const key = p.key!;
+      const value = p.children![1].plain();
+      if (key === '__proto__') Object.defineProperty(out, key, { value, writable: true, enumerable: true, configurable: true });
+      else out[key] = value;
+    }
+    return out;
   }
 
   /** The JSON value of a literal (a string decoded), as jsonc-parser gives it; `undefined` for the others. */
@@ -85,8 +113,18 @@ export function scanJson(text: string): ScannedNode | undefined {
   }
 }
 
+/** The first offset from `p` on that is not JSON whitespace. */
+function skipSpace(t: string, p: number): number {
+  for (;;) {
+    const c = t.charCodeAt(p);
+    if (c === 32 || c === 10 || c === 13 || c === 9) p++;
+    else return p;
+  }
+}
+
 class Scanner {
   readonly #text: string;
+  /** Where the next token starts; each method leaves it after what it read. */
   #pos = 0;
   #nextBackslash = -1;
   #nextControl = -1;
@@ -96,29 +134,17 @@ class Scanner {
   }
 
   root(): ScannedNode {
-    this.#skipSpace();
-    const root = this.#value(undefined, 0);
-    this.#skipSpace();
-    if (this.#pos !== this.#text.length) throw reject;
-    return root;
-  }
-
-  #skipSpace(): void {
     const t = this.#text;
-    let p = this.#pos;
-    for (;;) {
-      const c = t.charCodeAt(p);
-      if (c === 32 || c === 10 || c === 13 || c === 9) p++;
-      else break;
-    }
-    this.#pos = p;
+    this.#pos = skipSpace(t, 0);
+    const root = this.#value(undefined, 0);
+    if (skipSpace(t, this.#pos) !== t.length) throw reject;
+    return root;
   }
 
   #value(parent: ScannedNode | undefined, depth: number): ScannedNode {
     const t = this.#text;
     const start = this.#pos;
-    const c = t.charCodeAt(start);
-    switch (c) {
+    switch (t.charCodeAt(start)) {
       case 34 /* " */:
         return this.#string(parent);
       case 123 /* { */:
@@ -136,7 +162,7 @@ class Scanner {
         if (!numberPattern.test(t)) throw reject;
         const end = numberPattern.lastIndex;
         this.#pos = end;
-        return new ScannedNode('number', start, end - start, parent, t, Number(t.slice(start, end)));
+        return new ScannedNode('number', start, end - start, parent, t, Number(t.slice(start, end)), false, undefined);
       }
     }
   }
@@ -145,73 +171,63 @@ class Scanner {
     const start = this.#pos;
     if (!this.#text.startsWith(word, start)) throw reject;
     this.#pos = start + word.length;
-    return new ScannedNode(type, start, word.length, parent, this.#text, value);
+    return new ScannedNode(type, start, word.length, parent, this.#text, value, false, undefined);
   }
 
   #object(parent: ScannedNode | undefined, depth: number): ScannedNode {
     if (depth > maxDepth) throw reject;
     const t = this.#text;
-    const node = new ScannedNode('object', this.#pos, -1, parent, t);
-    this.#pos++;
-    this.#skipSpace();
-    if (t.charCodeAt(this.#pos) === 125 /* } */) {
-      this.#pos++;
-      node.length = this.#pos - node.offset;
-      return node;
+    const children: ScannedNode[] = [];
+    const node = new ScannedNode('object', this.#pos, -1, parent, t, undefined, false, children);
+    let p = skipSpace(t, this.#pos + 1);
+    if (t.charCodeAt(p) !== 125 /* } */) {
+      for (;;) {
+        if (t.charCodeAt(p) !== 34 /* " */) throw reject;
+        const pair: ScannedNode[] = [];
+        const property = new ScannedNode('property', p, -1, node, t, undefined, false, pair);
+        children.push(property);
+        this.#pos = p;
+        const key = this.#string(property);
+        property.key = key.escaped ? (key.value as string) : t.slice(key.offset + 1, key.offset + key.length - 1);
+        p = skipSpace(t, this.#pos);
+        if (t.charCodeAt(p) !== 58 /* : */) throw reject;
+        property.colonOffset = p;
+        this.#pos = skipSpace(t, p + 1);
+        const value = this.#value(property, depth);
+        pair.push(key, value);
+        property.length = this.#pos - property.offset;
+        p = skipSpace(t, this.#pos);
+        const c = t.charCodeAt(p);
+        if (c === 125 /* } */) break;
+        if (c !== 44 /* , */) throw reject;
+        p = skipSpace(t, p + 1);
+      }
     }
-    for (;;) {
-      if (t.charCodeAt(this.#pos) !== 34) throw reject;
-      const property = new ScannedNode('property', this.#pos, -1, node, t);
-      node.children!.push(property);
-      const key = this.#string(property);
-      property.children!.push(key);
-      property.key = this.#keyText(key);
-      this.#skipSpace();
-      if (t.charCodeAt(this.#pos) !== 58 /* : */) throw reject;
-      property.colonOffset = this.#pos;
-      this.#pos++;
-      this.#skipSpace();
-      const value = this.#value(property, depth);
-      property.children!.push(value);
-      property.length = value.offset + value.length - property.offset;
-      this.#skipSpace();
-      const c = t.charCodeAt(this.#pos);
-      this.#pos++;
-      if (c === 125 /* } */) break;
-      if (c !== 44 /* , */) throw reject;
-      this.#skipSpace();
-    }
-    node.length = this.#pos - node.offset;
+    this.#pos = p + 1;
+    node.length = p + 1 - node.offset;
     return node;
   }
 
   #array(parent: ScannedNode | undefined, depth: number): ScannedNode {
     if (depth > maxDepth) throw reject;
     const t = this.#text;
-    const node = new ScannedNode('array', this.#pos, -1, parent, t);
-    this.#pos++;
-    this.#skipSpace();
-    if (t.charCodeAt(this.#pos) === 93 /* ] */) {
-      this.#pos++;
-      node.length = this.#pos - node.offset;
-      return node;
+    const children: ScannedNode[] = [];
+    const node = new ScannedNode('array', this.#pos, -1, parent, t, undefined, false, children);
+    let p = skipSpace(t, this.#pos + 1);
+    if (t.charCodeAt(p) !== 93 /* ] */) {
+      for (;;) {
+        this.#pos = p;
+        children.push(this.#value(node, depth));
+        p = skipSpace(t, this.#pos);
+        const c = t.charCodeAt(p);
+        if (c === 93 /* ] */) break;
+        if (c !== 44 /* , */) throw reject;
+        p = skipSpace(t, p + 1);
+      }
     }
-    for (;;) {
-      node.children!.push(this.#value(node, depth));
-      this.#skipSpace();
-      const c = t.charCodeAt(this.#pos);
-      this.#pos++;
-      if (c === 93 /* ] */) break;
-      if (c !== 44 /* , */) throw reject;
-      this.#skipSpace();
-    }
-    node.length = this.#pos - node.offset;
+    this.#pos = p + 1;
+    node.length = p + 1 - node.offset;
     return node;
-  }
-
-  /** The text of a key: the inside of its literal, decoded only when it holds an escape. */
-  #keyText(key: ScannedNode): string {
-    return key.escaped ? (key.value as string) : this.#text.slice(key.offset + 1, key.offset + key.length - 1);
   }
 
   /**
@@ -227,7 +243,7 @@ class Scanner {
     for (;;) {
       const quote = t.indexOf('"', p);
       if (quote < 0) throw reject;
-      if (this.#nextBackslash < p && this.#nextBackslash !== Infinity) {
+      if (this.#nextBackslash < p) {
         const b = t.indexOf('\\', p);
         this.#nextBackslash = b < 0 ? Infinity : b;
       }
@@ -248,13 +264,13 @@ class Scanner {
         throw reject;
       }
     }
-    if (this.#nextControl < start && this.#nextControl !== Infinity) {
+    if (this.#nextControl < start) {
       controlPattern.lastIndex = start;
       const m = controlPattern.exec(t);
       this.#nextControl = m ? m.index : Infinity;
     }
     if (this.#nextControl < end) throw reject;
     this.#pos = end + 1;
-    return new ScannedNode('string', start, end + 1 - start, parent, t, undefined, escaped);
+    return new ScannedNode('string', start, end + 1 - start, parent, t, undefined, escaped, undefined);
   }
 }

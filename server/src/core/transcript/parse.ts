@@ -61,8 +61,7 @@ export function detectKind(name: string, text: string): FileKind {
   const byName = kindFromName(name);
   if (byName === FileKind.json || byName === FileKind.jsonl) {
     const firstLine = text.slice(0, text.indexOf('\n') < 0 ? text.length : text.indexOf('\n')).trim();
-    const lines = text.split('\n').filter((l) => l.trim() !== '').length;
-    if (lines <= 1) return FileKind.json;
+    if (!hasTwoLines(text)) return FileKind.json;
     const firstParses = isJson(firstLine);
     if (byName === FileKind.json) return firstParses && !isJson(text) ? FileKind.jsonl : FileKind.json;
     return !firstParses && isJson(text) ? FileKind.json : FileKind.jsonl;
@@ -72,7 +71,22 @@ export function detectKind(name: string, text: string): FileKind {
   return FileKind.text;
 }
 
+/** Whether more than one line holds something other than whitespace, without splitting the whole text. */
+function hasTwoLines(text: string): boolean {
+  let found = 0;
+  let start = 0;
+  while (start <= text.length) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 ? text.length : nl;
+    if (text.slice(start, end).trim() !== '' && ++found > 1) return true;
+    if (nl < 0) return false;
+    start = nl + 1;
+  }
+  return false;
+}
+
 function isJson(s: string): boolean {
+  if (scanJson(s)) return true;
   const errors: ParseError[] = [];
   parseTree(s, errors, { disallowComments: true });
   return errors.length === 0 && s.trim() !== '';

@@ -6,7 +6,12 @@ import { Role } from './model.ts';
  * `undefined`, so each format can decide what an unknown speaker means.
  */
 export function roleOf(label: string): Role | undefined {
-  switch (label.trim().toLowerCase()) {
+  return roleOfLowerCase(label) ?? roleOfLowerCase(label.trim().toLowerCase());
+}
+
+/** The role of a label already trimmed and in lower case, which most labels in files are. */
+function roleOfLowerCase(label: string): Role | undefined {
+  switch (label) {
     case 'human':
     case 'user':
     case 'prompter':
