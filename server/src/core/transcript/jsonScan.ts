@@ -10,7 +10,7 @@ export class ScannedNode implements Node {
   readonly offset: number;
   length: number;
   readonly parent: ScannedNode | undefined;
-  readonly children: ScannedNode[] | undefined;
+  children: ScannedNode[] | undefined;
   colonOffset: number | undefined;
   /** For a string: whether its literal holds a backslash, so that its text is not the raw slice. */
   readonly escaped: boolean;
@@ -183,8 +183,7 @@ class Scanner {
     if (t.charCodeAt(p) !== 125 /* } */) {
       for (;;) {
         if (t.charCodeAt(p) !== 34 /* " */) throw reject;
-        const pair: ScannedNode[] = [];
-        const property = new ScannedNode('property', p, -1, node, t, undefined, false, pair);
+        const property = new ScannedNode('property', p, -1, node, t, undefined, false, undefined);
         children.push(property);
         this.#pos = p;
         const key = this.#string(property);
@@ -194,7 +193,7 @@ class Scanner {
         property.colonOffset = p;
         this.#pos = skipSpace(t, p + 1);
         const value = this.#value(property, depth);
-        pair.push(key, value);
+        property.children = [key, value];
         property.length = this.#pos - property.offset;
         p = skipSpace(t, this.#pos);
         const c = t.charCodeAt(p);
