@@ -9,7 +9,9 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { once } from 'node:events';
-import { parseJsonlLine } from '../server/src/core/transcript/jsonl.ts';
+import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
+import { parseJsonlLine as sourceParseJsonlLine } from '../server/src/core/transcript/jsonl.ts';
 
 const targetBytes = 100 * 1024 * 1024;
 const dataDir = join(process.cwd(), 'bench', 'data');
@@ -85,12 +87,33 @@ function inMemory(lines: readonly string[], perLine: (line: string, index: numbe
   return performance.now() - started;
 }
 
+type ParseLine = typeof sourceParseJsonlLine;
+
+/**
+ * The parser as the command line tool and the server run it: bundled by esbuild with the options of
+ * `esbuild.mjs`. `BENCH_SOURCE=1` measures the sources as tsx loads them instead, where every use
+ * of an imported name goes through a getter of tsx's CommonJS transform, which the bundles do not
+ * have.
+ */
+async function loadParser(): Promise<{ parse: ParseLine; how: string }> {
+  if (process.env.BENCH_SOURCE === '1') return { parse: sourceParseJsonlLine, how: 'the sources as tsx loads them' };
+  mkdirSync(dataDir, { recursive: true });
+  const outfile = join(dataDir, 'parser.cjs');
+  await esbuild.build({
+    entryPoints: [join(process.cwd(), 'server', 'src', 'core', 'transcript', 'jsonl.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    mainFields: ['module', 'main'],
+    outfile,
+    logLevel: 'warning',
+  });
+  const bundle = createRequire(outfile)(outfile) as { parseJsonlLine: ParseLine };
+  return { parse: bundle.parseJsonlLine, how: 'bundled by esbuild as dist/ ships it' };
+}
+
 const jsonParse = (line: string) => (JSON.parse(line) as { messages?: unknown[] }).messages?.length ?? 0;
-const transcriptParse = (line: string, index: number, base: number) => {
-  let n = 0;
-  for (const c of parseJsonlLine(line, index, base).conversations) n += c.turns.length;
-  return n;
-};
 
 /** Rounds of each measurement, interleaved; the best of each is reported, so a busy machine matters less. */
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -98,6 +121,12 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 export async function run(): Promise<void> {
   if (!(await buildData())) return;
   const bytes = statSync(dataFile).size;
+  const { parse, how } = await loadParser();
+  const transcriptParse = (line: string, index: number, base: number) => {
+    let n = 0;
+    for (const c of parse(line, index, base).conversations) n += c.turns.length;
+    return n;
+  };
   await pass(() => 0);
   const best = { io: Infinity, json: Infinity, ours: Infinity, jsonMem: Infinity, oursMem: Infinity };
   let json: Pass | undefined;
@@ -115,7 +144,7 @@ export async function run(): Promise<void> {
     best.oursMem = Math.min(best.oursMem, inMemory(lines, transcriptParse));
   }
   const rate = (ms: number) => bytes / 1024 / 1024 / (ms / 1000);
-  console.log(`parse: ${mb(bytes)} MB, ${ours!.lines} lines, ${ours!.turns} turns; best of ${rounds} interleaved rounds`);
+  console.log(`parse: ${mb(bytes)} MB, ${ours!.lines} lines, ${ours!.turns} turns; best of ${rounds} interleaved rounds; the parser ${how}`);
   console.log(`  readline alone          ${rate(best.io).toFixed(0)} MB/s`);
   for (const [name, p, mem] of [['JSON.parse per line', json!, best.jsonMem], ['transcript parser', ours!, best.oursMem]] as const) {
     console.log(

@@ -239,9 +239,13 @@ class Scanner {
     let p = start + 1;
     let escaped = false;
     let end: number;
+    let quote = -1;
     for (;;) {
-      const quote = t.indexOf('"', p);
-      if (quote < 0) throw reject;
+      // An escape before the quote found last leaves that quote standing; one that ends there (`\"`) does not.
+      if (quote < p) {
+        quote = t.indexOf('"', p);
+        if (quote < 0) throw reject;
+      }
       if (this.#nextBackslash < p) {
         const b = t.indexOf('\\', p);
         this.#nextBackslash = b < 0 ? Infinity : b;
