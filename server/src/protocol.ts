@@ -46,3 +46,20 @@ export interface MarkReviewedArgs {
   readonly turn: number;
   readonly rule: string;
 }
+
+/** Server-side timings of the last edit and the last diagnostics pull per document, for benches. */
+export const statsRequest = 'constitutionLens/stats';
+export interface StatsParams {
+  readonly uri: string;
+}
+export interface DocumentStats {
+  /** Milliseconds the server spent on the last `didChange` (the document update and the index's). */
+  readonly changeMs?: number;
+  /** Of which applying the changes to the document's text. */
+  readonly documentUpdateMs?: number;
+  /** Milliseconds the last pull of the document's diagnostics took to compute, before sending. */
+  readonly diagnosticsMs?: number;
+  /** Milliseconds the server spent on the document's `didOpen`. */
+  readonly openMs?: number;
+}
+export type StatsResult = DocumentStats;

@@ -38,8 +38,14 @@ export class LineIndex {
   readonly #starts: number[];
   readonly #length: number;
 
-  constructor(text: string) {
-    const starts = [0];
+  /** `starts`, when given, are the text's line starts already worked out (see {@link LineIndex.edited}). */
+  constructor(text: string, starts?: number[]) {
+    this.#length = text.length;
+    if (starts) {
+      this.#starts = starts;
+      return;
+    }
+    starts = [0];
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10 /* \n */) starts.push(i + 1);
@@ -49,7 +55,49 @@ export class LineIndex {
       }
     }
     this.#starts = starts;
-    this.#length = text.length;
+  }
+
+  /**
+   * The index of `text`, which is the previous index's text with `[start, end)` replaced by
+   * `insertedLength` characters. The line starts before the edited line are copied, only the edited
+   * line up to the end of the inserted text is scanned, and the starts after it are shifted, so an
+   * edit costs a copy of the starts rather than a scan of the text.
+   */
+  static edited(previous: LineIndex, text: string, change: { readonly start: number; readonly end: number; readonly insertedLength: number }): LineIndex {
+    const old = previous.#starts;
+    const { start, end } = change;
+    const delta = change.insertedLength - (end - start);
+    if (previous.#length + delta !== text.length || start < 0 || end < start || end > previous.#length) return new LineIndex(text);
+    // The last line start before the edit stays one: the break before it is not touched, and a
+    // lone `\r` there is followed by a character that is not touched either.
+    let keep = 0;
+    let hi = old.length - 1;
+    while (keep < hi) {
+      const mid = (keep + hi + 1) >> 1;
+      if (old[mid] < start) keep = mid;
+      else hi = mid - 1;
+    }
+    const starts = old.slice(0, keep + 1);
+    // Breaks at or before the first unchanged character after the edit are found again by scanning.
+    const scanEnd = Math.min(text.length, start + change.insertedLength + 1);
+    let i = old[keep];
+    for (; i < scanEnd; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10) starts.push(i + 1);
+      else if (c === 13) {
+        if (text.charCodeAt(i + 1) === 10) i++;
+        starts.push(i + 1);
+      }
+    }
+    // Starts from two characters after the edit on depend on unchanged characters alone.
+    const last = starts[starts.length - 1];
+    let from = keep + 1;
+    while (from < old.length && old[from] < end + 2) from++;
+    for (let k = from; k < old.length; k++) {
+      const s = old[k] + delta;
+      if (s > last) starts.push(s);
+    }
+    return new LineIndex(text, starts);
   }
 
   get lineCount(): number {

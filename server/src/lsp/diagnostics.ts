@@ -12,6 +12,7 @@ import {
 } from 'vscode-languageserver';
 import { fileDiagnostics } from '../core/features/fileDiagnostics.ts';
 import type { ServerContext } from './serverContext.ts';
+import { recordStats } from './stats.ts';
 
 export function registerDiagnosticsSupport(connection: Connection, ctx: ServerContext): void {
   connection.languages.diagnostics.on(async (params, token) => {
@@ -20,7 +21,10 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
       token,
       async () => {
         const settings = await ctx.settings(params.textDocument.uri);
-        return fileDiagnostics(ctx.index, params.textDocument.uri, { severityOverrides: settings.severityOverrides });
+        const started = performance.now();
+        const diagnostics = fileDiagnostics(ctx.index, params.textDocument.uri, { severityOverrides: settings.severityOverrides });
+        if (ctx.documents.get(params.textDocument.uri)) recordStats(params.textDocument.uri, { diagnosticsMs: performance.now() - started });
+        return diagnostics;
       },
       [] as Diagnostic[],
     );

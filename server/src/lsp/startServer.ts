@@ -29,6 +29,7 @@ import { registerRenameSupport } from './rename.ts';
 import { runSafe } from './runner.ts';
 import { defaultSettings, SettingsCache, type Settings } from './settings.ts';
 import type { ServerContext } from './serverContext.ts';
+import { registerStatsRequest } from './stats.ts';
 import { registerSymbolSupport } from './symbols.ts';
 import { applyFileEvents, scanFolder } from './workspaceFiles.ts';
 
@@ -167,6 +168,7 @@ export function startServer(connection: Connection): void {
   registerCodeActionSupport(connection, lazy);
   registerSymbolSupport(connection, lazy);
   registerConstitutionsRequest(connection, lazy);
+  registerStatsRequest(connection);
 
   connection.listen();
 }

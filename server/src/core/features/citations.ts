@@ -6,6 +6,8 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { checkConstitution } from '../constitution/check.ts';
 import type { Problem } from '../problem.ts';
+import type { LineIndex } from '../text.ts';
+import type { Citation } from '../transcript/model.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 
 export const CitationCode = {
@@ -28,36 +30,40 @@ export function citationDiagnostics(index: WorkspaceIndex, uri: string): Diagnos
   if (!file || file.kind !== 'transcript') return [];
   const out: Diagnostic[] = [];
   for (const ref of index.citations(uri)) {
-    const { citation } = ref;
-    const resolution = index.resolveCitation(citation);
-    if (resolution.kind === 'ok') continue;
-    const replace = file.lines.rangeOf({ start: citation.span.start + 2, end: citation.span.end - 2 });
-    const written = citation.constitution !== undefined ? `${citation.constitution}#${citation.id}` : citation.id;
-    if (resolution.kind === 'unknown') {
-      const hint = resolution.suggestions.length > 0 ? ` Did you mean ${resolution.suggestions.map((s) => `“${s}”`).join(', ')}?` : '';
-      const data: CitationFixData = { kind: 'citation', replace, replacements: resolution.suggestions };
-      out.push({
-        range: file.lines.rangeOf(citation.idSpan.end > citation.idSpan.start ? citation.idSpan : citation.span),
-        severity: lspSeverity.error,
-        code: CitationCode.unknown,
-        source,
-        message: `No clause has the id “${written}”.${hint}`,
-        data,
-      });
-    } else {
-      const replacements = resolution.candidates.map((c) => `${c.constitution.name}#${c.clause.id}`);
-      const data: CitationFixData = { kind: 'citation', replace, replacements };
-      out.push({
-        range: file.lines.rangeOf(citation.idSpan),
-        severity: lspSeverity.warning,
-        code: CitationCode.ambiguous,
-        source,
-        message: `“${citation.id}” is a clause of several constitutions; write ${replacements.map((r) => `“${r}”`).join(' or ')}.`,
-        data,
-      });
-    }
+    const d = citationDiagnostic(index, file.lines, ref.citation);
+    if (d) out.push(d);
   }
   return out;
+}
+
+/** The diagnostic of one citation in a transcript with these lines, or undefined when it resolves. */
+export function citationDiagnostic(index: WorkspaceIndex, lines: LineIndex, citation: Citation): Diagnostic | undefined {
+  const resolution = index.resolveCitation(citation);
+  if (resolution.kind === 'ok') return undefined;
+  const replace = lines.rangeOf({ start: citation.span.start + 2, end: citation.span.end - 2 });
+  const written = citation.constitution !== undefined ? `${citation.constitution}#${citation.id}` : citation.id;
+  if (resolution.kind === 'unknown') {
+    const hint = resolution.suggestions.length > 0 ? ` Did you mean ${resolution.suggestions.map((s) => `“${s}”`).join(', ')}?` : '';
+    const data: CitationFixData = { kind: 'citation', replace, replacements: resolution.suggestions };
+    return {
+      range: lines.rangeOf(citation.idSpan.end > citation.idSpan.start ? citation.idSpan : citation.span),
+      severity: lspSeverity.error,
+      code: CitationCode.unknown,
+      source,
+      message: `No clause has the id “${written}”.${hint}`,
+      data,
+    };
+  }
+  const replacements = resolution.candidates.map((c) => `${c.constitution.name}#${c.clause.id}`);
+  const data: CitationFixData = { kind: 'citation', replace, replacements };
+  return {
+    range: lines.rangeOf(citation.idSpan),
+    severity: lspSeverity.warning,
+    code: CitationCode.ambiguous,
+    source,
+    message: `“${citation.id}” is a clause of several constitutions; write ${replacements.map((r) => `“${r}”`).join(' or ')}.`,
+    data,
+  };
 }
 
 /** A constitution's parse problems, its own checks, and the problems of its compiled detectors. */

@@ -4,11 +4,12 @@
  * for a constitution, its own checks.
  */
 import type { Diagnostic, DiagnosticRelatedInformation } from 'vscode-languageserver-types';
-import type { Finding } from '../detectors/types.ts';
+import type { Finding, LoadedConstitution, Ruleset } from '../detectors/types.ts';
 import type { Problem, Severity } from '../problem.ts';
 import type { LineIndex } from '../text.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
-import { citationDiagnostics, constitutionDiagnostics } from './citations.ts';
+import type { JsonlLines } from '../workspace/jsonlLines.ts';
+import { citationDiagnostic, citationDiagnostics, constitutionDiagnostics } from './citations.ts';
 
 /** The source of findings, the flags that the status bar counts. */
 export const diagnosticSource = 'constitution-lens';
@@ -36,12 +37,101 @@ export function fileDiagnostics(index: WorkspaceIndex, uri: string, options: Dia
   if (!file) return [];
   if (file.kind === 'constitution') return constitutionDiagnostics(index, uri).map(asFileProblem);
   // A workspace holds JSON files of every kind (package.json, settings); one that holds no
-  // conversation is not a transcript and gets no complaint, unless its name says it is one.
-  if (file.transcript?.format === 'unknown' && !/\.(transcript|prompt)\.[^/]*$|\.prompty$/i.test(uri)) return [];
-  const out = problemDiagnostics(file.transcript?.problems ?? [], file.lines);
+  // conversation is not a transcript and gets no complaint, unless its name says it is one. The
+  // index answers both from a JSONL file's lines, without building the whole transcript.
+  if (!index.holdsTranscript(uri) && !/\.(transcript|prompt)\.[^/]*$|\.prompty$/i.test(uri)) return [];
+  const jsonl = index.jsonlLines(uri);
+  if (jsonl) return jsonlDiagnostics(index, uri, jsonl, file.lines, options);
+  const out = problemDiagnostics(index.transcriptProblems(uri), file.lines);
   out.push(...citationDiagnostics(index, uri).map(asFileProblem));
   out.push(...findingDiagnostics(index, index.findings(uri), file.lines, options));
   return out;
+}
+
+/** One JSONL line's diagnostics, worked out for one ruleset, set of constitutions and settings. */
+interface LineDiagnostics {
+  readonly ruleset: Ruleset;
+  readonly constitutions: readonly LoadedConstitution[];
+  readonly overrides: DiagnosticOptions['severityOverrides'];
+  /** The line (as LSP counts lines) the line started on when its diagnostics were made. */
+  readonly line: number;
+  /** The line's rank among non-blank lines then, which findings carry as their conversation. */
+  readonly index: number;
+  readonly problems: readonly Diagnostic[];
+  readonly citations: readonly Diagnostic[];
+  readonly findings: readonly Diagnostic[];
+}
+
+const lineDiagnosticsKey = { name: 'line diagnostics' };
+
+/**
+ * A JSONL transcript's diagnostics, kept per line in the line's memo. A line's text does not change
+ * while its memo lives, so when only the lines before it grew or shrank its diagnostics are the same
+ * but for their line numbers: a keystroke makes the edited line's diagnostics and moves the others.
+ */
+function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines, lines: LineIndex, options: DiagnosticOptions): Diagnostic[] {
+  const ruleset = index.ruleset();
+  const constitutions = index.constitutions();
+  const overrides = options.severityOverrides;
+  const problems: Diagnostic[] = [];
+  const citations: Diagnostic[] = [];
+  const findings: Diagnostic[] = [];
+  for (const view of jsonl.views()) {
+    let kept = view.memo.get(lineDiagnosticsKey) as LineDiagnostics | undefined;
+    if (kept && kept.problems.length + kept.citations.length + kept.findings.length === 0 && kept.ruleset === ruleset && kept.constitutions === constitutions && kept.overrides === overrides) continue;
+    const line = lines.positionAt(view.start).line;
+    if (!kept || kept.ruleset !== ruleset || kept.constitutions !== constitutions || kept.overrides !== overrides) {
+      const cited: Diagnostic[] = [];
+      for (const ref of jsonl.lineCitations(view, uri)) {
+        const d = citationDiagnostic(index, lines, ref.citation);
+        if (d) cited.push({ ...d, source: fileProblemSource });
+      }
+      kept = {
+        ruleset,
+        constitutions,
+        overrides,
+        line,
+        index: view.index,
+        problems: problemDiagnostics(jsonl.lineProblems(view), lines),
+        citations: cited,
+        findings: findingDiagnostics(index, jsonl.lineFindings(view, ruleset), lines, options),
+      };
+      view.memo.set(lineDiagnosticsKey, kept);
+    } else if (kept.line !== line || kept.index !== view.index) {
+      const by = line - kept.line;
+      const at = view.index;
+      kept = {
+        ...kept,
+        line,
+        index: at,
+        problems: kept.problems.map((d) => moveDown(d, by, at)),
+        citations: kept.citations.map((d) => moveDown(d, by, at)),
+        findings: kept.findings.map((d) => moveDown(d, by, at)),
+      };
+      view.memo.set(lineDiagnosticsKey, kept);
+    }
+    for (const d of kept.problems) problems.push(d);
+    for (const d of kept.citations) citations.push(d);
+    for (const d of kept.findings) findings.push(d);
+  }
+  for (const d of citations) problems.push(d);
+  for (const d of findings) problems.push(d);
+  return problems;
+}
+
+/**
+ * A diagnostic `by` lines further down, with what its data holds of the line's place: the range of a
+ * citation's fix, the conversation of a finding.
+ */
+function moveDown(d: Diagnostic, by: number, conversation: number): Diagnostic {
+  const range = by === 0 ? d.range : { start: { line: d.range.start.line + by, character: d.range.start.character }, end: { line: d.range.end.line + by, character: d.range.end.character } };
+  const data = d.data as { kind?: string; replace?: Diagnostic['range'] } | undefined;
+  if (data?.kind === 'finding') return { ...d, range, data: { ...(data as FindingData), conversation } };
+  if (data?.kind === 'citation' && data.replace) {
+    const r = data.replace;
+    return { ...d, range, data: { ...data, replace: { start: { line: r.start.line + by, character: r.start.character }, end: { line: r.end.line + by, character: r.end.character } } } };
+  }
+  return { ...d, range };
 }
 
 export function problemDiagnostics(problems: readonly Problem[], lines: LineIndex): Diagnostic[] {

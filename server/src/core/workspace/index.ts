@@ -11,11 +11,12 @@ import type { Clause, Constitution } from '../constitution/model.ts';
 import { isConstitutionFileName, parseConstitution } from '../constitution/parse.ts';
 import { checkTranscript, compileRuleset, type Ruleset } from '../detectors/index.ts';
 import type { Finding, LoadedConstitution } from '../detectors/types.ts';
-import { problem } from '../problem.ts';
+import { problem, type Problem } from '../problem.ts';
 import { LineIndex, type Range } from '../text.ts';
 import type { Citation, Transcript } from '../transcript/model.ts';
 import { looksLikeTranscript, parseTranscript } from '../transcript/parse.ts';
 import { closest } from './closest.ts';
+import { JsonlLines } from './jsonlLines.ts';
 
 export type FileKind = 'constitution' | 'transcript';
 
@@ -70,6 +71,15 @@ export interface WorkspaceIndexOptions {
   readonly starter?: { readonly uri: string; readonly text: string };
   /** Files that are constitutions beyond the `*.constitution.*` convention (settings globs). */
   readonly isConstitution?: (uri: string) => boolean;
+  /** Calls that let tests and benches watch the incremental work on JSONL transcripts. */
+  readonly hooks?: WorkspaceIndexHooks;
+}
+
+export interface WorkspaceIndexHooks {
+  /** A physical line (0-based) of a JSONL transcript was parsed. */
+  onParseLine?(uri: string, line: number): void;
+  /** The conversations of a JSONL line (by their index) were checked against a ruleset. */
+  onCheckLine?(uri: string, index: number): void;
 }
 
 /** The lookup tables of one set of constitutions, rebuilt when any of them changes. */
@@ -101,7 +111,7 @@ export class WorkspaceIndex {
   constructor(options: WorkspaceIndexOptions = {}) {
     this.#options = options;
     if (options.starter) {
-      this.#starter = new FileEntry(options.starter.uri, 'constitution', options.starter.text, 0);
+      this.#starter = new FileEntry(options.starter.uri, 'constitution', options.starter.text, 0, options.hooks);
     }
   }
 
@@ -124,8 +134,12 @@ export class WorkspaceIndex {
   /**
    * Puts a file's text in the index. An open document's text wins over the disk's: a disk update of
    * an open file is kept for when the document closes. Returns false for files the index does not keep.
+   *
+   * With the editor's `changes` (ranges in the previous version, applied in order), a JSONL transcript
+   * is updated line by line: only the edited lines are parsed and checked again, and the other lines'
+   * results are moved to their new places when read.
    */
-  upsert(uri: string, text: string, version?: number, source: TextSource = 'open', _changes?: readonly TextChange[]): boolean {
+  upsert(uri: string, text: string, version?: number, source: TextSource = 'open', changes?: readonly TextChange[]): boolean {
     const kind = this.kindOf(uri, text);
     if (!kind) return false;
     const store = source === 'open' ? this.#open : this.#disk;
@@ -133,7 +147,9 @@ export class WorkspaceIndex {
     if (previous && previous.text === text && previous.kind === kind && (version === undefined || previous.version === version)) {
       return true;
     }
-    const entry = new FileEntry(uri, kind, text, version ?? ++this.#autoVersion);
+    const next = version ?? ++this.#autoVersion;
+    const edited = changes?.length && previous?.kind === kind ? previous.edited(text, next, changes) : undefined;
+    const entry = edited ?? new FileEntry(uri, kind, text, next, this.#options.hooks);
     store.set(uri, entry);
     if (source === 'open' || !this.#open.has(uri)) this.#changed(kind, previous?.kind);
     return true;
@@ -158,7 +174,7 @@ export class WorkspaceIndex {
       for (const [uri, entry] of store) {
         const kind = this.kindOf(uri, entry.text);
         if (!kind) store.delete(uri);
-        else if (kind !== entry.kind) store.set(uri, new FileEntry(uri, kind, entry.text, entry.version));
+        else if (kind !== entry.kind) store.set(uri, new FileEntry(uri, kind, entry.text, entry.version, this.#options.hooks));
       }
     }
     this.#changed('constitution');
@@ -191,19 +207,53 @@ export class WorkspaceIndex {
   /** The detectors' findings on a transcript (reviewed ones included, marked), cached per version and ruleset. */
   findings(uri: string): Finding[] {
     const entry = this.#entry(uri);
-    const transcript = entry?.transcript;
-    if (!entry || !transcript) return [];
+    if (!entry || entry.kind !== 'transcript') return [];
     const ruleset = this.ruleset();
     if (entry.findingsCache?.ruleset !== ruleset) {
       let findings: Finding[];
-      try {
-        findings = checkTranscript(transcript, ruleset);
-      } catch {
-        findings = [];
+      const jsonl = entry.jsonl;
+      if (jsonl) findings = jsonl.findings(ruleset);
+      else {
+        try {
+          findings = entry.transcript ? checkTranscript(entry.transcript, ruleset) : [];
+        } catch {
+          findings = [];
+        }
       }
       entry.findingsCache = { ruleset, findings };
     }
     return entry.findingsCache.findings;
+  }
+
+  /**
+   * The line-by-line model of a JSONL transcript, for features that keep their own results per line
+   * (diagnostics); undefined for other files.
+   */
+  jsonlLines(uri: string): JsonlLines | undefined {
+    const entry = this.#entry(uri);
+    return entry?.kind === 'transcript' ? entry.jsonl : undefined;
+  }
+
+  /** A transcript's parse problems (for JSONL, gathered line by line without building the transcript). */
+  transcriptProblems(uri: string): readonly Problem[] {
+    const entry = this.#entry(uri);
+    if (!entry || entry.kind !== 'transcript') return [];
+    const jsonl = entry.jsonl;
+    if (jsonl) return (entry.problemsCache ??= jsonl.problems());
+    return entry.transcript?.problems ?? [];
+  }
+
+  /**
+   * Whether a transcript file holds anything read as a transcript: a conversation, or a known format.
+   * A JSON file that holds neither (package.json, settings) is not a transcript.
+   */
+  holdsTranscript(uri: string): boolean {
+    const entry = this.#entry(uri);
+    if (!entry || entry.kind !== 'transcript') return false;
+    const jsonl = entry.jsonl;
+    if (jsonl) return jsonl.holdsConversation();
+    const transcript = entry.transcript;
+    return !!transcript && (transcript.format !== 'unknown' || transcript.conversations.length > 0);
   }
 
   /** The clauses of one constitution by id (the first of duplicates). */
@@ -253,7 +303,8 @@ export class WorkspaceIndex {
   citations(uri: string): readonly CitationRef[] {
     const entry = this.#entry(uri);
     if (!entry || entry.kind !== 'transcript') return [];
-    return (entry.citationsCache ??= collectCitations(uri, entry.transcript));
+    const jsonl = entry.jsonl;
+    return (entry.citationsCache ??= jsonl ? jsonl.citations(uri) : collectCitations(uri, entry.transcript));
   }
 
   /** The citation whose `[[...]]` holds `offset`. */
@@ -354,17 +405,26 @@ class FileEntry implements IndexedFile {
   readonly kind: FileKind;
   readonly text: string;
   readonly version: number;
+  readonly #hooks: WorkspaceIndexHooks | undefined;
   #lines: LineIndex | undefined;
   #constitution: Constitution | undefined;
   #transcript: Transcript | undefined;
+  /** A JSONL transcript's lines: undefined until first asked for, null when the file is not JSONL. */
+  #jsonl: JsonlLines | null | undefined;
   citationsCache: CitationRef[] | undefined;
+  problemsCache: Problem[] | undefined;
   findingsCache: { ruleset: Ruleset; findings: Finding[] } | undefined;
 
-  constructor(uri: string, kind: FileKind, text: string, version: number) {
+  constructor(uri: string, kind: FileKind, text: string, version: number, hooks: WorkspaceIndexHooks | undefined, jsonl?: JsonlLines) {
     this.uri = uri;
     this.kind = kind;
     this.text = text;
     this.version = version;
+    this.#hooks = hooks;
+    if (jsonl) {
+      this.#jsonl = jsonl;
+      this.#lines = jsonl.lines;
+    }
   }
 
   get lines(): LineIndex {
@@ -378,7 +438,38 @@ class FileEntry implements IndexedFile {
 
   get transcript(): Transcript | undefined {
     if (this.kind !== 'transcript') return undefined;
-    return (this.#transcript ??= safeTranscript(this.text, baseName(this.uri)));
+    if (this.#transcript) return this.#transcript;
+    const jsonl = this.jsonl;
+    return (this.#transcript = jsonl ? safeJsonlTranscript(jsonl, this.text, baseName(this.uri)) : safeTranscript(this.text, baseName(this.uri)));
+  }
+
+  /** The line-by-line model of a JSONL transcript, built on first use; undefined for other files. */
+  get jsonl(): JsonlLines | undefined {
+    if (this.#jsonl === undefined) {
+      const hooks = this.#hooks;
+      const uri = this.uri;
+      this.#jsonl =
+        (this.kind === 'transcript' &&
+          JsonlLines.open(this.text, baseName(uri), {
+            onParseLine: hooks?.onParseLine && ((line) => hooks.onParseLine!(uri, line)),
+            onCheckLine: hooks?.onCheckLine && ((index) => hooks.onCheckLine!(uri, index)),
+          })) ||
+        null;
+    }
+    return this.#jsonl ?? undefined;
+  }
+
+  /**
+   * The entry for this file after the editor's changes, built from this one when it is a JSONL
+   * transcript already read line by line; undefined when the new text must be read afresh. The
+   * line model moves to the new entry, so this one reads its own text again should it be asked.
+   */
+  edited(text: string, version: number, changes: readonly TextChange[]): FileEntry | undefined {
+    const jsonl = this.#jsonl;
+    if (!jsonl || this.kind !== 'transcript') return undefined;
+    this.#jsonl = undefined;
+    if (!jsonl.apply(text, changes, baseName(this.uri))) return undefined;
+    return new FileEntry(this.uri, this.kind, text, version, this.#hooks, jsonl);
   }
 }
 
@@ -395,6 +486,14 @@ function safeConstitution(text: string, fileName: string): Constitution {
       metadata: {},
       problems: [problem('internal.parse', `The constitution could not be read: ${(error as Error).message}`, { start: 0, end: 0 })],
     };
+  }
+}
+
+function safeJsonlTranscript(jsonl: JsonlLines, text: string, fileName: string): Transcript {
+  try {
+    return jsonl.transcript();
+  } catch {
+    return safeTranscript(text, fileName);
   }
 }
 

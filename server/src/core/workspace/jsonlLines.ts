@@ -1,0 +1,273 @@
+/**
+ * A JSONL transcript kept line by line, for the workspace index. Every result the index needs from
+ * a line (its findings per ruleset, its problems, its citations) is worked out once per parse of the
+ * line, kept line-relative in the line's memo, and moved to the line's current place when read. An
+ * edit re-parses the lines it touches (see {@link JsonlModel}); the other lines keep their results,
+ * so a keystroke in a 20 MB file costs one line's parse and check plus a shift per result elsewhere.
+ */
+import { checkConversation, type Ruleset } from '../detectors/index.ts';
+import type { Finding } from '../detectors/types.ts';
+import type { Problem } from '../problem.ts';
+import { LineIndex, type Position, type Range } from '../text.ts';
+import { TranscriptFormat, type Conversation, type Transcript } from '../transcript/model.ts';
+import { detectKind, FileKind, JsonlModel } from '../transcript/parse.ts';
+import type { JsonlLineView } from '../transcript/jsonl.ts';
+import type { CitationRef } from './index.ts';
+
+/** Calls that let a test or a bench watch the incremental work. */
+export interface JsonlLinesHooks {
+  /** A physical line (0-based) was parsed. */
+  onParseLine?(line: number): void;
+  /** A non-blank line's conversations (by their index) were checked against a ruleset. */
+  onCheckLine?(index: number): void;
+}
+
+/** An edit as LSP reports it: a range of the text before it, or none for the whole text. */
+export interface LineChange {
+  readonly range?: Range;
+  readonly text: string;
+}
+
+/** Results of one line moved to where the line is now. */
+interface Placed<T> {
+  readonly start: number;
+  readonly index: number;
+  readonly items: readonly T[];
+}
+
+/** The keys of what the index keeps in a line's memo (a ruleset is the key of its findings). */
+const placedFindingsKey = { name: 'placed findings' };
+const placedProblemsKey = { name: 'placed problems' };
+const placedCitationsKey = { name: 'placed citations' };
+
+export class JsonlLines {
+  readonly #model: JsonlModel;
+  readonly #hooks: JsonlLinesHooks;
+  #text: string;
+  #lines: LineIndex;
+
+  private constructor(model: JsonlModel, text: string, lines: LineIndex | undefined, hooks: JsonlLinesHooks) {
+    this.#model = model;
+    this.#text = text;
+    this.#lines = lines ?? new LineIndex(text);
+    this.#hooks = hooks;
+  }
+
+  /**
+   * The line-by-line model of a file, or undefined when the file is not read as JSONL (by its name,
+   * by its content as `parseTranscript` decides, or because it is binary).
+   */
+  static open(text: string, fileName: string, hooks: JsonlLinesHooks = {}): JsonlLines | undefined {
+    const name = fileName.toLowerCase();
+    const byName = name.endsWith('.jsonl') || name.endsWith('.ndjson');
+    // A `.json` file is almost always one value over many lines; it is read as JSONL only when its
+    // content says so, which is decided before paying for a parse by lines.
+    if (!byName && !(name.endsWith('.json') && detectKind(fileName, text) === FileKind.jsonl)) return undefined;
+    if (text.includes('\u0000')) return undefined;
+    try {
+      const model = new JsonlModel(text, { onParseLine: (line) => hooks.onParseLine?.(line) });
+      if (byName && !isJsonlShaped(model) && detectKind(fileName, text) !== FileKind.jsonl) return undefined;
+      return new JsonlLines(model, text, undefined, hooks);
+    } catch {
+      return undefined;
+    }
+  }
+
+  get text(): string {
+    return this.#text;
+  }
+
+  /** The line index of the current text, derived edit by edit. */
+  get lines(): LineIndex {
+    return this.#lines;
+  }
+
+  /**
+   * Applies editor changes in order (each range is in the text left by the changes before it), giving
+   * `text`. Returns false when they cannot be applied line by line (a change without a range, a NUL,
+   * ranges that do not fit the text, or a result that is no longer JSONL); the model must then be
+   * dropped, since it may hold part of the changes.
+   */
+  apply(text: string, changes: readonly LineChange[], fileName: string): boolean {
+    try {
+      return this.#apply(text, changes, fileName);
+    } catch {
+      return false;
+    }
+  }
+
+  #apply(text: string, changes: readonly LineChange[], fileName: string): boolean {
+    let current = this.#text;
+    let lines = this.#lines;
+    for (let i = 0; i < changes.length; i++) {
+      const change = changes[i];
+      if (!change.range || change.text.includes('\u0000')) return false;
+      let start = offsetOf(current, lines, change.range.start);
+      let end = offsetOf(current, lines, change.range.end);
+      if (end < start) [start, end] = [end, start];
+      const delta = change.text.length - (end - start);
+      let next: string;
+      if (i === changes.length - 1) {
+        // The editor's text after the changes is at hand; it must be this edit of the current text.
+        if (text.length !== current.length + delta || !text.startsWith(change.text, start)) return false;
+        next = text;
+      } else {
+        next = current.slice(0, start) + change.text + current.slice(end);
+      }
+      this.#model.update(next, { start, end, inserted: change.text });
+      lines = LineIndex.edited(lines, next, { start, end, insertedLength: change.text.length });
+      current = next;
+    }
+    this.#text = current;
+    this.#lines = lines;
+    return isJsonlShaped(this.#model) || detectKind(fileName, current) === FileKind.jsonl;
+  }
+
+  /** Whether some line holds a conversation. */
+  holdsConversation(): boolean {
+    for (const view of this.#model.lines()) if (view.line.conversations.length > 0) return true;
+    return false;
+  }
+
+  /** Each non-blank line, with what the index keeps of it; see {@link JsonlModel.lines}. */
+  views(): Iterable<JsonlLineView> {
+    return this.#model.lines();
+  }
+
+  /** The findings of every line, in file order; a line is checked once per parse and ruleset. */
+  findings(ruleset: Ruleset): Finding[] {
+    const out: Finding[] = [];
+    for (const view of this.#model.lines()) for (const f of this.lineFindings(view, ruleset)) out.push(f);
+    return out;
+  }
+
+  /** One line's findings at its current place. */
+  lineFindings(view: JsonlLineView, ruleset: Ruleset): readonly Finding[] {
+    const { start, index, line, memo } = view;
+    if (line.conversations.length === 0) return [];
+    let placed = memo.get(placedFindingsKey) as (Placed<Finding> & { ruleset: Ruleset }) | undefined;
+    if (!placed || placed.ruleset !== ruleset || placed.start !== start || placed.index !== index) {
+      let relative = memo.get(ruleset) as Finding[] | undefined;
+      if (!relative) {
+        this.#hooks.onCheckLine?.(index);
+        relative = checkLine(line.conversations, ruleset);
+        memo.set(ruleset, relative);
+      }
+      placed = { ruleset, start, index, items: relative.length === 0 ? relative : relative.map((f) => shiftFinding(f, start, index)) };
+      memo.set(placedFindingsKey, placed);
+    }
+    return placed.items;
+  }
+
+  /** The parse problems of every line, in file order. */
+  problems(): Problem[] {
+    const out: Problem[] = [];
+    for (const view of this.#model.lines()) for (const p of this.lineProblems(view)) out.push(p);
+    return out;
+  }
+
+  /** One line's parse problems at its current place. */
+  lineProblems(view: JsonlLineView): readonly Problem[] {
+    const { start, index, line, memo } = view;
+    if (line.problems.length === 0) return line.problems;
+    let placed = memo.get(placedProblemsKey) as Placed<Problem> | undefined;
+    if (!placed || placed.start !== start) {
+      placed = { start, index, items: line.problems.map((p) => (start === 0 ? p : { ...p, span: { start: p.span.start + start, end: p.span.end + start } })) };
+      memo.set(placedProblemsKey, placed);
+    }
+    return placed.items;
+  }
+
+  /** The citations of every line's notes, in file order, with the turns that hold them. */
+  citations(uri: string): CitationRef[] {
+    const out: CitationRef[] = [];
+    for (const view of this.#model.lines()) for (const c of this.lineCitations(view, uri)) out.push(c);
+    return out;
+  }
+
+  /** One line's citations at its current place. */
+  lineCitations(view: JsonlLineView, uri: string): readonly CitationRef[] {
+    const { start, index, line, memo } = view;
+    let placed = memo.get(placedCitationsKey) as Placed<CitationRef> | undefined;
+    if (placed?.items.length === 0) return placed.items;
+    if (!placed || placed.start !== start || placed.index !== index) {
+      placed = { start, index, items: lineCitations(uri, line.conversations, start, index) };
+      memo.set(placedCitationsKey, placed);
+    }
+    return placed.items;
+  }
+
+  /** The whole transcript, as `parseTranscript` gives it for this text. */
+  transcript(): Transcript {
+    const conversations = this.#model.conversations();
+    return { format: formatOf(conversations), conversations, problems: this.problems() };
+  }
+}
+
+/**
+ * Whether the model's text is JSONL as `detectKind` decides without reading further: at least two
+ * non-blank lines, the first of which is the file's first line and valid JSON. Otherwise the answer
+ * takes `detectKind` itself.
+ */
+function isJsonlShaped(model: JsonlModel): boolean {
+  let seen = 0;
+  for (const view of model.lines()) {
+    if (seen === 0 && (view.start !== 0 || view.line.problems.some((p) => p.code === 'jsonl.syntax'))) return false;
+    if (++seen === 2) return true;
+  }
+  return false;
+}
+
+/** The offset of an LSP position as the editor's document computes it: past the line's end is its end. */
+function offsetOf(text: string, lines: LineIndex, position: Position): number {
+  if (position.line >= lines.lineCount) return text.length;
+  if (position.line < 0) return 0;
+  const lineStart = lines.lineStart(position.line);
+  const next = position.line + 1 < lines.lineCount ? lines.lineStart(position.line + 1) : text.length;
+  let offset = Math.max(lineStart, Math.min(lineStart + position.character, next));
+  while (offset > lineStart && isLineBreak(text.charCodeAt(offset - 1))) offset--;
+  return offset;
+}
+
+function isLineBreak(c: number): boolean {
+  return c === 10 || c === 13;
+}
+
+function checkLine(conversations: readonly Conversation[], ruleset: Ruleset): Finding[] {
+  try {
+    if (conversations.length === 1) return checkConversation(conversations[0], ruleset);
+    return conversations.flatMap((c) => checkConversation(c, ruleset));
+  } catch {
+    return [];
+  }
+}
+
+function shiftFinding(f: Finding, by: number, index: number): Finding {
+  if (by === 0 && f.conversation === index) return f;
+  const span = { start: f.span.start + by, end: f.span.end + by };
+  if (!f.reviewed) return { ...f, span, conversation: index };
+  const noteSpan = { start: f.reviewed.noteSpan.start + by, end: f.reviewed.noteSpan.end + by };
+  return { ...f, span, conversation: index, reviewed: { ...f.reviewed, noteSpan } };
+}
+
+function lineCitations(uri: string, conversations: readonly Conversation[], by: number, index: number): CitationRef[] {
+  const out: CitationRef[] = [];
+  for (const conversation of conversations) {
+    for (const turn of conversation.turns) {
+      for (const note of turn.notes) {
+        for (const c of note.citations) {
+          const citation = { ...c, span: { start: c.span.start + by, end: c.span.end + by }, idSpan: { start: c.idSpan.start + by, end: c.idSpan.end + by } };
+          out.push({ uri, citation, conversation: index, turn: turn.index });
+        }
+      }
+    }
+  }
+  out.sort((a, b) => a.citation.span.start - b.citation.span.start);
+  return out;
+}
+
+/** The transcript's format: its conversations' one format, or `unknown` when they differ or there are none. */
+function formatOf(conversations: readonly Conversation[]): TranscriptFormat {
+  const first = conversations[0]?.format ?? TranscriptFormat.unknown;
+  return conversations.every((c) => c.format === first) ? first : TranscriptFormat.unknown;
+}
