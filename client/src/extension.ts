@@ -66,7 +66,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Consti
   context.subscriptions.push(status);
   const critique = registerCritique(context, {
     log,
-    findConstitutions: async () => (await constitutions()).map((c) => c.constitution),
+    findConstitutions: async () => (await constitutions()).map((c) => ({ ...c.constitution, uri: vscode.Uri.parse(c.uri) })),
   });
 
   await client.start();

@@ -13,7 +13,12 @@ export class StatusItem implements vscode.Disposable {
     this.#item.name = 'Constitution Lens';
     this.#item.command = 'workbench.actions.view.problems';
     this.#subscriptions.push(
-      vscode.languages.onDidChangeDiagnostics(() => this.#render()),
+      // The server indexes the workspace after it starts and pulls diagnostics when it is done, so a
+      // change of diagnostics is also when the constitutions in force may have changed.
+      vscode.languages.onDidChangeDiagnostics(() => {
+        this.#render();
+        this.#scheduleRefresh();
+      }),
       vscode.workspace.onDidSaveTextDocument((d) => {
         if (/\.constitution\.(md|ya?ml|json)$/.test(d.fileName)) this.refresh();
       }),
@@ -28,6 +33,16 @@ export class StatusItem implements vscode.Disposable {
     });
   }
 
+  #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  #scheduleRefresh(): void {
+    if (this.#refreshTimer) return;
+    this.#refreshTimer = setTimeout(() => {
+      this.#refreshTimer = undefined;
+      this.refresh();
+    }, 300);
+  }
+
   #render(): void {
     let flags = 0;
     for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
@@ -39,6 +54,7 @@ export class StatusItem implements vscode.Disposable {
   }
 
   dispose(): void {
+    if (this.#refreshTimer) clearTimeout(this.#refreshTimer);
     this.#item.dispose();
     for (const s of this.#subscriptions) s.dispose();
   }

@@ -14,6 +14,7 @@ import type { Problem, Severity } from './core/problem.ts';
 import { LineIndex } from './core/text.ts';
 import { isTranscriptFileName, parseJsonlLine, parseTranscript } from './core/transcript/parse.ts';
 import type { Conversation } from './core/transcript/model.ts';
+import { exampleFailures } from './core/features/citations.ts';
 import { decodeText } from './lsp/workspaceFiles.ts';
 import { toSarif } from './sarif.ts';
 
@@ -152,7 +153,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
     return finish(io, parsed.format, report, started, true, loaded);
   }
   const ruleset = compileRuleset(loaded);
-  for (const { uri, problem } of ruleset.problems) {
+  for (const { uri, problem } of [...ruleset.problems, ...exampleFailures(ruleset)]) {
     const source = sources.get(uri);
     if (source) report.problems.push(reportProblem(source.display, problem, source.lines));
   }

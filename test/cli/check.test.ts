@@ -132,6 +132,9 @@ test('a malformed constitution is reported at its place and its good rules still
     '  kind: phrases',
     '  message: Hedges',
     '  phrases: [it depends]',
+    '  examples:',
+    '    flag: ["Well, it depends."]',
+    '    pass: ["It depends on nothing; take the left one."]',
     '```',
     '',
   ].join('\n');
@@ -143,6 +146,11 @@ test('a malformed constitution is reported at its place and its good rules still
   assert.equal(bad.path, 'p.constitution.md');
   assert.equal(bad.range.start.line, 10);
   assert.deepEqual(report.findings.map((f) => f.rule), ['good']);
+  const failed = report.problems.filter((p) => p.code === 'rule.example-failed');
+  assert.deepEqual(
+    failed.map((p) => [p.range.start.line, p.message]),
+    [[17, 'Detector "good" flags this example, which it should not.']],
+  );
 });
 
 test('check --format sarif is SARIF 2.1.0 with rules, results and 1-based regions', () => {

@@ -3,6 +3,7 @@
  * and of a constitution itself (what its parser, its checks and its compiled detectors report).
  * Each carries in `data` what its quick fixes need.
  */
+import { exampleProblems, runExamples, type Ruleset, type RulesetProblem } from '../detectors/index.ts';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { checkConstitution } from '../constitution/check.ts';
 import type { Problem } from '../problem.ts';
@@ -78,7 +79,9 @@ export function constitutionDiagnostics(index: WorkspaceIndex, uri: string): Dia
     problems.push({ code: 'internal.check', message: `The constitution could not be checked: ${(error as Error).message}`, span: { start: 0, end: 0 }, severity: 'error' });
   }
   if (index.constitutions().some((c) => c.uri === uri)) {
-    for (const p of index.ruleset().problems) if (p.uri === uri) problems.push(p.problem);
+    const ruleset = index.ruleset();
+    for (const p of ruleset.problems) if (p.uri === uri) problems.push(p.problem);
+    for (const p of exampleFailures(ruleset)) if (p.uri === uri) problems.push(p.problem);
   }
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
@@ -89,4 +92,16 @@ export function constitutionDiagnostics(index: WorkspaceIndex, uri: string): Dia
     out.push({ range: file.lines.rangeOf(p.span), severity: lspSeverity[p.severity], code: p.code, source, message: p.message });
   }
   return out;
+}
+
+const exampleFailureCache = new WeakMap<Ruleset, readonly RulesetProblem[]>();
+
+/** The detectors' examples run as tests, once per compiled ruleset; failures are problems at the example. */
+export function exampleFailures(ruleset: Ruleset): readonly RulesetProblem[] {
+  let problems = exampleFailureCache.get(ruleset);
+  if (!problems) {
+    problems = exampleProblems(runExamples(ruleset));
+    exampleFailureCache.set(ruleset, problems);
+  }
+  return problems;
 }
