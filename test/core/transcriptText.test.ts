@@ -135,3 +135,21 @@ test('file names and content decide the format', () => {
   assert.equal(parseTranscript(pretty, 'data.jsonl').conversations.length, 1);
   assert.equal(parseTranscript('a\u0000b', 'x.json').problems[0].code, 'file.binary');
 });
+
+test('a Note: line in a prompt file annotates the prompt and is not part of its text', () => {
+  const source = '---\nname: greeter\n---\nYou greet visitors.\nNote: [[be-honest]] checked\nBe brief.\n';
+  const t = parseTranscript(source, 'greeter.prompt.md');
+  const [turn] = t.conversations[0].turns;
+  assert.equal(turn.role, 'system');
+  assert.deepEqual(turn.blocks.map((b) => b.text.text), ['You greet visitors.', 'Be brief.']);
+  assert.equal(turn.notes.length, 1);
+  const citation = turn.notes[0].citations[0];
+  assert.equal(source.slice(citation.idSpan.start, citation.idSpan.end), 'be-honest');
+
+  const prompty = '---\nname: x\n---\nsystem:\nBe kind.\nNote: [[kind]]\nuser:\nHi\n';
+  const p = parseTranscript(prompty, 'x.prompty');
+  assert.deepEqual(p.conversations[0].turns.map((x) => [x.role, x.blocks.map((b) => b.text.text).join('|'), x.notes.length]), [
+    ['system', 'Be kind.', 1],
+    ['user', 'Hi', 0],
+  ]);
+});

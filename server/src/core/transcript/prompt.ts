@@ -2,7 +2,7 @@ import { parseYamlLocated, plain } from '../located.ts';
 import { problem, type Problem } from '../problem.ts';
 import { verbatimText } from '../text.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
-import { splitLines, TurnBuilder } from './textFormat.ts';
+import { noteLabel, readNote, splitLines, TurnBuilder } from './textFormat.ts';
 
 interface FrontMatter {
   /** Where the body starts. */
@@ -37,6 +37,7 @@ export function readFrontMatter(text: string): FrontMatter {
 /**
  * A `*.prompt.md` or `*.prompt.txt` file: after optional front matter, the whole file is one system
  * prompt, a single `system` turn whose text is the body without its surrounding blank lines.
+ * `Note:` lines annotate the prompt, as in text transcripts, and are not part of its text.
  */
 export function parsePromptFile(text: string): Transcript {
   const front = readFrontMatter(text);
@@ -44,7 +45,13 @@ export function parsePromptFile(text: string): Transcript {
   const body = text.slice(front.bodyStart);
   const first = front.bodyStart + (body.length - body.trimStart().length);
   builder.startTurn('system', first, first);
-  builder.addText(front.bodyStart, text.length);
+  const lines = splitLines(text);
+  for (let i = 0; i < lines.length; i++) {
+    const { start, end } = lines[i];
+    if (start < front.bodyStart) continue;
+    if (noteLabel.test(text.slice(start, end))) i = readNote(builder, text, lines, i);
+    else builder.addText(start, end);
+  }
   builder.finish();
   return conversationOf(TranscriptFormat.prompt, text, builder.turns, front);
 }
@@ -54,16 +61,21 @@ const promptySection = /^[ \t]*(system|user|assistant|developer|tool):[ \t]*$/i;
 /**
  * A Prompty file: YAML front matter, then a body of sections each opened by a line that holds just
  * a role and a colon (`system:`, `user:`, `assistant:`). Text before the first section is a system
- * prompt, as Prompty reads it.
+ * prompt, as Prompty reads it. `Note:` lines annotate the section they stand in.
  */
 export function parsePromptyFile(text: string): Transcript {
   const front = readFrontMatter(text);
   const builder = new TurnBuilder(verbatimText(text, 0));
   const lines = splitLines(text);
   let started = false;
-  for (const { start, end } of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const { start, end } = lines[i];
     if (start < front.bodyStart) continue;
     const line = text.slice(start, end);
+    if (started && noteLabel.test(line)) {
+      i = readNote(builder, text, lines, i);
+      continue;
+    }
     const m = promptySection.exec(line);
     if (m) {
       const labelStart = start + line.indexOf(m[1]);
