@@ -61,6 +61,27 @@ function tools() {
   };
 }
 
+/**
+ * Installs the Debian packages the harness needs when they are missing: with apt-get when running as
+ * root (as on CI and fresh machines here), otherwise it stops with the command to run.
+ * @param {(message: string) => void} log
+ */
+function ensureDebianPackages(log) {
+  const missing = missingDebianPackages();
+  if (missing.length === 0) return;
+  const names = missing.map((m) => m.split(' ')[0]);
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (!isRoot || spawnSync('which', ['apt-get']).status !== 0) {
+    throw new Error(`Missing Debian packages: ${missing.join('; ')}.\nInstall them with: sudo apt-get install -y ${names.join(' ')}`);
+  }
+  log(`Installing the Debian packages ${names.join(', ')} with apt-get ...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...names]]) {
+    const r = spawnSync('apt-get', args, { stdio: ['ignore', 'ignore', 'inherit'], env });
+    if (r.status !== 0) throw new Error(`apt-get ${args[0]} failed (exit ${r.status}); install ${names.join(' ')} by hand.`);
+  }
+}
+
 /** @returns {string[]} the Debian packages that are missing, each with the reason it is needed. */
 export function missingDebianPackages() {
   return debianPackages.filter((p) => !existsSync(p.file)).map((p) => `${p.name} (${p.why})`);
@@ -93,6 +114,7 @@ export function ensureCodeServer(options = {}) {
   const started = performance.now();
   const found = tools();
   const stamp = readStamp();
+  ensureDebianPackages(log);
   if (
     stamp &&
     JSON.stringify(stamp) === JSON.stringify(versions) &&
@@ -102,14 +124,6 @@ export function ensureCodeServer(options = {}) {
   ) {
     log(`code-server ${versions.codeServer} and Node ${versions.node} are installed in ${cacheDir}.`);
     return found;
-  }
-
-  const missing = missingDebianPackages();
-  if (missing.length > 0) {
-    throw new Error(
-      `Missing Debian packages: ${missing.join('; ')}.\n` +
-        `Install them with: sudo apt-get install -y ${missing.map((m) => m.split(' ')[0]).join(' ')}`,
-    );
   }
 
   log(`Installing Node ${versions.node}, code-server ${versions.codeServer} and @vscode/vsce ${versions.vsce} into ${cacheDir} ...`);
