@@ -270,3 +270,13 @@ test('CRLF line endings keep every span exact', () => {
   assert.equal(c.clauses[1].text, 'More.');
   assert.deepEqual(c.clauses[0].references[0].idSpan, { start: text.indexOf('(#b)') + 2, end: text.indexOf('(#b)') + 3 });
 });
+
+test('a priority or authority list in front matter states the order, its key naming the kind', () => {
+  const priority = parseConstitution('---\npriority: [safety, style]\n---\n# P\n\n## A {#a priority=style}\n\nText.\n', 'p.constitution.md');
+  assert.deepEqual(priority.order?.levels.map((l) => l.name), ['safety', 'style']);
+  assert.equal(priority.order?.kind, 'priority');
+  assert.equal(priority.clauses.find((c) => c.id === 'a')?.rank, 1);
+  const authority = parseConstitution('---\nauthority: [platform, user]\n---\n# P\n\n## B {#b authority=user}\n\nText.\n', 'q.constitution.md');
+  assert.equal(authority.order?.kind, 'authority');
+  assert.equal(authority.clauses.find((c) => c.id === 'b')?.priority, 'user');
+});

@@ -20,7 +20,7 @@
  * ```yaml
  * name: acme            # the name citations use, as in [[acme#be_kind]]; default: the file's base name
  * title: Acme's constitution   # default: the first level-1 heading
- * order:                # the order of priority, highest first
+ * order:                # the order of priority, highest first (or `priority: [...]` / `authority: [...]`)
  *   kind: priority      # or authority (what the levels rank)
  *   levels: [broadly-safe, broadly-ethical, guidelines, helpful]   # or [{name, description}, ...]
  * hard-constraints: [no_weapons]   # ids of clauses that are hard constraints (optional)
@@ -43,7 +43,7 @@ import { problem, type Problem } from '../problem.ts';
 import { LineIndex, type Span } from '../text.ts';
 import { applySeverity, type ClauseDraft } from './draft.ts';
 import type { Attribute, Constitution, CrossReference, PriorityOrder, RulesSource } from './model.ts';
-import { claudePriority, modelSpecAuthority, placeClauses, readOrder } from './order.ts';
+import { claudePriority, modelSpecAuthority, placeClauses, readStatedOrder } from './order.ts';
 import { Slugger } from './slug.ts';
 
 /** One parser for every document: it holds configuration only, no state between parses. */
@@ -363,7 +363,7 @@ interface ChosenOrder {
 function chooseOrder(front: FrontMatter | undefined, clauses: ClauseDraft[], problems: Problem[]): ChosenOrder {
   const derived = new Map<number, string>();
   const hardIds = new Set(stringList(field(front?.value, 'hard-constraints')) ?? []);
-  const stated = readOrder(field(front?.value, 'order'), problems);
+  const stated = readStatedOrder(front?.value, problems);
   if (stated) return { order: stated, derived, hardIds };
   if (clauses.some((c) => c.attributes.some((a) => a.key === 'authority'))) return { order: modelSpecAuthority, derived, hardIds };
   const claude = claudeSections(clauses);

@@ -30,6 +30,23 @@ function levelsOf(kind: PriorityOrder['kind'], names: readonly string[], descrip
 }
 
 /**
+ * The stated order of a constitution's metadata: its `order`, or else a `priority` or `authority`
+ * list of levels (`priority: [safety, honesty, helpfulness]`), which says the kind by its key.
+ */
+export function readStatedOrder(metadata: Located | undefined, problems: Problem[]): PriorityOrder | undefined {
+  const order = field(metadata, 'order');
+  if (order) return readOrder(order, problems);
+  for (const kind of ['priority', 'authority'] as const) {
+    const list = field(metadata, kind);
+    if (list?.kind === 'seq') {
+      const read = readOrder(list, problems);
+      return read && { ...read, kind };
+    }
+  }
+  return undefined;
+}
+
+/**
  * Reads an `order` value: either a list of level names (kind `priority`), or
  * `{kind: priority|authority, levels: [name | {name, description}]}`, highest first.
  */

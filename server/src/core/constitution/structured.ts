@@ -27,7 +27,7 @@ import type { Span } from '../text.ts';
 import { applySeverity, type ClauseDraft } from './draft.ts';
 import { innerSpan } from './jsonString.ts';
 import type { Attribute, Constitution, ConstitutionFormat } from './model.ts';
-import { placeClauses, readOrder } from './order.ts';
+import { placeClauses, readStatedOrder } from './order.ts';
 import { Slugger } from './slug.ts';
 
 const ownFields = new Set(['id', 'title', 'text', 'critique', 'revision', 'rules']);
@@ -45,7 +45,7 @@ export function structuredConstitution(text: string, parsed: LocatedParse, forma
   } else if (root && root.kind !== 'seq') {
     problems.push(problem('constitution.no-principles', 'A constitution is a list of principles, or a map with "principles".', root.span));
   }
-  const order = root?.kind === 'map' ? readOrder(field(root, 'order'), problems) : undefined;
+  const order = root?.kind === 'map' ? readStatedOrder(root, problems) : undefined;
   const hardIds = new Set(stringList(field(root, 'hard-constraints')) ?? []);
   const slugger = new Slugger();
   const items = list?.kind === 'seq' ? list.items : [];
