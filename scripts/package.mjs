@@ -2,7 +2,7 @@
 // @vscode/vsce, run with the harness's Node 24 (vsce needs Node 22 or later). .vscodeignore is an
 // allow-list and dist/ holds every runtime dependency, so vsce packages without node_modules.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureCodeServer, root } from './e2e/ensureCodeServer.mjs';
@@ -20,9 +20,13 @@ export function packageVsix(options = {}) {
   const stdio = options.quiet ? 'pipe' : 'inherit';
   const build = options.build === false ? undefined : spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: root, stdio, encoding: 'utf8' });
   if (build && build.status !== 0) throw new Error(`The production build failed.\n${build.stdout ?? ''}${build.stderr ?? ''}`);
+  // A production build writes no source maps, but a development build before it may have left some.
+  for (const map of readdirSync(join(root, 'dist'), { recursive: true })) {
+    if (String(map).endsWith('.map')) rmSync(join(root, 'dist', String(map)));
+  }
   const vsce = spawnSync(
     tools.node,
-    [tools.vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--out', out],
+    [tools.vsce, 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
     { cwd: root, env: tools.env, stdio, encoding: 'utf8' },
   );
   if (vsce.status !== 0) throw new Error(`vsce package failed.\n${vsce.stdout ?? ''}${vsce.stderr ?? ''}`);
