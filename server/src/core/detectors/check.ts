@@ -1,13 +1,14 @@
 /**
- * Running a {@link Ruleset} over transcripts. Each text block of a turn is scanned once per pass of
- * its role (one combined expression per flag set), `opens-with` detectors test the start of the
- * turn, and guards and thresholds are applied only to detectors that matched, which is rare.
+ * Running a {@link Ruleset} over transcripts. Each text block of a turn is read once, word start by
+ * word start, for the expressions of its role's word index, and once per pass for the others;
+ * `opens-with` detectors test the start of the turn. Guards and thresholds are applied only to
+ * detectors that matched, which is rare, and a turn of a role no detector reads is not touched.
  */
 import type { Severity } from '../problem.ts';
 import type { MappedText, Span } from '../text.ts';
-import { textBlocks, type Conversation, type Transcript, type Turn } from '../transcript/model.ts';
+import type { Conversation, Transcript, Turn } from '../transcript/model.ts';
 import { parseReview } from './review.ts';
-import type { CompiledDetector, Ruleset, WordIndex, WordProbe } from './ruleset.ts';
+import type { CompiledDetector, RoleMatcher, Ruleset, WordProbe } from './ruleset.ts';
 import { DetectorKind } from './schema.ts';
 import type { CheckOptions, Finding } from './types.ts';
 
@@ -37,94 +38,113 @@ export function checkConversation(conversation: Conversation, ruleset: Ruleset, 
 function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckOptions, out: Finding[]): void {
   let lastUser: Turn | undefined;
   for (const turn of conversation.turns) {
-    if (ruleset.matcher(turn.role)) checkTurn(conversation, turn, lastUser, ruleset, options, out);
+    const matcher = ruleset.matcher(turn.role);
+    if (matcher) checkTurn(conversation, turn, lastUser, matcher, options, out);
     if (turn.role === 'user') lastUser = turn;
   }
+}
+
+/*
+ * Scratch state of the block being read, shared by the word index's callbacks so that reading a
+ * block allocates nothing until something matches. Checking is synchronous, so one set suffices.
+ */
+let lastEnd = new Int32Array(64);
+let stamp = new Uint32Array(64);
+let generation = 0;
+let hits: Hit[] = [];
+let current: MappedText;
+let currentBlock = 0;
+
+/** Where expression `id` may next match in the current block: not inside its own last match. */
+function from(id: number): number {
+  return stamp[id] === generation ? lastEnd[id] : 0;
+}
+
+function onProbe(probe: WordProbe, start: number, end: number): void {
+  stamp[probe.id] = generation;
+  lastEnd[probe.id] = end;
+  hits.push({ detector: probe.owner, text: current, block: currentBlock, start, end });
 }
 
 function checkTurn(
   conversation: Conversation,
   turn: Turn,
   lastUser: Turn | undefined,
-  ruleset: Ruleset,
+  matcher: RoleMatcher,
   options: CheckOptions,
   out: Finding[],
 ): void {
-  const matcher = ruleset.matcher(turn.role);
-  if (!matcher) return;
-  const blocks = textBlocks(turn).map((b) => b.text);
-  const hits: Hit[] = [];
-  if (matcher.words) {
-    for (let b = 0; b < blocks.length; b++) probeWords(matcher.words, blocks[b], b, hits);
+  if (matcher.expressions > lastEnd.length) {
+    lastEnd = new Int32Array(matcher.expressions * 2);
+    stamp = new Uint32Array(matcher.expressions * 2);
   }
-  for (const pass of matcher.passes) {
-    const re = pass.regex;
-    const members = pass.members;
-    for (let b = 0; b < blocks.length; b++) {
-      const block = blocks[b];
-      const s = block.text;
+  hits = [];
+  const blocks = turn.blocks;
+  let opening = -1;
+  for (let b = 0; b < blocks.length; b++) {
+    const block = blocks[b];
+    if (block.type !== 'text') continue;
+    const s = block.text.text;
+    if (opening < 0 && matcher.openers.length && /\S/.test(s)) opening = b;
+    if (++generation === 0xffffffff) {
+      generation = 1;
+      stamp.fill(0);
+    }
+    current = block.text;
+    currentBlock = b;
+    matcher.words?.scan(s, from, onProbe);
+    for (const pass of matcher.passes) {
+      const re = pass.regex;
       re.lastIndex = 0;
       let m: RegExpExecArray | null;
       while ((m = re.exec(s)) !== null) {
-        const start = m.index;
-        const end = start + m[0].length;
-        if (end === start) {
-          re.lastIndex = start + 1;
-          continue;
+        const at = m.index;
+        // The alternation reports its first alternative that matches here; each may match here.
+        for (const member of pass.members) {
+          if (from(member.id) > at) continue;
+          member.sticky.lastIndex = at;
+          const o = member.sticky.exec(s);
+          if (o === null || o[0].length === 0) continue;
+          stamp[member.id] = generation;
+          lastEnd[member.id] = at + o[0].length;
+          hits.push({ detector: member.detector, text: block.text, block: b, start: at, end: at + o[0].length });
         }
-        let winner = 0;
-        while (winner < members.length - 1 && m[members[winner].group] === undefined) winner++;
-        const detector = members[winner].detector;
-        hits.push({ detector, text: block, block: b, start, end });
-        // An alternation reports only its first matching alternative; the others may match here too.
-        if (members.length > 1) {
-          for (const other of members) {
-            if (other.detector === detector) continue;
-            for (const sticky of other.detector.sticky) {
-              sticky.lastIndex = start;
-              const o = sticky.exec(s);
-              if (o && o[0].length > 0) {
-                hits.push({ detector: other.detector, text: block, block: b, start, end: start + o[0].length });
-                break;
-              }
-            }
-          }
-        }
-        re.lastIndex = end;
+        re.lastIndex = at + 1;
       }
     }
   }
-  if (matcher.openers.length) {
-    const firstIndex = blocks.findIndex((b) => b.text.trim() !== '');
-    const first = blocks[firstIndex];
-    if (first) {
-      for (const { detector, regex } of matcher.openers) {
-        const m = regex.exec(first.text);
-        const at = m?.indices?.[1];
-        if (at && at[1] > at[0]) hits.push({ detector, text: first, block: firstIndex, start: at[0], end: at[1] });
-      }
+  if (opening >= 0) {
+    const first = blocks[opening].text;
+    for (const { detector, regex } of matcher.openers) {
+      const m = regex.exec(first.text);
+      const at = m?.indices?.[1];
+      if (at && at[1] > at[0]) hits.push({ detector, text: first, block: opening, start: at[0], end: at[1] });
     }
   }
   if (hits.length === 0) return;
+  const list = hits;
+  hits = [];
+  // By detector, then in text order, a longer match first where two start at the same place.
+  list.sort((a, b) => a.detector.index - b.detector.index || a.block - b.block || a.start - b.start || b.end - a.end);
 
-  const byDetector = new Map<CompiledDetector, Hit[]>();
-  for (const h of hits) {
-    const list = byDetector.get(h.detector);
-    if (list) list.push(h);
-    else byDetector.set(h.detector, [h]);
-  }
   const found: Finding[] = [];
-  for (const [detector, list] of byDetector) {
+  for (let i = 0; i < list.length; ) {
+    const detector = list[i].detector;
+    let j = i + 1;
+    while (j < list.length && list[j].detector === detector) j++;
+    const mine = list.slice(i, j);
+    i = j;
     const severity = effectiveSeverity(detector, options);
     if (severity === 'off') continue;
-    if (detector.unless && blocks.some((b) => detector.unless!.test(b.text))) continue;
-    if (detector.unlessUser && lastUser && textBlocks(lastUser).some((b) => detector.unlessUser!.test(b.text.text))) continue;
-    const kept = nonOverlapping(list);
+    if (detector.unlessSet && anyText(turn, detector.unlessSet)) continue;
+    if (detector.unlessUserSet && lastUser && anyText(lastUser, detector.unlessUserSet)) continue;
+    const kept = nonOverlapping(mine);
     let note = '';
     if (detector.spec.kind === DetectorKind.caveatDensity) {
       if (kept.length < detector.spec.min) continue;
       if (detector.spec.ratio !== undefined) {
-        const sentences = blocks.reduce((n, b) => n + sentenceCount(b.text), 0);
+        let sentences = 0;
+        for (const b of blocks) if (b.type === 'text') sentences += sentenceCount(b.text.text);
         if (kept.length / Math.max(1, sentences) < detector.spec.ratio) continue;
       }
       note = ` (${kept.length} in this turn)`;
@@ -146,6 +166,7 @@ function checkTurn(
     }
   }
   if (found.length === 0) return;
+  // Stable: findings at the same span stay in the order of their detectors.
   found.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
   const reviews = turn.notes.length ? reviewsOf(turn) : undefined;
   for (const f of found) {
@@ -154,44 +175,19 @@ function checkTurn(
   }
 }
 
-/** Reads a text once, trying at each word start the probes filed under its first letters. */
-function probeWords(words: WordIndex, block: MappedText, b: number, hits: Hit[]): void {
-  const s = block.text;
-  const n = s.length;
-  let prevWord = false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    const lower = c | 32;
-    const letter = lower >= 97 && lower <= 122;
-    const wasWord = prevWord;
-    prevWord = letter || (c >= 48 && c <= 57) || c === 95;
-    if (!letter || wasWord) continue;
-    const single = words[lower * 128];
-    if (single) probe(single, block, b, i, hits);
-    const next = s.charCodeAt(i + 1) | 32;
-    if (next >= 97 && next <= 122) {
-      const pair = words[lower * 128 + next];
-      if (pair) probe(pair, block, b, i, hits);
-    }
-  }
-}
-
-function probe(probes: readonly WordProbe[], block: MappedText, b: number, at: number, hits: Hit[]): void {
-  for (const { detector, regex } of probes) {
-    regex.lastIndex = at;
-    const m = regex.exec(block.text);
-    if (m && m[0].length > 0) hits.push({ detector, text: block, block: b, start: at, end: at + m[0].length });
-  }
+/** Whether a text block of the turn contains one of the phrases. */
+function anyText(turn: Turn, phrases: { test(text: string): boolean }): boolean {
+  for (const b of turn.blocks) if (b.type === 'text' && phrases.test(b.text.text)) return true;
+  return false;
 }
 
 function effectiveSeverity(detector: CompiledDetector, options: CheckOptions): Severity | 'off' {
   return options.severityOverrides?.[detector.spec.id] ?? detector.severity;
 }
 
-/** One detector's hits in text order, without any that starts inside the one before it. */
+/** One detector's hits (in text order, longer first at a place) without any that starts inside the one kept before it. */
 function nonOverlapping(list: Hit[]): Hit[] {
   if (list.length === 1) return list;
-  list.sort((a, b) => a.block - b.block || a.start - b.start);
   const out: Hit[] = [];
   for (const h of list) {
     const prev = out[out.length - 1];

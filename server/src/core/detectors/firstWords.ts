@@ -108,3 +108,198 @@ function splitTop(src: string, start: number, end: number): [number, number][] |
   out.push([from, end]);
   return out;
 }
+
+/** A second character that is not known: the expression is tried whatever follows its first letter. */
+export const anySecond = 128;
+
+/**
+ * The pairs `[first letter, second character]` that every match of the source starts with, at a
+ * word start, as codes in the space of {@link keyCode}; the second is {@link anySecond} when the
+ * source does not settle it. Undefined when the first letters are not known. A single-letter word
+ * such as `\bI\s+` then waits for `I` and a space, not for every word that starts with `i`.
+ */
+export function wordKeys(source: string): [number, number][] | undefined {
+  const alts = splitTop(source, 0, source.length);
+  if (!alts) return undefined;
+  const out: [number, number][] = [];
+  for (const [s, e] of alts) if (!keysAt(source, [[s, e]], false, out)) return undefined;
+  return out;
+}
+
+/**
+ * A character as the word index files it: ASCII lower-cased, every white space a space, every
+ * apostrophe `'`, any other character beyond ASCII 127. Case folding without the `u` flag never
+ * maps a character beyond ASCII to one within it, so this loses no match.
+ */
+export function keyCode(c: number): number {
+  if (c < 128) return c >= 65 && c <= 90 ? c | 32 : (c >= 9 && c <= 13) ? 32 : c;
+  if (c === 0x2019 || c === 0x2018 || c === 0x2bc) return 39;
+  if (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) return 32;
+  return 127;
+}
+
+/** A sequence of the source still to read: `[start, end)`, or null for "anything". */
+type Sequence = readonly [number, number] | null;
+
+function keysAt(src: string, cont: readonly Sequence[], bounded: boolean, out: [number, number][]): boolean {
+  const head = cont[0];
+  if (!head) return false;
+  let [pos, end] = head;
+  for (;;) {
+    if (src.startsWith('\\b', pos)) {
+      pos += 2;
+      bounded = true;
+    } else if (src.startsWith('(?<!', pos) || src.startsWith('(?<=', pos)) {
+      const close = closing(src, pos, end);
+      if (close < 0) return false;
+      pos = close + 1;
+    } else break;
+  }
+  if (pos >= end) return cont.length > 1 && keysAt(src, cont.slice(1), bounded, out);
+  const c = src[pos];
+  if (/[A-Za-z]/.test(c)) {
+    if (!bounded || '?*{'.includes(src[pos + 1] ?? '')) return false;
+    const first = c.toLowerCase().charCodeAt(0);
+    const rest: Sequence[] = src[pos + 1] === '+' ? [null] : [[pos + 1, end], ...cont.slice(1)];
+    const seconds = firstSet(src, rest);
+    if (!seconds) out.push([first, anySecond]);
+    else for (const s of seconds) out.push([first, s]);
+    return true;
+  }
+  if (src.startsWith('(?:', pos) || (c === '(' && src[pos + 1] !== '?')) {
+    const close = closing(src, pos, end);
+    if (close < 0 || '?*{'.includes(src[close + 1] ?? '')) return false;
+    const after: Sequence[] = src[close + 1] === '+' ? [null] : [[close + 1, end], ...cont.slice(1)];
+    const inner = src[pos + 1] === '?' ? pos + 3 : pos + 1;
+    const alts = splitTop(src, inner, close);
+    if (!alts) return false;
+    for (const [s, e] of alts) if (!keysAt(src, [[s, e], ...after], bounded, out)) return false;
+    return true;
+  }
+  return false;
+}
+
+/** The key codes a match of the sequences can go on with; undefined when that is not settled. */
+function firstSet(src: string, cont: readonly Sequence[]): Set<number> | undefined {
+  const out = new Set<number>();
+  for (let k = 0; k < cont.length; k++) {
+    const seq = cont[k];
+    if (!seq) return undefined;
+    let pos = seq[0];
+    const end = seq[1];
+    while (pos < end) {
+      const c = src[pos];
+      let atomEnd: number;
+      let codes: number[] | undefined;
+      if (c === '\\') {
+        const e = src[pos + 1];
+        atomEnd = pos + 2;
+        if (e === 'b' || e === 'B') {
+          pos = atomEnd;
+          continue;
+        }
+        if (e === 's' || e === 't' || e === 'n' || e === 'r' || e === 'f' || e === 'v') codes = [32];
+        else if (e !== undefined && /[^A-Za-z0-9]/.test(e)) codes = [keyCode(e.charCodeAt(0))];
+        else return undefined;
+      } else if (c === '[') {
+        const close = classEnd(src, pos, end);
+        if (close < 0) return undefined;
+        codes = classCodes(src, pos + 1, close);
+        if (!codes) return undefined;
+        atomEnd = close + 1;
+      } else if (c === '(') {
+        const close = closing(src, pos, end);
+        if (close < 0) return undefined;
+        if (src.startsWith('(?=', pos) || src.startsWith('(?!', pos) || src.startsWith('(?<=', pos) || src.startsWith('(?<!', pos)) {
+          pos = close + 1;
+          continue;
+        }
+        const inner = src[pos + 1] === '?' ? (src[pos + 2] === ':' ? pos + 3 : -1) : pos + 1;
+        if (inner < 0) return undefined;
+        const q = quantifier(src, close + 1, end);
+        const alts = splitTop(src, inner, close);
+        if (!alts) return undefined;
+        const after: Sequence[] = q.repeats ? [null] : [[q.end, end], ...cont.slice(k + 1)];
+        for (const [s, e] of alts) {
+          const sub = firstSet(src, [[s, e], ...after]);
+          if (!sub) return undefined;
+          for (const x of sub) out.add(x);
+        }
+        if (!q.optional) return out;
+        pos = q.end;
+        continue;
+      } else if ('^$.|)'.includes(c)) {
+        return undefined;
+      } else {
+        codes = [keyCode(c.charCodeAt(0))];
+        atomEnd = pos + 1;
+      }
+      for (const x of codes) out.add(x);
+      const q = quantifier(src, atomEnd, end);
+      if (!q.optional) return out;
+      pos = q.end;
+    }
+  }
+  return undefined;
+}
+
+/** The quantifier at `pos`, if any: whether it allows no repetition, whether it allows more than one, and where it ends. */
+function quantifier(src: string, pos: number, end: number): { optional: boolean; repeats: boolean; end: number } {
+  const c = src[pos];
+  let optional = false;
+  let repeats = false;
+  let next = pos;
+  if (c === '?' || c === '*' || c === '+') {
+    optional = c !== '+';
+    repeats = c !== '?';
+    next = pos + 1;
+  } else if (c === '{') {
+    const m = /^\{(\d+)(,(\d*))?\}/.exec(src.slice(pos, end));
+    if (m) {
+      optional = Number(m[1]) === 0;
+      repeats = m[2] !== undefined ? m[3] === '' || Number(m[3]) > 1 : Number(m[1]) > 1;
+      next = pos + m[0].length;
+    }
+  }
+  if (next > pos && src[next] === '?') next++;
+  return { optional, repeats, end: next };
+}
+
+function classEnd(src: string, open: number, end: number): number {
+  for (let i = open + 1; i < end; i++) {
+    if (src[i] === '\\') i++;
+    else if (src[i] === ']') return i;
+  }
+  return -1;
+}
+
+/** The key codes of a character class `[...]`'s members, or undefined for a negated or wide class. */
+function classCodes(src: string, start: number, end: number): number[] | undefined {
+  if (src[start] === '^') return undefined;
+  const out: number[] = [];
+  for (let i = start; i < end; i++) {
+    let c = src[i];
+    if (c === '\\') {
+      const e = src[++i];
+      if (e === 's' || e === 't' || e === 'n' || e === 'r') {
+        out.push(32);
+        continue;
+      }
+      if (e === undefined || /[A-Za-z0-9]/.test(e)) return undefined;
+      c = e;
+    }
+    if (src[i + 1] === '-' && i + 2 < end) {
+      const to = src[i + 2];
+      if (to === '\\') return undefined;
+      const a = c.charCodeAt(0);
+      const b = to.charCodeAt(0);
+      if (b - a > 64) return undefined;
+      for (let x = a; x <= b; x++) out.push(keyCode(x));
+      if (/[A-Za-z]/.test(c)) for (let x = a; x <= b; x++) out.push(keyCode(x ^ 32));
+      i += 2;
+      continue;
+    }
+    out.push(keyCode(c.charCodeAt(0)));
+  }
+  return out;
+}

@@ -2,21 +2,25 @@
  * Compilation of the detectors of a set of constitutions into a {@link Ruleset}, so that a turn's
  * text is read in few passes rather than one per detector. Per role, every phrase and every
  * alternative of a pattern that must start at a known word (`\bI\s+can't`, `(?:this|that)\b`) is
- * indexed by that word's first letters, and the text is read once, trying only the expressions
- * indexed under each word start. The others join one expression of alternatives per flag set, one
- * capture group per detector, and a match is dispatched by the group that took part. (Measured on
- * the dev corpus, one joined expression of all alternatives runs no faster than separate ones in
- * V8, which cannot skip ahead through an alternation the way it does through a single literal; the
- * word index is an order of magnitude faster than either.)
+ * filed in a {@link WordIndex} by its first letter and the character after it, and the text is read
+ * once, trying only the expressions filed under each word start. The others join one expression of
+ * alternatives per flag set, and where it matches, each of its expressions is tried there alone.
+ * (Measured on the dev corpus, one joined expression of all alternatives runs no faster than
+ * separate ones in V8, which cannot skip ahead through an alternation the way it does through a
+ * single literal; the word index is an order of magnitude faster than either.)
+ *
+ * Every expression finds what it would find alone as a global expression: its leftmost match, then
+ * the next one from the end of that one.
  */
 import type { Clause, Constitution } from '../constitution/model.ts';
 import type { Severity } from '../problem.ts';
 import type { Role } from '../transcript/model.ts';
-import { firstLiterals } from './firstWords.ts';
+import { PhraseSet } from './phraseSet.ts';
 import { phraseSource, phrasesSource } from './phrases.ts';
 import { DetectorKind, readDetectors, type DetectorSpec } from './schema.ts';
 import type { LoadedConstitution, RulesetProblem } from './types.ts';
 import { problem } from '../problem.ts';
+import { WordIndex as ProbeIndex, type WordProbe as Probe } from './wordIndex.ts';
 
 /** A detector ready to run, with the clause and constitution it belongs to. */
 export interface CompiledDetector {
@@ -31,12 +35,19 @@ export interface CompiledDetector {
   /** Guards: a turn (or the preceding user turn) that matches these is not flagged. */
   readonly unless?: RegExp;
   readonly unlessUser?: RegExp;
+  /** The same guards, tried word start by word start. */
+  readonly unlessSet?: PhraseSet;
+  readonly unlessUserSet?: PhraseSet;
+  /** Place in {@link Ruleset.detectors}, which orders findings at the same span. */
+  readonly index: number;
 }
 
-/** One alternative of a combined expression: which detector, and which capture group is its own. */
+/** One alternative of a combined expression: which detector, and the expression alone, sticky. */
 export interface PassMember {
   readonly detector: CompiledDetector;
-  readonly group: number;
+  /** Number of the expression among its matcher's expressions. */
+  readonly id: number;
+  readonly sticky: RegExp;
 }
 
 /** One scan over a text: a global expression and the detectors whose alternatives it holds. */
@@ -46,16 +57,10 @@ export interface Pass {
 }
 
 /** An expression tried, sticky, at a word start. */
-export interface WordProbe {
-  readonly detector: CompiledDetector;
-  readonly regex: RegExp;
-}
+export type WordProbe = Probe<CompiledDetector>;
 
-/**
- * Probes by the first two letters (lower-cased, as char codes `a * 128 + b`) of the word they
- * must start at; a probe whose literal start is one letter long sits at `a * 128`.
- */
-export type WordIndex = ReadonlyArray<readonly WordProbe[] | undefined>;
+/** Expressions filed under the word starts their matches begin with. */
+export type WordIndex = ProbeIndex<CompiledDetector>;
 
 /** What runs over the turns of one role. */
 export interface RoleMatcher {
@@ -65,12 +70,15 @@ export interface RoleMatcher {
   readonly passes: readonly Pass[];
   /** `opens-with` detectors, each an expression anchored at the start of the turn. */
   readonly openers: readonly { readonly detector: CompiledDetector; readonly regex: RegExp }[];
+  /** How many expressions `words` and `passes` hold; they are numbered from 0. */
+  readonly expressions: number;
 }
 
 /** Leading whitespace and Markdown punctuation that an `opens-with` phrase may follow. */
 const openingPrefix = `^[\\s#>*_\\-"'\u201c\u201d\u2018\u2019\`]*`;
 
 interface Unit {
+  readonly id: number;
   readonly detector: CompiledDetector;
   readonly source: string;
   readonly flags: string;
@@ -112,7 +120,7 @@ export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ru
             problems.push({ uri, problem: problem('rule.duplicate-id', `Detector id "${spec.id}" is already used in this constitution.`, spec.idSpan, 'warning') });
           }
           seen.set(spec.id, spec);
-          detectors.push(compileDetector(spec, uri, constitution, clause));
+          detectors.push(compileDetector(spec, uri, constitution, clause, detectors.length));
         }
       }
     }
@@ -120,7 +128,7 @@ export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ru
   return new Ruleset(problems, detectors, buildMatchers(detectors));
 }
 
-function compileDetector(spec: DetectorSpec, uri: string, constitution: Constitution, clause: Clause): CompiledDetector {
+function compileDetector(spec: DetectorSpec, uri: string, constitution: Constitution, clause: Clause, index: number): CompiledDetector {
   const sources = spec.kind === DetectorKind.regex ? spec.patterns.map((p) => p.text) : [phrasesSource(spec.phrases.map((p) => p.text))];
   const flags = spec.kind === DetectorKind.regex ? spec.flags : 'i';
   return {
@@ -132,6 +140,9 @@ function compileDetector(spec: DetectorSpec, uri: string, constitution: Constitu
     sticky: sources.map((s) => new RegExp(s, flags.replace('d', '') + 'y')),
     unless: spec.unless.length ? new RegExp(phrasesSource(spec.unless.map((p) => p.text)), 'i') : undefined,
     unlessUser: spec.unlessUser.length ? new RegExp(phrasesSource(spec.unlessUser.map((p) => p.text)), 'i') : undefined,
+    unlessSet: spec.unless.length ? new PhraseSet(spec.unless.map((p) => p.text)) : undefined,
+    unlessUserSet: spec.unlessUser.length ? new PhraseSet(spec.unlessUser.map((p) => p.text)) : undefined,
+    index,
   };
 }
 
@@ -156,63 +167,53 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
     const mine = detectors.filter((d) => d.spec.roles.includes(role));
     const units: Unit[] = [];
     const openers: { detector: CompiledDetector; regex: RegExp }[] = [];
+    const unit = (detector: CompiledDetector, source: string, flags: string, isolated: boolean) =>
+      units.push({ id: units.length, detector, source, flags, isolated });
     for (const d of mine) {
       if (d.spec.kind === DetectorKind.opensWith) {
         openers.push({ detector: d, regex: new RegExp(`${openingPrefix}(${phrasesSource(d.spec.phrases.map((p) => p.text))})`, 'id') });
       } else if (d.spec.kind === DetectorKind.regex) {
-        for (const p of d.spec.patterns) {
-          units.push({ detector: d, source: p.text, flags: d.spec.flags.replace('d', ''), isolated: /\\[1-9]|\\k<|\(\?<(?![=!])/.test(p.text) });
-        }
+        for (const p of d.spec.patterns) unit(d, p.text, d.spec.flags.replace('d', ''), /\\[1-9]|\\k<|\(\?<(?![=!])/.test(p.text));
       } else {
-        for (const p of d.spec.phrases) units.push({ detector: d, source: phraseSource(p.text), flags: 'i', isolated: false });
+        for (const p of d.spec.phrases) unit(d, phraseSource(p.text), 'i', false);
       }
     }
     const groups = new Map<string, Unit[]>();
     const passes: Pass[] = [];
-    const words: WordProbe[][] = [];
-    let indexed = 0;
+    const indexed: { owner: CompiledDetector; source: string; flags: string; keys: [number, number][] }[] = [];
+    const ids: number[] = [];
     for (const u of units) {
-      if (!u.isolated && indexUnit(u, words)) {
-        indexed++;
-        continue;
+      const keys = u.isolated ? undefined : ProbeIndex.keys(u.source, u.flags);
+      if (keys) {
+        indexed.push({ owner: u.detector, source: u.source, flags: u.flags, keys });
+        ids.push(u.id);
+      } else if (u.isolated) {
+        passes.push(joinUnits([u], u.flags));
+      } else {
+        const g = groups.get(u.flags) ?? [];
+        g.push(u);
+        groups.set(u.flags, g);
       }
-      if (u.isolated) {
-        passes.push({ regex: new RegExp(u.source, u.flags + 'g'), members: [{ detector: u.detector, group: 0 }] });
-        continue;
-      }
-      const g = groups.get(u.flags) ?? [];
-      g.push(u);
-      groups.set(u.flags, g);
     }
     for (const [flags, group] of groups) passes.push(joinUnits(group, flags));
-    matchers.set(role, { words: indexed ? words : undefined, passes, openers });
+    // The index numbers its probes from 0; the passes' expressions are numbered after them.
+    const renumber = new Map(ids.map((id, n) => [id, n]));
+    let next = ids.length;
+    for (const u of units) if (!renumber.has(u.id)) renumber.set(u.id, next++);
+    const words = indexed.length ? ProbeIndex.build(indexed) : undefined;
+    matchers.set(role, {
+      words,
+      passes: passes.map((p) => ({ regex: p.regex, members: p.members.map((m) => ({ ...m, id: renumber.get(m.id)! })) })),
+      openers,
+      expressions: units.length,
+    });
   }
   return matchers;
 }
 
-/** Files the unit under the word starts its matches must begin with; false if they are not known. */
-function indexUnit(u: Unit, words: WordProbe[][]): boolean {
-  const literals = firstLiterals(u.source);
-  if (!literals) return false;
-  const probe: WordProbe = { detector: u.detector, regex: new RegExp(u.source, u.flags + 'y') };
-  const keys = new Set(literals.map((l) => (l.charCodeAt(0) | 32) * 128 + (l.length > 1 ? l.charCodeAt(1) | 32 : 0)));
-  for (const k of keys) (words[k] ??= []).push(probe);
-  return true;
-}
-
-/** Joins units into one expression `(a)|(b)|...`, recording the capture group that each one opens. */
+/** Joins units into one global expression of alternatives; each is tried alone where it matches. */
 function joinUnits(units: readonly Unit[], flags: string): Pass {
-  const members: PassMember[] = [];
-  const parts: string[] = [];
-  let group = 1;
-  for (const u of units) {
-    members.push({ detector: u.detector, group });
-    parts.push(`(${u.source})`);
-    group += 1 + captureCount(u.source, flags);
-  }
-  return { regex: new RegExp(parts.join('|'), flags + 'g'), members };
-}
-
-function captureCount(source: string, flags: string): number {
-  return (new RegExp(`${source}|`, flags).exec('')?.length ?? 1) - 1;
+  const members = units.map((u) => ({ detector: u.detector, id: u.id, sticky: new RegExp(u.source, flags + 'y') }));
+  const source = units.length === 1 ? units[0].source : units.map((u) => `(?:${u.source})`).join('|');
+  return { regex: new RegExp(source, flags + 'g'), members };
 }
