@@ -36,7 +36,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Consti
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', language: 'json' },
       { scheme: 'file', language: 'jsonl' },
-      { scheme: 'file', pattern: '**/*.{jsonl,transcript,transcript.txt,prompt.txt}' },
+      { scheme: 'file', pattern: '**/*.{jsonl,transcript,transcript.txt,prompt.txt,prompt.md}' },
       { scheme: 'untitled', language: 'transcript' },
     ],
     synchronize: {
