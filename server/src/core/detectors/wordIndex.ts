@@ -105,31 +105,26 @@ export class WordIndex<T> {
     const n = text.length;
     const rows = this.#rows;
     const table = this.#table;
-    let prevWord = false;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c >= 128) {
-        prevWord = false;
-        continue;
+      if (c >= 128 || wordClass[c] === 0) continue;
+      // A word starts at i: note its first letter, then skip to the character after the word.
+      const r = wordClass[c] === 1 ? rows[(c | 32) - 97] : -1;
+      const at = i;
+      while (++i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 128 || wordClass[d] === 0) break;
       }
-      const w = wordClass[c];
-      if (w === 0 || prevWord) {
-        prevWord = w !== 0;
-        continue;
-      }
-      prevWord = true;
-      if (w !== 1) continue;
-      const r = rows[(c | 32) - 97];
       if (r < 0) continue;
-      const b = table[r + (i + 1 < n ? secondKey(text.charCodeAt(i + 1)) : 0)];
+      const b = table[r + (at + 1 < n ? secondKey(text.charCodeAt(at + 1)) : 0)];
       if (b === 0) continue;
       const bucket = this.#buckets[b - 1];
-      if (!tryAny(bucket.any, text, i)) continue;
+      if (!tryAny(bucket.any, text, at)) continue;
       for (const p of bucket.probes) {
-        if (from(p.id) > i) continue;
-        p.regex.lastIndex = i;
+        if (from(p.id) > at) continue;
+        p.regex.lastIndex = at;
         const m = p.regex.exec(text);
-        if (m !== null && m[0].length > 0) found(p, i, i + m[0].length);
+        if (m !== null && m[0].length > 0) found(p, at, at + m[0].length);
       }
     }
   }
@@ -140,28 +135,23 @@ export class WordIndex<T> {
     const n = text.length;
     const rows = this.#rows;
     const table = this.#table;
-    let prevWord = false;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (c >= 128) {
-        prevWord = false;
-        continue;
+      if (c >= 128 || wordClass[c] === 0) continue;
+      // A word starts at i: note its first letter, then skip to the character after the word.
+      const r = wordClass[c] === 1 ? rows[(c | 32) - 97] : -1;
+      const at = i;
+      while (++i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 128 || wordClass[d] === 0) break;
       }
-      const w = wordClass[c];
-      if (w === 0 || prevWord) {
-        prevWord = w !== 0;
-        continue;
-      }
-      prevWord = true;
-      if (w !== 1) continue;
-      const r = rows[(c | 32) - 97];
       if (r < 0) continue;
-      const b = table[r + (i + 1 < n ? secondKey(text.charCodeAt(i + 1)) : 0)];
+      const b = table[r + (at + 1 < n ? secondKey(text.charCodeAt(at + 1)) : 0)];
       if (b === 0) continue;
       const bucket = this.#buckets[b - 1];
-      if (!tryAny(bucket.any, text, i)) continue;
+      if (!tryAny(bucket.any, text, at)) continue;
       for (const p of bucket.probes) {
-        p.regex.lastIndex = i;
+        p.regex.lastIndex = at;
         const m = p.regex.exec(text);
         if (m !== null && m[0].length > 0) {
           hit = true;
