@@ -161,7 +161,7 @@ function checkTurn(
         rule: detector.spec.id,
         code: detector.spec.id,
         severity,
-        message: `${detector.spec.message}${note}: "${seen(h.text.text.slice(h.start, h.end))}". May conflict with "${detector.clause.title}" (${detector.clause.id}).`,
+        message: `${detector.spec.message.replace(/[.!;:\s]+$/, "")}${note}: "${seen(h.text.text.slice(h.start, h.end))}". May conflict with "${detector.clause.title}" (${detector.clause.id}).`,
       });
     }
   }
