@@ -4,9 +4,9 @@
  * (target: at least a third of its rate), and beside the prose linter `alex` as a peer on a sample of
  * the same turn texts.
  */
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { once } from 'node:events';
-import { join, resolve } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusJsonl } from './dataset.ts';
 import { parseConstitution } from '../server/src/core/constitution/parse.ts';
 import { checkConversation, compileRuleset, type Ruleset } from '../server/src/core/detectors/index.ts';
 import { parseJsonlLine } from '../server/src/core/transcript/jsonl.ts';
@@ -16,31 +16,12 @@ import { verbatimText } from '../server/src/core/text.ts';
 const targetBytes = 100 * 1024 * 1024;
 const dataDir = join(process.cwd(), 'bench', 'data');
 const dataFile = join(dataDir, 'corpus-100mb.jsonl');
-const corpusDev = resolve(process.env.CONSTITUTION_LENS_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus'), 'dev');
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const alexSampleBytes = 2 * 1024 * 1024;
 
 /** The same data file as the parse benchmark, built here when that one has not run. */
 async function buildData(): Promise<boolean> {
-  if (existsSync(dataFile) && statSync(dataFile).size >= targetBytes) return true;
-  if (!existsSync(corpusDev)) {
-    console.log(`check: skipped, the corpus is absent (${corpusDev})`);
-    return false;
-  }
-  mkdirSync(dataDir, { recursive: true });
-  const chunk = readdirSync(corpusDev)
-    .filter((n) => n.endsWith('.jsonl'))
-    .map((n) => readFileSync(join(corpusDev, n), 'utf8').replace(/\n*$/, '\n'))
-    .join('');
-  const out = createWriteStream(dataFile);
-  let written = 0;
-  while (written < targetBytes) {
-    if (!out.write(chunk)) await once(out, 'drain');
-    written += Buffer.byteLength(chunk);
-  }
-  out.end();
-  await once(out, 'finish');
-  return true;
+  return (await corpusJsonl('corpus-100mb.jsonl', targetBytes, 'check')) !== undefined;
 }
 
 function starter(): Ruleset {

@@ -5,10 +5,10 @@
  * over lines already in memory (parsing alone). The target is a third of `JSON.parse`'s rate, with
  * memory that does not grow with the file.
  */
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createReadStream, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { corpusJsonl } from './dataset.ts';
 import { createInterface } from 'node:readline';
-import { once } from 'node:events';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import { parseJsonlLine as sourceParseJsonlLine } from '../server/src/core/transcript/jsonl.ts';
@@ -16,28 +16,9 @@ import { parseJsonlLine as sourceParseJsonlLine } from '../server/src/core/trans
 const targetBytes = 100 * 1024 * 1024;
 const dataDir = join(process.cwd(), 'bench', 'data');
 const dataFile = join(dataDir, 'corpus-100mb.jsonl');
-const corpusDev = resolve(process.env.CONSTITUTION_LENS_CORPUS ?? join(process.cwd(), '..', 'shared', 'corpus'), 'dev');
 
 async function buildData(): Promise<boolean> {
-  if (existsSync(dataFile) && statSync(dataFile).size >= targetBytes) return true;
-  if (!existsSync(corpusDev)) {
-    console.log(`parse: skipped, the corpus is absent (${corpusDev})`);
-    return false;
-  }
-  mkdirSync(dataDir, { recursive: true });
-  const chunk = readdirSync(corpusDev)
-    .filter((n) => n.endsWith('.jsonl'))
-    .map((n) => readFileSync(join(corpusDev, n), 'utf8').replace(/\n*$/, '\n'))
-    .join('');
-  const out = createWriteStream(dataFile);
-  let written = 0;
-  while (written < targetBytes) {
-    if (!out.write(chunk)) await once(out, 'drain');
-    written += Buffer.byteLength(chunk);
-  }
-  out.end();
-  await once(out, 'finish');
-  return true;
+  return (await corpusJsonl('corpus-100mb.jsonl', targetBytes, 'parse')) !== undefined;
 }
 
 interface Pass {

@@ -6,41 +6,17 @@
  * server's own time comes from its `constitutionLens/stats` request, and the split of the first
  * diagnostics into parse, check and the rest from the same core run in this process.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fileDiagnostics } from '../server/src/core/features/fileDiagnostics.ts';
 import { WorkspaceIndex } from '../server/src/core/workspace/index.ts';
 import { statsRequest, type StatsResult } from '../server/src/protocol.ts';
 import { TestServer } from '../test/support/lspClient.ts';
-import { corpusDir, corpusSkip } from '../test/support/corpus.ts';
+import { corpusJsonl } from './dataset.ts';
 
 const target = 20 * 1024 * 1024;
 
-function buildDataset(): string | undefined {
-  if (corpusSkip) {
-    console.log(`skipped: ${corpusSkip}`);
-    return undefined;
-  }
-  const path = resolve('bench', 'data', 'server-20mb.jsonl');
-  if (existsSync(path)) return path;
-  mkdirSync(resolve('bench', 'data'), { recursive: true });
-  const dev = join(corpusDir, 'dev');
-  const lines = readdirSync(dev)
-    .filter((n) => n.endsWith('.jsonl'))
-    .flatMap((n) => readFileSync(join(dev, n), 'utf8').split('\n').filter((l) => l.trim() !== ''));
-  const out: string[] = [];
-  let size = 0;
-  for (let i = 0; size < target; i++) {
-    const line = lines[i % lines.length];
-    out.push(line);
-    size += Buffer.byteLength(line) + 1;
-  }
-  writeFileSync(path, `${out.join('\n')}\n`);
-  return path;
-}
-
-/** The first diagnostics of the dataset in this process, split into the index's steps. */
 function splitFirst(text: string, uri: string): { parseMs: number; checkMs: number; diagnosticsMs: number } {
   const index = new WorkspaceIndex({ starter: { uri: pathToFileURL(resolve('constitutions', 'starter.constitution.md')).toString(), text: readFileSync(resolve('constitutions', 'starter.constitution.md'), 'utf8') } });
   index.upsert(uri, text, 1, 'open');
@@ -62,7 +38,7 @@ function median(xs: number[]): number {
 }
 
 export async function run(): Promise<void> {
-  const path = buildDataset();
+  const path = await corpusJsonl('server-20mb.jsonl', target, 'server');
   if (!path) return;
   const text = readFileSync(path, 'utf8');
   const server = await TestServer.start({});

@@ -4,6 +4,7 @@
  * contract between the critique engine and its front ends; fields are only ever added to it.
  */
 import type { Constitution } from '../core/constitution/model.ts';
+import type { RawFindingShape } from '../core/critique/answer.ts';
 import type { Severity } from '../core/problem.ts';
 import type { Span } from '../core/text.ts';
 import type { Conversation } from '../core/transcript/model.ts';
@@ -52,12 +53,7 @@ export interface DroppedFinding {
 }
 
 /** A finding as the model wrote it, before its quote is located. */
-export interface RawFinding {
-  readonly principle: string;
-  readonly quote: string;
-  readonly critique: string;
-  readonly severity: string;
-}
+export type RawFinding = RawFindingShape;
 
 /** Token usage of one critique (zeros for a result served from cache are not reported: `cached` says so). */
 export interface CritiqueUsage {
