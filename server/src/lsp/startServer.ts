@@ -39,7 +39,6 @@ export interface InitializationOptions {
   readonly starterConstitution?: string;
 }
 
-
 export function startServer(connection: Connection): void {
   const log = (message: string) => connection.console.log(message);
   const documents = new OpenDocuments();
@@ -55,14 +54,17 @@ export function startServer(connection: Connection): void {
   const isConstitution = (uri: string) => isConstitutionFileName(uri) || constitutionGlobs(uri);
   const relevant = (uri: string) => isConstitution(uri) || isTranscriptFileName(uri);
 
-  const ctx = (): ServerContext => ({
-    index: index!,
+  // One context for every feature; the index exists from `initialize` on, before any request.
+  const ctx: ServerContext = {
+    get index() {
+      return index!;
+    },
     documents,
     log,
     runSafe: (name, token, fn, fallback) => runSafe(log, name, token, fn, fallback),
     refreshDiagnostics,
     settings: (uri) => settingsCache?.get(uri) ?? Promise.resolve(defaultSettings),
-  });
+  };
 
   function refreshDiagnostics(): void {
     if (!refreshSupported || refreshPending) return;
@@ -102,7 +104,6 @@ export function startServer(connection: Connection): void {
   });
 
   connection.onInitialized(async () => {
-    const c = ctx();
     if (settingsCache) {
       connection.client.register(DidChangeConfigurationNotification.type, undefined).catch(() => undefined);
     }
@@ -116,7 +117,7 @@ export function startServer(connection: Connection): void {
     await loadSettings();
     const started = Date.now();
     let count = 0;
-    for (const folder of folders) count += await scanFolder(folder.uri, c.index, relevant, globalSettings.maxIndexedFileSize, log);
+    for (const folder of folders) count += await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
     log(`Indexed ${count} files in ${Date.now() - started} ms.`);
     refreshDiagnostics();
   });
@@ -130,14 +131,13 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(async () => {
     await loadSettings();
-    for (const folder of folders) await scanFolder(folder.uri, ctx().index, relevant, globalSettings.maxIndexedFileSize, log);
-    ctx().index.reclassify?.();
+    for (const folder of folders) await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
+    ctx.index.reclassify();
     refreshDiagnostics();
   });
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
-    const c = ctx();
-    await applyFileEvents(changes, c.index, relevant, globalSettings.maxIndexedFileSize, log);
+    await applyFileEvents(changes, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
     if (changes.some((e) => isConstitution(e.uri))) refreshDiagnostics();
   });
 
@@ -158,16 +158,15 @@ export function startServer(connection: Connection): void {
     },
   });
 
-  const lazy = new Proxy({} as ServerContext, { get: (_t, key) => ctx()[key as keyof ServerContext] });
-  registerDiagnosticsSupport(connection, lazy);
-  registerHoverSupport(connection, lazy);
-  registerNavigationSupport(connection, lazy);
-  registerRenameSupport(connection, lazy);
-  registerCompletionSupport(connection, lazy);
-  registerCodeLensSupport(connection, lazy);
-  registerCodeActionSupport(connection, lazy);
-  registerSymbolSupport(connection, lazy);
-  registerConstitutionsRequest(connection, lazy);
+  registerDiagnosticsSupport(connection, ctx);
+  registerHoverSupport(connection, ctx);
+  registerNavigationSupport(connection, ctx);
+  registerRenameSupport(connection, ctx);
+  registerCompletionSupport(connection, ctx);
+  registerCodeLensSupport(connection, ctx);
+  registerCodeActionSupport(connection, ctx);
+  registerSymbolSupport(connection, ctx);
+  registerConstitutionsRequest(connection, ctx);
   registerStatsRequest(connection);
 
   connection.listen();

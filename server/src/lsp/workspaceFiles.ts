@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FileChangeType, type Connection, type FileEvent } from 'vscode-languageserver';
+import { FileChangeType, type FileEvent } from 'vscode-languageserver';
 import type { WorkspaceIndex } from '../core/workspace/index.ts';
 
 const skippedFolders = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
@@ -98,8 +98,4 @@ export async function applyFileEvents(
     if (event.type === FileChangeType.Deleted) index.remove(event.uri, 'disk');
     else await loadFile(event.uri, index, maxFileSize, log);
   }
-}
-
-export function watchFiles(connection: Connection, onEvents: (events: readonly FileEvent[]) => void): void {
-  connection.onDidChangeWatchedFiles(({ changes }) => onEvents(changes));
 }
