@@ -2,7 +2,9 @@
  * A local stand-in for the Anthropic Messages API, for tests and benchmarks. It speaks the API as the
  * SDK expects it: `POST /v1/messages` plain and as server-sent events in the real order (message_start,
  * content_block_start, ping, content_block_delta text_delta chunks, content_block_stop, message_delta,
- * message_stop), `POST /v1/messages/count_tokens`, and the Message Batches endpoints. Usage follows the
+ * message_stop), `POST /v1/messages/count_tokens`, and the Message Batches endpoints (create, retrieve,
+ * results, cancel: `canceling` until the next retrieval, then `ended` with the unfinished requests
+ * counted and listed as `canceled`). Usage follows the
  * `cache_control` breakpoints it is sent, as the real API does: the first request with a prefix writes
  * it to the cache, later ones read it (with a lookback of 20 blocks from each breakpoint). Tokens are
  * counted roughly, a quarter of the characters. Faults are injected per test, every request is recorded,
@@ -32,6 +34,8 @@ export interface MockAnthropicOptions {
   readonly batchPolls?: number;
   /** When set, requests whose bearer token differs get a 401. */
   readonly apiKey?: string;
+  /** How many of a batch's requests have finished after `polls` retrievals, before it has ended (default: a share in step with the polls). */
+  readonly batchDone?: (polls: number, total: number) => number;
 }
 
 interface Fault {
@@ -46,6 +50,9 @@ interface Batch {
   readonly createdAt: string;
   polls: number;
   results?: string;
+  /** Set by a cancel: when it was asked for, how many requests had finished then, and whether a retrieval has seen it end since. */
+  cancel?: { readonly at: string; readonly done: number; ended: boolean };
+  endedAt?: string;
 }
 
 const errorTypes: Readonly<Record<number, string>> = {
@@ -76,6 +83,7 @@ export class MockAnthropic {
   answer: AnswerScript;
   chunkSize: number;
   batchPolls: number;
+  batchDone: (polls: number, total: number) => number;
   apiKey: string | undefined;
   /** The base URL to give the SDK. */
   url = '';
@@ -87,6 +95,7 @@ export class MockAnthropic {
     this.answer = options.answer ?? (() => ({ findings: [], revision: '' }));
     this.chunkSize = options.chunkSize ?? 16;
     this.batchPolls = options.batchPolls ?? 2;
+    this.batchDone = options.batchDone ?? ((polls, total) => Math.floor((total * polls) / (this.batchPolls + 1)));
     this.apiKey = options.apiKey;
     this.#server = createServer((req, res) => {
       res.on('error', () => undefined);
@@ -180,17 +189,29 @@ export class MockAnthropic {
       this.#batches.set(id, batch);
       return json(res, 200, this.#batchObject(batch));
     }
+    const cancel = /^\/v1\/messages\/batches\/([^/]+)\/cancel$/.exec(path);
+    if (req.method === 'POST' && cancel) {
+      const batch = this.#batches.get(cancel[1]);
+      if (!batch) return this.#error(res, 404, `No batch ${cancel[1]}.`);
+      if (!this.#ended(batch) && !batch.cancel) batch.cancel = { at: new Date().toISOString(), done: this.#done(batch), ended: false };
+      return json(res, 200, this.#batchObject(batch));
+    }
     const m = /^\/v1\/messages\/batches\/([^/]+)(\/results)?$/.exec(path);
     if (req.method === 'GET' && m) {
       const batch = this.#batches.get(m[1]);
       if (!batch) return this.#error(res, 404, `No batch ${m[1]}.`);
       if (!m[2]) {
-        batch.polls++;
+        // A canceled batch ends at the first retrieval after the cancel, as the real one ends once its in-flight requests are done.
+        if (batch.cancel) batch.cancel.ended = true;
+        else batch.polls++;
         return json(res, 200, this.#batchObject(batch));
       }
-      if (batch.polls <= this.batchPolls) return this.#error(res, 400, 'The batch is still processing.');
+      if (!this.#ended(batch)) return this.#error(res, 400, 'The batch is still processing.');
+      const succeeded = batch.cancel ? batch.cancel.done : batch.requests.length;
       batch.results ??= batch.requests
-        .map((r) => JSON.stringify({ custom_id: r.custom_id, result: { type: 'succeeded', message: this.#complete(r.params) } }))
+        .map((r, i) =>
+          JSON.stringify({ custom_id: r.custom_id, result: i < succeeded ? { type: 'succeeded', message: this.#complete(r.params) } : { type: 'canceled' } }),
+        )
         .join('\n');
       res.writeHead(200, { 'content-type': 'application/binary' });
       res.end(`${batch.results}\n`);
@@ -199,19 +220,38 @@ export class MockAnthropic {
     this.#error(res, 404, `No route ${req.method} ${path}.`);
   }
 
-  #batchObject(batch: Batch): object {
-    const ended = batch.polls > this.batchPolls;
+  #ended(batch: Batch): boolean {
+    return batch.cancel ? batch.cancel.ended : batch.polls > this.batchPolls;
+  }
+
+  /** How many of the batch's requests have finished, at most all of them. */
+  #done(batch: Batch): number {
     const n = batch.requests.length;
+    if (batch.cancel) return batch.cancel.done;
+    return batch.polls > this.batchPolls ? n : Math.max(0, Math.min(n, this.batchDone(batch.polls, n)));
+  }
+
+  #batchObject(batch: Batch): object {
+    const ended = this.#ended(batch);
+    const n = batch.requests.length;
+    const done = this.#done(batch);
+    if (ended) batch.endedAt ??= new Date().toISOString();
     return {
       id: batch.id,
       type: 'message_batch',
-      processing_status: ended ? 'ended' : 'in_progress',
-      request_counts: { processing: ended ? 0 : n, succeeded: ended ? n : 0, errored: 0, canceled: 0, expired: 0 },
+      processing_status: ended ? 'ended' : batch.cancel ? 'canceling' : 'in_progress',
+      request_counts: {
+        processing: ended ? 0 : n - done,
+        succeeded: done,
+        errored: 0,
+        canceled: ended && batch.cancel ? n - done : 0,
+        expired: 0,
+      },
       created_at: batch.createdAt,
-      ended_at: ended ? new Date().toISOString() : null,
+      ended_at: batch.endedAt ?? null,
       expires_at: new Date(Date.parse(batch.createdAt) + 86_400_000).toISOString(),
       archived_at: null,
-      cancel_initiated_at: null,
+      cancel_initiated_at: batch.cancel?.at ?? null,
       results_url: ended ? `${this.url}/v1/messages/batches/${batch.id}/results` : null,
     };
   }

@@ -10,33 +10,16 @@ import type { Constitution } from '../../../server/src/core/constitution/model.t
 import { LineIndex } from '../../../server/src/core/text.ts';
 import type { Transcript } from '../../../server/src/core/transcript/model.ts';
 import { parseTranscript } from '../../../server/src/core/transcript/parse.ts';
-import {
-  collectBatch,
-  critiqueConcurrently,
-  CritiqueFault,
-  estimateDataset,
-  parseCustomId,
-  submitBatch,
-  waitForBatch,
-  type BatchJob,
-  type DatasetItem,
-} from '../../../server/src/critique/batch.ts';
+import { critiqueConcurrently, CritiqueFault, estimateDataset, parseCustomId, submitBatch, type DatasetItem } from '../../../server/src/critique/batch.ts';
 import type { CritiqueCache, CritiqueError, CritiqueOutcome } from '../../../server/src/critique/types.ts';
 import { setKeyHint, type ApiKeyStore } from './apiKey.ts';
+import { followBatch, keepPending, type PendingJob, type PendingStore } from './batchFollow.ts';
 import { turnKeyOf, type CritiqueDiagnostics } from './diagnostics.ts';
 import { placeFindings } from './findings.ts';
 import { jobTurns, resultsPathOf } from './jobTurns.ts';
 import { critiqueSettings, type CritiqueSettings } from './settings.ts';
 
 const jobsKey = 'constitutionLens.batchJobs';
-
-/** A submitted batch and what is needed to collect it in another session. */
-interface PendingJob {
-  readonly job: BatchJob;
-  readonly documentUri: string;
-  readonly constitution: string;
-  readonly maxTokens: number;
-}
 
 export interface ManyTurnsDeps {
   readonly context: vscode.ExtensionContext;
@@ -155,7 +138,7 @@ export class ManyTurns implements vscode.Disposable {
       if (go !== 'Submit Batch') return;
       const job = await submitBatch(items, endpoint);
       pending = { job, documentUri: document.uri.toString(), constitution: constitution.name, maxTokens: settings.maxTokens };
-      await this.#savePending([...this.#pending().filter((p) => p.job.batchId !== job.batchId), pending]);
+      await keepPending(this.#store, pending);
       this.#deps.log.info(`Submitted batch ${job.batchId} of ${Object.keys(job.requests).length} requests.`);
     } catch (e) {
       if (e instanceof CritiqueFault) return this.#fault(e.error);
@@ -166,7 +149,7 @@ export class ManyTurns implements vscode.Disposable {
 
   /** Resumes polling the batches submitted before the window reloaded. */
   async resumePending(): Promise<void> {
-    for (const pending of this.#pending()) {
+    for (const pending of this.#store.list()) {
       this.#deps.log.info(`Resuming batch ${pending.job.batchId}.`);
       void this.#follow(pending).catch((e) => this.#deps.log.error(`Batch ${pending.job.batchId} failed`, e));
     }
@@ -180,63 +163,61 @@ export class ManyTurns implements vscode.Disposable {
     }
     const uri = vscode.Uri.parse(pending.documentUri);
     const settings = critiqueSettings(uri);
-    const endpoint = { apiKey, baseURL: settings.baseUrl, setKeyHint };
     const results = new Map<string, CritiqueOutcome>();
     const count = Object.keys(pending.job.requests).length;
-    let cancelled = false;
+    let opened: { document: vscode.TextDocument; version: number; transcript: Transcript; constitution: Constitution } | undefined;
     try {
-      await vscode.window.withProgress(
+      const end = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Batch critique of ${count} turns`, cancellable: true },
         async (progress, token) => {
           const abort = this.#abortable(token);
           try {
-            await waitForBatch(pending.job, {
-              ...endpoint,
+            return await followBatch(pending, {
+              apiKey,
+              baseURL: settings.baseUrl,
+              setKeyHint,
               signal: abort.signal,
+              store: this.#store,
               intervalMs: pollIntervalMs(),
-              onProgress: (p) => progress.report({ message: `${p.succeeded + p.errored + p.canceled + p.expired} of ${count} done${p.ended ? '; collecting results' : ''}` }),
+              onProgress: (p, canceling) => {
+                const done = p.succeeded + p.errored + p.canceled + p.expired;
+                const stage = canceling ? '; cancelling the batch' : p.ended ? '; collecting results' : '';
+                progress.report({ message: `${done} of ${count} done${stage}` });
+              },
+              prepare: async () => {
+                const document = await vscode.workspace.openTextDocument(uri);
+                const text = document.getText();
+                const transcript = parseTranscript(text, document.fileName);
+                const constitution = (await this.#deps.findConstitutions()).find((c) => c.name === pending.constitution) ?? (await this.#deps.pickConstitution());
+                if (!constitution) return undefined;
+                opened = { document, version: document.version, transcript, constitution };
+                return (customId) => {
+                  const where = parseCustomId(customId);
+                  const conversation = where ? transcript.conversations[where.conversation] : undefined;
+                  if (!where || !conversation || !conversation.turns[where.turn]) return undefined;
+                  return { model: pending.job.model, maxTokens: pending.maxTokens, constitution, conversation, turnIndex: where.turn, documentText: text };
+                };
+              },
+              onResult: async (customId, outcome, cacheKey) => {
+                if (!outcome.ok && outcome.error.kind === 'cancelled') return;
+                results.set(customId, outcome);
+                if (outcome.ok) await this.#deps.cache.set(cacheKey, outcome.result).catch(() => undefined);
+              },
             });
-          } catch (e) {
-            if (e instanceof CritiqueFault && e.error.kind === 'cancelled') {
-              cancelled = true;
-              return;
-            }
-            throw e;
           } finally {
             this.#aborts.delete(abort);
           }
         },
       );
-      if (cancelled) {
-        await this.#savePending(this.#pending().filter((p) => p.job.batchId !== pending.job.batchId));
-        void vscode.window.showInformationMessage(`Stopped following batch ${pending.job.batchId}; its results will not be collected. Run “Critique Dataset” again to start over.`);
+      if (!end.collected || !opened) return;
+      const { document, version, transcript, constitution } = opened;
+      this.#show(document, version, transcript, constitution, results);
+      if (results.size > 0 || !end.cancelled) await this.#write(document, transcript, results);
+      if (end.cancelled) {
+        const kept = results.size > 0 ? ` ${results.size} of ${count} turns had come back; their critiques are kept beside the dataset and as problems.` : ' No turn had come back yet.';
+        void vscode.window.showInformationMessage(`Cancelled batch ${pending.job.batchId}, so no more of it is processed or billed.${kept} Run “Critique Dataset” again to critique the rest.`);
         return;
       }
-      const document = await vscode.workspace.openTextDocument(uri);
-      const version = document.version;
-      const text = document.getText();
-      const transcript = parseTranscript(text, document.fileName);
-      const constitution = (await this.#deps.findConstitutions()).find((c) => c.name === pending.constitution) ?? (await this.#deps.pickConstitution());
-      if (!constitution) return;
-      await collectBatch(
-        pending.job,
-        (customId) => {
-          const where = parseCustomId(customId);
-          const conversation = where ? transcript.conversations[where.conversation] : undefined;
-          if (!where || !conversation || !conversation.turns[where.turn]) return undefined;
-          return { model: pending.job.model, maxTokens: pending.maxTokens, constitution, conversation, turnIndex: where.turn, documentText: text };
-        },
-        {
-          ...endpoint,
-          onResult: async (customId, outcome, cacheKey) => {
-            results.set(customId, outcome);
-            if (outcome.ok) await this.#deps.cache.set(cacheKey, outcome.result).catch(() => undefined);
-          },
-        },
-      );
-      await this.#savePending(this.#pending().filter((p) => p.job.batchId !== pending.job.batchId));
-      this.#show(document, version, transcript, constitution, results);
-      await this.#write(document, transcript, results);
       await this.#summarise(count, results, undefined);
     } catch (e) {
       if (e instanceof CritiqueFault) return this.#fault(e.error);
@@ -318,12 +299,9 @@ export class ManyTurns implements vscode.Disposable {
     return abort;
   }
 
-  #pending(): PendingJob[] {
-    return this.#deps.context.workspaceState.get<PendingJob[]>(jobsKey, []);
-  }
-
-  #savePending(jobs: PendingJob[]): Thenable<void> {
-    return this.#deps.context.workspaceState.update(jobsKey, jobs);
+  get #store(): PendingStore {
+    const state = this.#deps.context.workspaceState;
+    return { list: () => state.get<PendingJob[]>(jobsKey, []), save: (jobs) => state.update(jobsKey, jobs) };
   }
 
   dispose(): void {

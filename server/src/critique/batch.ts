@@ -174,6 +174,17 @@ export async function pollBatch(job: BatchJob, options: EndpointOptions): Promis
 }
 
 /**
+ * Asks the API to cancel the batch. Requests that have finished keep their results; the batch is
+ * `canceling` (`ended` false) until the requests in flight are done, then it ends and its results list
+ * the rest as `canceled`. Rejects with a {@link CritiqueFault}.
+ */
+export async function cancelBatch(job: BatchJob, options: EndpointOptions): Promise<BatchProgress> {
+  const client = clientFor(options);
+  const batch = await guarded(options, () => client.messages.batches.cancel(job.batchId, {}, { signal: options.signal }));
+  return { ended: batch.processing_status === 'ended', ...batch.request_counts };
+}
+
+/**
  * Polls until the batch has ended, waiting `intervalMs` between polls (the wait ends early on cancel).
  * Rejects with a {@link CritiqueFault}, `cancelled` when the signal fires.
  */
@@ -192,6 +203,7 @@ export async function waitForBatch(
 
 function pause(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
     function done() {
