@@ -95,7 +95,10 @@ const keys = (findings: readonly Finding[]) => findings.map((f) => `${f.conversa
 const starterPath = 'constitutions/starter.constitution.md';
 const starter = compileRuleset([{ uri: starterPath, constitution: parseConstitution(readFileSync(starterPath, 'utf8'), 'starter.constitution.md') }]);
 
-/** Detectors that take the checker's other paths: joined passes, `u` flags, one-letter words, ties at a place, guards on common words. */
+/**
+ * Detectors that take the checker's other paths: joined passes, `u` flags, one-letter words, ties at
+ * a place, guards on common words, first words settled whole or only in part.
+ */
 const awkward = compile(
   constitutionText(`- id: words
   kind: phrases
@@ -116,6 +119,10 @@ const awkward = compile(
   message: Th words
   flags: ''
   pattern: ['\\bth\\w*', '(?<=\\.\\s)[A-Z]\\w+', '\\bI\\b', '\\b(\\w)\\1\\w*']
+- id: whole-words
+  kind: regex
+  message: Words settled whole, or only in part
+  pattern: ['\\b(?:when I was|my (?:wife|kids)\\b)', '\\bso+\\b', '\\bhonest(?:ly)?\\b', '\\bwould', '\\b(?:this|that)\\s+is\\b', '\\bcaf\\b', '\\bdon[''’]t\\b', 'it\\d']
 - id: guarded
   kind: regex
   message: Guarded

@@ -1,63 +1,12 @@
 /**
- * The literal letters a regular expression's matches must start with, when its source says so
- * plainly: `\bI\s+can`, `(?:this|that|it)\s+...`, `it(?:'s| is)`. A detector whose every alternative
- * starts with known letters is only tried where a word starts with them, which lets a turn be read
- * once, word start by word start, instead of trying every alternative at every character.
+ * The words a regular expression's matches must start with, when its source says so plainly:
+ * `\bI\s+can`, `(?:this|that|it)\s+...`, `it(?:'s| is)`. A detector whose every alternative starts
+ * with known letters is only tried where a word starts with them, which lets a turn be read once,
+ * word start by word start, instead of trying every alternative at every character. Where the
+ * source settles the whole first word (`when\s+I`, `honestly\b`), the expression waits for that
+ * word alone, so that common words which merely share its first letters (`the` for `that`) cost
+ * nothing.
  */
-
-/** Lower-cased literal starts of every match, or undefined when the source does not settle them. */
-export function firstLiterals(source: string): string[] | undefined {
-  const alts = splitTop(source, 0, source.length);
-  if (!alts) return undefined;
-  const out: string[] = [];
-  for (const [s, e] of alts) {
-    const lits = literalsAt(source, s, e, false);
-    if (!lits) return undefined;
-    out.push(...lits);
-  }
-  return out;
-}
-
-/** A literal counts only after a word boundary, since only word starts are tried. */
-function literalsAt(src: string, pos: number, end: number, bounded: boolean): string[] | undefined {
-  // Assertions at the start match no characters: skip word boundaries and lookbehinds.
-  for (;;) {
-    if (src.startsWith('\\b', pos)) {
-      pos += 2;
-      bounded = true;
-    }
-    else if (src.startsWith('(?<!', pos) || src.startsWith('(?<=', pos)) {
-      const close = closing(src, pos, end);
-      if (close < 0) return undefined;
-      pos = close + 1;
-    } else break;
-  }
-  if (pos >= end) return undefined;
-  const c = src[pos];
-  if (/[A-Za-z]/.test(c)) {
-    if (!bounded) return undefined;
-    let i = pos;
-    while (i < end && /[A-Za-z]/.test(src[i])) i++;
-    let lit = src.slice(pos, i);
-    if (i < end && '?*{'.includes(src[i])) lit = lit.slice(0, -1);
-    return lit ? [lit.toLowerCase()] : undefined;
-  }
-  if (src.startsWith('(?:', pos) || (c === '(' && src[pos + 1] !== '?')) {
-    const close = closing(src, pos, end);
-    if (close < 0 || (close + 1 < end && '?*{'.includes(src[close + 1]))) return undefined;
-    const inner = c === '(' && src[pos + 1] !== '?' ? pos + 1 : pos + 3;
-    const alts = splitTop(src, inner, close);
-    if (!alts) return undefined;
-    const out: string[] = [];
-    for (const [s, e] of alts) {
-      const lits = literalsAt(src, s, e, bounded);
-      if (!lits) return undefined;
-      out.push(...lits);
-    }
-    return out;
-  }
-  return undefined;
-}
 
 /** Index of the `)` closing the group opened at `open`, or -1. */
 function closing(src: string, open: number, end: number): number {
@@ -113,15 +62,25 @@ function splitTop(src: string, start: number, end: number): [number, number][] |
 export const anySecond = 128;
 
 /**
- * The pairs `[first letter, second character]` that every match of the source starts with, at a
- * word start, as codes in the space of {@link keyCode}; the second is {@link anySecond} when the
- * source does not settle it. Undefined when the first letters are not known. A single-letter word
- * such as `\bI\s+` then waits for `I` and a space, not for every word that starts with `i`.
+ * One way a match can start, at a word start: with the whole word `word` (lower case) when the
+ * source settles it, else with the letter `first` followed by the character `second`, as codes in
+ * the space of {@link keyCode} ({@link anySecond} when the source does not settle the second).
  */
-export function wordKeys(source: string): [number, number][] | undefined {
+export interface WordKey {
+  readonly first: number;
+  readonly second: number;
+  readonly word?: string;
+}
+
+/**
+ * The ways every match of the source starts, or undefined when its first letters are not known.
+ * A single-letter word such as `\bI\s+` then waits for the word `I`, not for every word that
+ * starts with `i`.
+ */
+export function wordKeys(source: string): WordKey[] | undefined {
   const alts = splitTop(source, 0, source.length);
   if (!alts) return undefined;
-  const out: [number, number][] = [];
+  const out: WordKey[] = [];
   for (const [s, e] of alts) if (!keysAt(source, [[s, e]], false, out)) return undefined;
   return out;
 }
@@ -138,10 +97,20 @@ export function keyCode(c: number): number {
   return 127;
 }
 
+/** Whether a quantifier that allows no repetition follows. */
+function isOptional(ch: string | undefined): boolean {
+  return ch === '?' || ch === '*' || ch === '{';
+}
+
+/** Whether a key code stands for a word character of `\b` without the `u` flag. */
+function isWordCode(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95;
+}
+
 /** A sequence of the source still to read: `[start, end)`, or null for "anything". */
 type Sequence = readonly [number, number] | null;
 
-function keysAt(src: string, cont: readonly Sequence[], bounded: boolean, out: [number, number][]): boolean {
+function keysAt(src: string, cont: readonly Sequence[], bounded: boolean, out: WordKey[]): boolean {
   const head = cont[0];
   if (!head) return false;
   let [pos, end] = head;
@@ -158,17 +127,31 @@ function keysAt(src: string, cont: readonly Sequence[], bounded: boolean, out: [
   if (pos >= end) return cont.length > 1 && keysAt(src, cont.slice(1), bounded, out);
   const c = src[pos];
   if (/[A-Za-z]/.test(c)) {
-    if (!bounded || '?*{'.includes(src[pos + 1] ?? '')) return false;
+    if (!bounded || isOptional(src[pos + 1])) return false;
     const first = c.toLowerCase().charCodeAt(0);
-    const rest: Sequence[] = src[pos + 1] === '+' ? [null] : [[pos + 1, end], ...cont.slice(1)];
-    const seconds = firstSet(src, rest);
-    if (!seconds) out.push([first, anySecond]);
-    else for (const s of seconds) out.push([first, s]);
+    if (src[pos + 1] === '+') {
+      out.push({ first, second: anySecond });
+      return true;
+    }
+    // The letters that follow for certain: each one not made optional or repeatable by a quantifier.
+    let at = pos + 1;
+    while (at < end && /[A-Za-z]/.test(src[at]) && !isOptional(src[at + 1]) && src[at + 1] !== '+') at++;
+    const rest: Sequence[] = [[at, end], ...cont.slice(1)];
+    const next = at < end && /[A-Za-z]/.test(src[at]) ? undefined : src.startsWith('\\b', at) ? [] : firstSet(src, rest);
+    if (next && ![...next].some(isWordCode)) {
+      out.push({ first, second: at > pos + 1 ? keyCode(src.charCodeAt(pos + 1)) : anySecond, word: src.slice(pos, at).toLowerCase() });
+    } else if (at > pos + 1) {
+      out.push({ first, second: keyCode(src.charCodeAt(pos + 1)) });
+    } else {
+      const seconds = firstSet(src, [[pos + 1, end], ...cont.slice(1)]);
+      if (!seconds) out.push({ first, second: anySecond });
+      else for (const s of seconds) out.push({ first, second: s });
+    }
     return true;
   }
   if (src.startsWith('(?:', pos) || (c === '(' && src[pos + 1] !== '?')) {
     const close = closing(src, pos, end);
-    if (close < 0 || '?*{'.includes(src[close + 1] ?? '')) return false;
+    if (close < 0 || isOptional(src[close + 1])) return false;
     const after: Sequence[] = src[close + 1] === '+' ? [null] : [[close + 1, end], ...cont.slice(1)];
     const inner = src[pos + 1] === '?' ? pos + 3 : pos + 1;
     const alts = splitTop(src, inner, close);

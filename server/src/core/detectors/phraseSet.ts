@@ -5,6 +5,7 @@
  * alternative at every character.
  */
 import { phraseSource } from './phrases.ts';
+import type { WordKey } from './firstWords.ts';
 import { WordIndex } from './wordIndex.ts';
 
 /** Whether a text contains one of a list of phrases, as whole words, ignoring case. */
@@ -13,7 +14,7 @@ export class PhraseSet {
   readonly #rest: RegExp | undefined;
 
   constructor(phrases: readonly string[]) {
-    const indexed: { owner: number; source: string; flags: string; keys: [number, number][] }[] = [];
+    const indexed: { owner: number; source: string; flags: string; keys: WordKey[] }[] = [];
     const rest: string[] = [];
     for (const p of phrases) {
       const source = phraseSource(p);

@@ -20,6 +20,7 @@ import { phraseSource, phrasesSource } from './phrases.ts';
 import { DetectorKind, readDetectors, type DetectorSpec } from './schema.ts';
 import type { LoadedConstitution, RulesetProblem } from './types.ts';
 import { problem } from '../problem.ts';
+import type { WordKey } from './firstWords.ts';
 import { WordIndex as ProbeIndex, type WordProbe as Probe } from './wordIndex.ts';
 
 /** A detector ready to run, with the clause and constitution it belongs to. */
@@ -180,7 +181,7 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
     }
     const groups = new Map<string, Unit[]>();
     const passes: Pass[] = [];
-    const indexed: { owner: CompiledDetector; source: string; flags: string; keys: [number, number][] }[] = [];
+    const indexed: { owner: CompiledDetector; source: string; flags: string; keys: WordKey[] }[] = [];
     const ids: number[] = [];
     for (const u of units) {
       const keys = u.isolated ? undefined : ProbeIndex.keys(u.source, u.flags);

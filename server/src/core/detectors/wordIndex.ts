@@ -1,11 +1,16 @@
 /**
  * Expressions filed under the word starts their matches begin with, so that a text is read once,
- * character code by character code, and an expression is tried only where a word starts with its
- * first letter followed by a character it can go on with. Per key, the expressions are also joined
- * into one sticky alternation: at most one expression runs at a word start where nothing matches,
- * which is nearly everywhere.
+ * character code by character code, and an expression is tried only where a word starts as its
+ * matches do: with the whole word its source settles (`that` in `that\s+is`), else with its first
+ * letter followed by a character it can go on with. Per key, the expressions are also joined into
+ * one sticky alternation: at most one expression runs at a word start where nothing matches, which
+ * is nearly everywhere.
+ *
+ * Whole words are found by a hash of the word's lower-cased characters, worked out while the word's
+ * end is sought anyway; two words that share a slot of the table share its expressions, which only
+ * costs a try, since the expressions themselves decide what matches.
  */
-import { anySecond, keyCode, wordKeys } from './firstWords.ts';
+import { anySecond, keyCode, wordKeys, type WordKey } from './firstWords.ts';
 
 /** An expression of the index: `id` is its number among its matcher's expressions. */
 export interface WordProbe<T> {
@@ -32,19 +37,33 @@ for (let c = 0; c < 128; c++) asciiKey[c] = keyCode(c);
 /** Second characters are filed as codes 0 to 127 (0 for the end of the text) and 128 for any. */
 const row = 129;
 
-/** Expressions that must start at known word starts, by their first two characters. */
+/** The hash of a word as {@link WordIndex.scan} works it out: over its lower-cased character codes. */
+function wordHash(word: string): number {
+  let h = 0;
+  for (let i = 0; i < word.length; i++) h = (Math.imul(h, 31) + (word.charCodeAt(i) | 32)) | 0;
+  return h;
+}
+
+function slotOf(hash: number, mask: number): number {
+  return (hash ^ (hash >>> 13)) & mask;
+}
+
+/** Expressions that must start at known word starts, by the word or by its first two characters. */
 export class WordIndex<T> {
   readonly size: number;
   /** Per lower-case letter (code - 97), the offset of its row in `#table`, or -1. */
   readonly #rows: Int32Array;
   /** Bucket number + 1, or 0, per `row * letter + second`. */
   readonly #table: Int32Array;
+  /** Bucket number + 1, or 0, per slot of a whole word's hash. */
+  readonly #words: Int32Array;
   readonly #buckets: Bucket<T>[];
 
-  private constructor(size: number, rows: Int32Array, table: Int32Array, buckets: Bucket<T>[]) {
+  private constructor(size: number, rows: Int32Array, table: Int32Array, words: Int32Array, buckets: Bucket<T>[]) {
     this.size = size;
     this.#rows = rows;
     this.#table = table;
+    this.#words = words;
     this.#buckets = buckets;
   }
 
@@ -52,48 +71,64 @@ export class WordIndex<T> {
    * Whether an expression can be filed: its first letters are settled and follow a word boundary,
    * and its flags make `\b` and case folding ASCII-only (no `u` or `v`).
    */
-  static keys(source: string, flags: string): [number, number][] | undefined {
+  static keys(source: string, flags: string): WordKey[] | undefined {
     if (/[uv]/.test(flags)) return undefined;
     const keys = wordKeys(source);
-    return keys && keys.length > 0 && keys.every(([a]) => a >= 97 && a <= 122) ? keys : undefined;
+    return keys && keys.length > 0 && keys.every((k) => k.first >= 97 && k.first <= 122) ? keys : undefined;
   }
 
   /** Files each expression under its keys (from {@link WordIndex.keys}); `flags` without `g` or `y`. */
-  static build<T>(entries: readonly { owner: T; source: string; flags: string; keys: readonly [number, number][] }[]): WordIndex<T> {
+  static build<T>(entries: readonly { owner: T; source: string; flags: string; keys: readonly WordKey[] }[]): WordIndex<T> {
     const rows = new Int32Array(26).fill(-1);
     const sets = new Map<number, number[]>();
     const letters: number[] = [];
+    const words = new Set<string>();
+    entries.forEach((e) => e.keys.forEach((k) => k.word !== undefined && words.add(k.word)));
+    let size = 64;
+    while (size < words.size * 4) size *= 2;
+    const mask = size - 1;
+    const slots = new Map<number, number[]>();
+    const add = (map: Map<number, number[]>, at: number, i: number) => {
+      const list = map.get(at) ?? [];
+      if (!list.includes(i)) list.push(i);
+      map.set(at, list);
+    };
     entries.forEach((e, i) => {
-      for (const [a, b] of e.keys) {
-        const at = (a - 97) * row + b;
-        const list = sets.get(at) ?? [];
-        if (!list.includes(i)) list.push(i);
-        sets.set(at, list);
-        if (!letters.includes(a - 97)) letters.push(a - 97);
+      for (const k of e.keys) {
+        if (k.word !== undefined) {
+          add(slots, slotOf(wordHash(k.word), mask), i);
+          continue;
+        }
+        add(sets, (k.first - 97) * row + k.second, i);
+        if (!letters.includes(k.first - 97)) letters.push(k.first - 97);
       }
     });
     letters.sort((x, y) => x - y).forEach((l, n) => (rows[l] = n * row));
     const table = new Int32Array(letters.length * row);
+    const wordTable = new Int32Array(size);
     const probes = entries.map((e, id) => ({ id, owner: e.owner, regex: new RegExp(e.source, e.flags + 'y') }));
     const buckets: Bucket<T>[] = [];
     const byMembers = new Map<string, number>();
+    const bucketOf = (members: number[]): number => {
+      const name = members.join(',');
+      let b = byMembers.get(name);
+      if (b === undefined) {
+        b = buckets.length;
+        byMembers.set(name, b);
+        buckets.push(bucket(members.map((i) => probes[i]), members.map((i) => entries[i])));
+      }
+      return b + 1;
+    };
     for (const l of letters) {
       const any = sets.get(l * row + anySecond) ?? [];
       for (let second = 0; second < row; second++) {
         const own = second === anySecond ? [] : (sets.get(l * row + second) ?? []);
         const members = [...new Set([...own, ...any])].sort((x, y) => x - y);
-        if (members.length === 0) continue;
-        const name = members.join(',');
-        let b = byMembers.get(name);
-        if (b === undefined) {
-          b = buckets.length;
-          byMembers.set(name, b);
-          buckets.push(bucket(members.map((i) => probes[i]), members.map((i) => entries[i])));
-        }
-        table[rows[l] + second] = b + 1;
+        if (members.length > 0) table[rows[l] + second] = bucketOf(members);
       }
     }
-    return new WordIndex(entries.length, rows, table, buckets);
+    for (const [slot, members] of slots) wordTable[slot] = bucketOf(members.sort((x, y) => x - y));
+    return new WordIndex(entries.length, rows, table, wordTable, buckets);
   }
 
   /**
@@ -102,63 +137,62 @@ export class WordIndex<T> {
    * as a global expression would not be.
    */
   scan(text: string, from: (id: number) => number, found: (probe: WordProbe<T>, start: number, end: number) => void): void {
-    const n = text.length;
-    const rows = this.#rows;
-    const table = this.#table;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 128 || wordClass[c] === 0) continue;
-      // A word starts at i: note its first letter, then skip to the character after the word.
-      const r = wordClass[c] === 1 ? rows[(c | 32) - 97] : -1;
-      const at = i;
-      while (++i < n) {
-        const d = text.charCodeAt(i);
-        if (d >= 128 || wordClass[d] === 0) break;
-      }
-      if (r < 0) continue;
-      const b = table[r + (at + 1 < n ? secondKey(text.charCodeAt(at + 1)) : 0)];
-      if (b === 0) continue;
+    this.#read(text, (b, at) => {
       const bucket = this.#buckets[b - 1];
-      if (!tryAny(bucket.any, text, at)) continue;
+      if (!tryAny(bucket.any, text, at)) return false;
       for (const p of bucket.probes) {
         if (from(p.id) > at) continue;
         p.regex.lastIndex = at;
         const m = p.regex.exec(text);
         if (m !== null && m[0].length > 0) found(p, at, at + m[0].length);
       }
-    }
+      return false;
+    });
   }
 
   /** Whether any probe matches anywhere in `text`. */
   test(text: string): boolean {
-    let hit = false;
-    const n = text.length;
-    const rows = this.#rows;
-    const table = this.#table;
-    for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 128 || wordClass[c] === 0) continue;
-      // A word starts at i: note its first letter, then skip to the character after the word.
-      const r = wordClass[c] === 1 ? rows[(c | 32) - 97] : -1;
-      const at = i;
-      while (++i < n) {
-        const d = text.charCodeAt(i);
-        if (d >= 128 || wordClass[d] === 0) break;
-      }
-      if (r < 0) continue;
-      const b = table[r + (at + 1 < n ? secondKey(text.charCodeAt(at + 1)) : 0)];
-      if (b === 0) continue;
+    return this.#read(text, (b, at) => {
       const bucket = this.#buckets[b - 1];
-      if (!tryAny(bucket.any, text, at)) continue;
+      if (!tryAny(bucket.any, text, at)) return false;
       for (const p of bucket.probes) {
         p.regex.lastIndex = at;
         const m = p.regex.exec(text);
-        if (m !== null && m[0].length > 0) {
-          hit = true;
-          break;
-        }
+        if (m !== null && m[0].length > 0) return true;
       }
-      if (hit) return true;
+      return false;
+    });
+  }
+
+  /**
+   * Reads `text` word by word and calls `visit` with the bucket (number + 1) filed under each word
+   * start's whole word and then the one filed under its first two characters, until `visit` says
+   * to stop. Returns whether it did.
+   */
+  #read(text: string, visit: (bucket: number, at: number) => boolean): boolean {
+    const n = text.length;
+    const rows = this.#rows;
+    const table = this.#table;
+    const words = this.#words;
+    const mask = words.length - 1;
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c >= 128 || wordClass[c] === 0) continue;
+      // A word starts at i: hash it while seeking the character after it.
+      const at = i;
+      let h = c | 32;
+      while (++i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 128 || wordClass[d] === 0) break;
+        h = (Math.imul(h, 31) + (d | 32)) | 0;
+      }
+      const w = words[slotOf(h, mask)];
+      if (w !== 0 && visit(w, at)) return true;
+      if (wordClass[c] !== 1) continue;
+      const r = rows[(c | 32) - 97];
+      if (r < 0) continue;
+      const b = table[r + (at + 1 < n ? secondKey(text.charCodeAt(at + 1)) : 0)];
+      if (b !== 0 && b !== w && visit(b, at)) return true;
     }
     return false;
   }
