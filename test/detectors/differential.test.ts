@@ -122,7 +122,7 @@ const awkward = compile(
 - id: whole-words
   kind: regex
   message: Words settled whole, or only in part
-  pattern: ['\\b(?:when I was|my (?:wife|kids)\\b)', '\\bso+\\b', '\\bhonest(?:ly)?\\b', '\\bwould', '\\b(?:this|that)\\s+is\\b', '\\bcaf\\b', '\\bdon[''’]t\\b', 'it\\d']
+  pattern: ['\\b(?:when I was|my (?:wife|kids)\\b)', '\\bso+\\b', '\\bhonest(?:ly)?\\b', '\\bwould', '\\b(?:this|that)\\s+is\\b', '\\bcaf\\b', '\\bdon[''’]t\\b', 'it\\d', '\\byou(?:\\s+|,)(?:may|can)\\b', '\\bI\\s+(?:really\\s+)?(?:think|hope)\\b']
 - id: guarded
   kind: regex
   message: Guarded

@@ -70,6 +70,11 @@ export interface WordKey {
   readonly first: number;
   readonly second: number;
   readonly word?: string;
+  /**
+   * With `word`: the key codes the match can go on with after the word and any white space that
+   * follows it (`i` for `it\s+is`, `'` and `i` for `it(?:'s| is)`), when the source settles them.
+   */
+  readonly follow?: readonly number[];
 }
 
 /**
@@ -139,7 +144,13 @@ function keysAt(src: string, cont: readonly Sequence[], bounded: boolean, out: W
     const rest: Sequence[] = [[at, end], ...cont.slice(1)];
     const next = at < end && /[A-Za-z]/.test(src[at]) ? undefined : src.startsWith('\\b', at) ? [] : firstSet(src, rest);
     if (next && ![...next].some(isWordCode)) {
-      out.push({ first, second: at > pos + 1 ? keyCode(src.charCodeAt(pos + 1)) : anySecond, word: src.slice(pos, at).toLowerCase() });
+      const after = firstSet(src, rest, true);
+      out.push({
+        first,
+        second: at > pos + 1 ? keyCode(src.charCodeAt(pos + 1)) : anySecond,
+        word: src.slice(pos, at).toLowerCase(),
+        ...(after && !after.has(32) ? { follow: [...after] } : {}),
+      });
     } else if (at > pos + 1) {
       out.push({ first, second: keyCode(src.charCodeAt(pos + 1)) });
     } else {
@@ -162,8 +173,12 @@ function keysAt(src: string, cont: readonly Sequence[], bounded: boolean, out: W
   return false;
 }
 
-/** The key codes a match of the sequences can go on with; undefined when that is not settled. */
-function firstSet(src: string, cont: readonly Sequence[]): Set<number> | undefined {
+/**
+ * The key codes a match of the sequences can go on with; undefined when that is not settled. With
+ * `pastSpace`, white space the match may take first is passed over: the codes are those of the
+ * first character after it, and a match that may take white space there too is not settled.
+ */
+function firstSet(src: string, cont: readonly Sequence[], pastSpace = false): Set<number> | undefined {
   const out = new Set<number>();
   for (let k = 0; k < cont.length; k++) {
     const seq = cont[k];
@@ -204,7 +219,7 @@ function firstSet(src: string, cont: readonly Sequence[]): Set<number> | undefin
         if (!alts) return undefined;
         const after: Sequence[] = q.repeats ? [null] : [[q.end, end], ...cont.slice(k + 1)];
         for (const [s, e] of alts) {
-          const sub = firstSet(src, [[s, e], ...after]);
+          const sub = firstSet(src, [[s, e], ...after], pastSpace);
           if (!sub) return undefined;
           for (const x of sub) out.add(x);
         }
@@ -217,8 +232,12 @@ function firstSet(src: string, cont: readonly Sequence[]): Set<number> | undefin
         codes = [keyCode(c.charCodeAt(0))];
         atomEnd = pos + 1;
       }
-      for (const x of codes) out.add(x);
       const q = quantifier(src, atomEnd, end);
+      if (pastSpace && codes.every((x) => x === 32)) {
+        pos = q.end;
+        continue;
+      }
+      for (const x of codes) out.add(x);
       if (!q.optional) return out;
       pos = q.end;
     }

@@ -57,13 +57,21 @@ export class WordIndex<T> {
   readonly #table: Int32Array;
   /** Bucket number + 1, or 0, per slot of a whole word's hash. */
   readonly #words: Int32Array;
+  /**
+   * Per slot, 128 flags: whether a match can go on with a character of that key code after the word
+   * and its white space (0 for the end of the text). All set where a word of the slot does not say.
+   */
+  readonly #follow: Uint8Array;
   readonly #buckets: Bucket<T>[];
+  /** Scratch list of `#read`: bucket number + 1 and offset, pair by pair. */
+  #candidates = new Int32Array(256);
 
-  private constructor(size: number, rows: Int32Array, table: Int32Array, words: Int32Array, buckets: Bucket<T>[]) {
+  private constructor(size: number, rows: Int32Array, table: Int32Array, words: Int32Array, follow: Uint8Array, buckets: Bucket<T>[]) {
     this.size = size;
     this.#rows = rows;
     this.#table = table;
     this.#words = words;
+    this.#follow = follow;
     this.#buckets = buckets;
   }
 
@@ -88,6 +96,7 @@ export class WordIndex<T> {
     while (size < words.size * 4) size *= 2;
     const mask = size - 1;
     const slots = new Map<number, number[]>();
+    const follow = new Uint8Array(size * 128);
     const add = (map: Map<number, number[]>, at: number, i: number) => {
       const list = map.get(at) ?? [];
       if (!list.includes(i)) list.push(i);
@@ -96,7 +105,10 @@ export class WordIndex<T> {
     entries.forEach((e, i) => {
       for (const k of e.keys) {
         if (k.word !== undefined) {
-          add(slots, slotOf(wordHash(k.word), mask), i);
+          const slot = slotOf(wordHash(k.word), mask);
+          add(slots, slot, i);
+          if (k.follow) for (const code of k.follow) follow[slot * 128 + code] = 1;
+          else follow.fill(1, slot * 128, slot * 128 + 128);
           continue;
         }
         add(sets, (k.first - 97) * row + k.second, i);
@@ -128,7 +140,7 @@ export class WordIndex<T> {
       }
     }
     for (const [slot, members] of slots) wordTable[slot] = bucketOf(members.sort((x, y) => x - y));
-    return new WordIndex(entries.length, rows, table, wordTable, buckets);
+    return new WordIndex(entries.length, rows, table, wordTable, follow, buckets);
   }
 
   /**
@@ -137,44 +149,52 @@ export class WordIndex<T> {
    * as a global expression would not be.
    */
   scan(text: string, from: (id: number) => number, found: (probe: WordProbe<T>, start: number, end: number) => void): void {
-    this.#read(text, (b, at) => {
-      const bucket = this.#buckets[b - 1];
-      if (!tryAny(bucket.any, text, at)) return false;
+    const count = this.#read(text);
+    const candidates = this.#candidates;
+    for (let k = 0; k < count; k += 2) {
+      const bucket = this.#buckets[candidates[k] - 1];
+      const at = candidates[k + 1];
+      if (!tryAny(bucket.any, text, at)) continue;
       for (const p of bucket.probes) {
         if (from(p.id) > at) continue;
         p.regex.lastIndex = at;
         const m = p.regex.exec(text);
         if (m !== null && m[0].length > 0) found(p, at, at + m[0].length);
       }
-      return false;
-    });
+    }
   }
 
   /** Whether any probe matches anywhere in `text`. */
   test(text: string): boolean {
-    return this.#read(text, (b, at) => {
-      const bucket = this.#buckets[b - 1];
-      if (!tryAny(bucket.any, text, at)) return false;
+    const count = this.#read(text);
+    const candidates = this.#candidates;
+    for (let k = 0; k < count; k += 2) {
+      const bucket = this.#buckets[candidates[k] - 1];
+      const at = candidates[k + 1];
+      if (!tryAny(bucket.any, text, at)) continue;
       for (const p of bucket.probes) {
         p.regex.lastIndex = at;
         const m = p.regex.exec(text);
         if (m !== null && m[0].length > 0) return true;
       }
-      return false;
-    });
+    }
+    return false;
   }
 
   /**
-   * Reads `text` word by word and calls `visit` with the bucket (number + 1) filed under each word
-   * start's whole word and then the one filed under its first two characters, until `visit` says
-   * to stop. Returns whether it did.
+   * Reads `text` word by word and lists, in `#candidates`, the bucket (number + 1) and the offset of
+   * every word start that has one: the bucket filed under the whole word, then the one filed under
+   * its first two characters. Returns the length of the list.
    */
-  #read(text: string, visit: (bucket: number, at: number) => boolean): boolean {
+  #read(text: string): number {
     const n = text.length;
     const rows = this.#rows;
     const table = this.#table;
     const words = this.#words;
+    const follow = this.#follow;
     const mask = words.length - 1;
+    let out = this.#candidates;
+    let count = 0;
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
       if (c >= 128 || wordClass[c] === 0) continue;
@@ -186,16 +206,38 @@ export class WordIndex<T> {
         if (d >= 128 || wordClass[d] === 0) break;
         h = (Math.imul(h, 31) + (d | 32)) | 0;
       }
-      const w = words[slotOf(h, mask)];
-      if (w !== 0 && visit(w, at)) return true;
-      if (wordClass[c] !== 1) continue;
-      const r = rows[(c | 32) - 97];
-      if (r < 0) continue;
-      const b = table[r + (at + 1 < n ? secondKey(text.charCodeAt(at + 1)) : 0)];
-      if (b !== 0 && b !== w && visit(b, at)) return true;
+      const slot = slotOf(h, mask);
+      const w = words[slot];
+      const r = wordClass[c] === 1 ? rows[(c | 32) - 97] : -1;
+      const b = r < 0 ? 0 : table[r + (at + 1 < n ? secondKey(text.charCodeAt(at + 1)) : 0)];
+      const whole = w !== 0 && follow[slot * 128 + nextCode(text, i)] === 1;
+      if (!whole && b === 0) continue;
+      if (count + 4 > out.length) {
+        const grown = new Int32Array(out.length * 2);
+        grown.set(out);
+        this.#candidates = out = grown;
+      }
+      if (whole) {
+        out[count++] = w;
+        out[count++] = at;
+      }
+      if (b !== 0 && !(whole && b === w)) {
+        out[count++] = b;
+        out[count++] = at;
+      }
     }
-    return false;
+    return count;
   }
+}
+
+/** The key code of the first character from `i` on that is not white space, or 0 at the end of the text. */
+function nextCode(text: string, i: number): number {
+  const n = text.length;
+  for (; i < n; i++) {
+    const k = secondKey(text.charCodeAt(i));
+    if (k !== 32) return k;
+  }
+  return 0;
 }
 
 function secondKey(c: number): number {
