@@ -58,15 +58,16 @@ export class WordIndex<T> {
   /** Bucket number + 1, or 0, per slot of a whole word's hash. */
   readonly #words: Int32Array;
   /**
-   * Per slot, 128 flags: whether a match can go on with a character of that key code after the word
-   * and its white space (0 for the end of the text). All set where a word of the slot does not say.
+   * Per slot, 128 bits in four numbers: whether a match can go on with a character of that key code
+   * after the word and its white space (0 for the end of the text). All set where a word of the slot
+   * does not say.
    */
-  readonly #follow: Uint8Array;
+  readonly #follow: Int32Array;
   readonly #buckets: Bucket<T>[];
   /** Scratch list of `#read`: bucket number + 1 and offset, pair by pair. */
   #candidates = new Int32Array(256);
 
-  private constructor(size: number, rows: Int32Array, table: Int32Array, words: Int32Array, follow: Uint8Array, buckets: Bucket<T>[]) {
+  private constructor(size: number, rows: Int32Array, table: Int32Array, words: Int32Array, follow: Int32Array, buckets: Bucket<T>[]) {
     this.size = size;
     this.#rows = rows;
     this.#table = table;
@@ -96,7 +97,7 @@ export class WordIndex<T> {
     while (size < words.size * 4) size *= 2;
     const mask = size - 1;
     const slots = new Map<number, number[]>();
-    const follow = new Uint8Array(size * 128);
+    const follow = new Int32Array(size * 4);
     const add = (map: Map<number, number[]>, at: number, i: number) => {
       const list = map.get(at) ?? [];
       if (!list.includes(i)) list.push(i);
@@ -107,8 +108,8 @@ export class WordIndex<T> {
         if (k.word !== undefined) {
           const slot = slotOf(wordHash(k.word), mask);
           add(slots, slot, i);
-          if (k.follow) for (const code of k.follow) follow[slot * 128 + code] = 1;
-          else follow.fill(1, slot * 128, slot * 128 + 128);
+          if (k.follow) for (const code of k.follow) follow[slot * 4 + (code >> 5)] |= 1 << (code & 31);
+          else follow.fill(-1, slot * 4, slot * 4 + 4);
           continue;
         }
         add(sets, (k.first - 97) * row + k.second, i);
@@ -210,7 +211,11 @@ export class WordIndex<T> {
       const w = words[slot];
       const r = wordClass[c] === 1 ? rows[(c | 32) - 97] : -1;
       const b = r < 0 ? 0 : table[r + (at + 1 < n ? secondKey(text.charCodeAt(at + 1)) : 0)];
-      const whole = w !== 0 && follow[slot * 128 + nextCode(text, i)] === 1;
+      let whole = false;
+      if (w !== 0) {
+        const code = nextCode(text, i);
+        whole = ((follow[slot * 4 + (code >> 5)] >>> (code & 31)) & 1) === 1;
+      }
       if (!whole && b === 0) continue;
       if (count + 4 > out.length) {
         const grown = new Int32Array(out.length * 2);
