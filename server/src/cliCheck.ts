@@ -1,22 +1,23 @@
 /**
  * `constitution-lens check`: the editor's checks over files and folders, for CI. Large JSONL files are
- * read as a stream, one line at a time, so memory follows the longest line and not the file.
+ * read as a stream, one line at a time, and each finding is written out as it is found, so memory
+ * follows the longest line and not the file.
  */
 import { createReadStream, promises as fs } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseConstitution, isConstitutionFileName } from './core/constitution/parse.ts';
 import { checkConstitution } from './core/constitution/check.ts';
 import { compileRuleset, checkConversation, checkTranscript } from './core/detectors/index.ts';
 import type { Finding, LoadedConstitution, Ruleset } from './core/detectors/types.ts';
-import type { Problem, Severity } from './core/problem.ts';
+import type { Problem } from './core/problem.ts';
 import { LineIndex } from './core/text.ts';
 import { isTranscriptFileName, parseJsonlLine, parseTranscript } from './core/transcript/parse.ts';
 import type { Conversation } from './core/transcript/model.ts';
 import { exampleFailures } from './core/features/citations.ts';
 import { decodeText } from './lsp/workspaceFiles.ts';
-import { toSarif } from './sarif.ts';
+import { chunkSize, readLines } from './lineReader.ts';
+import { reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
 
 export interface Io {
   readonly stdout: NodeJS.WritableStream;
@@ -24,38 +25,6 @@ export interface Io {
   readonly cwd: string;
   /** Where the bundled starter constitution is. */
   readonly starterPath: string;
-}
-
-export const Format = { text: 'text', json: 'json', sarif: 'sarif' } as const;
-export type Format = (typeof Format)[keyof typeof Format];
-
-/** A finding as the CLI reports it: a path and a 0-based LSP range. */
-export interface ReportedFinding {
-  readonly path: string;
-  readonly range: { start: { line: number; character: number }; end: { line: number; character: number } };
-  readonly conversation: number;
-  readonly turn: number;
-  readonly role: string;
-  readonly principle: string;
-  readonly rule: string;
-  readonly severity: Severity;
-  readonly message: string;
-  /** The constitution's name, for `[[name#id]]` and SARIF rule ids. */
-  readonly constitution: string;
-}
-
-export interface ReportedProblem {
-  readonly path: string;
-  readonly range: ReportedFinding['range'];
-  readonly code: string;
-  readonly severity: Severity;
-  readonly message: string;
-}
-
-export interface CheckReport {
-  findings: ReportedFinding[];
-  problems: ReportedProblem[];
-  stats: { files: number; conversations: number; turns: number; bytes: number; ms: number; reviewed: number };
 }
 
 export const checkUsage = `Usage: constitution-lens check [--constitution FILE]... [--format text|json|sarif] PATH...
@@ -98,6 +67,13 @@ function parseArgs(argv: readonly string[]): CheckArgs | string {
   return args;
 }
 
+/** What one run keeps while it reads: the writer, the totals, and whether to exit 1 or 2. */
+interface Run {
+  readonly writer: ReportWriter;
+  readonly stats: CheckStats;
+  errors: boolean;
+}
+
 export async function runCheck(argv: readonly string[], io: Io): Promise<number> {
   const parsed = parseArgs(argv);
   if (typeof parsed === 'string') {
@@ -105,10 +81,10 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
     return parsed === '' ? 0 : 2;
   }
   const started = performance.now();
-  const report: CheckReport = {
-    findings: [],
-    problems: [],
+  const run: Run = {
+    writer: reportWriter(parsed.format, io.stdout),
     stats: { files: 0, conversations: 0, turns: 0, bytes: 0, ms: 0, reviewed: 0 },
+    errors: false,
   };
   let unreadable = false;
   const fail = (message: string) => {
@@ -142,62 +118,32 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
     const lines = new LineIndex(text);
     const display = displayPath(io.cwd, path);
     for (const p of [...constitution.problems, ...checkConstitution(constitution)]) {
-      report.problems.push(reportProblem(display, p, lines));
+      run.writer.problem(reportProblem(display, p, lines));
     }
     const uri = pathToFileURL(path).toString();
     loaded.push({ uri, constitution });
     sources.set(uri, { display, lines });
   }
-  if (loaded.length === 0) {
-    fail('no constitution could be read.');
-    return finish(io, parsed.format, report, started, true, loaded);
-  }
-  const ruleset = compileRuleset(loaded);
-  for (const { uri, problem } of [...ruleset.problems, ...exampleFailures(ruleset)]) {
-    const source = sources.get(uri);
-    if (source) report.problems.push(reportProblem(source.display, problem, source.lines));
-  }
-
-  for (const path of targets) {
-    try {
-      await checkFile(path, displayPath(io.cwd, path), ruleset, report);
-    } catch (error) {
-      fail(`cannot read ${displayPath(io.cwd, path)}: ${(error as Error).message}`);
+  if (loaded.length > 0) {
+    const ruleset = compileRuleset(loaded);
+    for (const { uri, problem } of [...ruleset.problems, ...exampleFailures(ruleset)]) {
+      const source = sources.get(uri);
+      if (source) run.writer.problem(reportProblem(source.display, problem, source.lines));
     }
+    for (const path of targets) {
+      try {
+        await checkFile(path, displayPath(io.cwd, path), ruleset, run);
+      } catch (error) {
+        fail(`cannot read ${displayPath(io.cwd, path)}: ${(error as Error).message}`);
+      }
+    }
+  } else {
+    fail('no constitution could be read.');
   }
-  return finish(io, parsed.format, report, started, unreadable, loaded);
-}
-
-function finish(
-  io: Io,
-  format: Format,
-  report: CheckReport,
-  started: number,
-  unreadable: boolean,
-  loaded: readonly LoadedConstitution[],
-): number {
-  report.stats.ms = Math.round(performance.now() - started);
-  if (format === 'json') io.stdout.write(`${JSON.stringify(report)}\n`);
-  else if (format === 'sarif') io.stdout.write(`${JSON.stringify(toSarif(report, loaded), null, 2)}\n`);
-  else writeText(io, report);
+  run.stats.ms = Math.round(performance.now() - started);
+  run.writer.end(run.stats, loaded);
   if (unreadable) return 2;
-  return report.findings.some((f) => f.severity === 'error') ? 1 : 0;
-}
-
-function writeText(io: Io, report: CheckReport): void {
-  const at = (p: { path: string; range: ReportedFinding['range'] }) =>
-    `${p.path}:${p.range.start.line + 1}:${p.range.start.character + 1}`;
-  for (const p of report.problems) io.stdout.write(`${at(p)}: ${p.severity}: ${p.message} [${p.code}]\n`);
-  for (const f of report.findings) {
-    io.stdout.write(`${at(f)}: ${f.severity}: ${f.message} [${f.constitution}#${f.principle} ${f.rule}]\n`);
-  }
-  const s = report.stats;
-  const errors = report.findings.filter((f) => f.severity === 'error').length;
-  io.stdout.write(
-    `${report.findings.length} findings (${errors} errors), ${report.problems.length} input problems; ` +
-      `${s.files} files, ${s.conversations} conversations, ${s.turns} turns, ${(s.bytes / 1e6).toFixed(1)} MB in ${s.ms} ms` +
-      `${s.reviewed ? `; ${s.reviewed} reviewed flags hidden` : ''}.\n`,
-  );
+  return run.errors ? 1 : 0;
 }
 
 async function collect(path: string, targets: string[], constitutions: string[], explicit: boolean): Promise<void> {
@@ -214,61 +160,72 @@ async function collect(path: string, targets: string[], constitutions: string[],
   else if (explicit || isTranscriptFileName(path)) targets.push(path);
 }
 
-async function checkFile(path: string, display: string, ruleset: Ruleset, report: CheckReport): Promise<void> {
-  report.stats.files++;
+async function checkFile(path: string, display: string, ruleset: Ruleset, run: Run): Promise<void> {
+  run.stats.files++;
   if (path.endsWith('.jsonl') || path.endsWith('.ndjson')) {
-    await checkJsonl(path, display, ruleset, report);
+    await checkJsonl(path, display, ruleset, run);
     return;
   }
   const bytes = await fs.readFile(path);
-  report.stats.bytes += bytes.length;
+  run.stats.bytes += bytes.length;
   const text = decodeText(bytes, display);
   const transcript = parseTranscript(text, basename(path));
   const lines = new LineIndex(text);
-  for (const p of transcript.problems) report.problems.push(reportProblem(display, p, lines));
-  countConversations(transcript.conversations, report);
-  addFindings(checkTranscript(transcript, ruleset), display, report, (offset) => lines.positionAt(offset));
+  for (const p of transcript.problems) run.writer.problem(reportProblem(display, p, lines));
+  countConversations(transcript.conversations, run.stats);
+  writeFindings(checkTranscript(transcript, ruleset), display, run, (offset) => lines.positionAt(offset));
 }
 
-async function checkJsonl(path: string, display: string, ruleset: Ruleset, report: CheckReport): Promise<void> {
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let lineNumber = -1;
+/**
+ * Checks a JSONL file line by line as it is read. Each line is parsed with offsets from its own
+ * start, so a position is the line's number and the offset within it, whatever came before.
+ */
+async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: Run): Promise<void> {
   let index = 0;
-  let base = 0;
-  for await (const line of lines) {
-    lineNumber++;
-    const lineBase = base;
-    base += line.length + 1;
-    report.stats.bytes += Buffer.byteLength(line) + 1;
-    if (line.trim() === '') continue;
-    const at = (offset: number) => ({ line: lineNumber, character: offset - lineBase });
-    const parsed = parseJsonlLine(line, index++, lineBase);
+  let lineNumber = 0;
+  const at = (offset: number) => ({ line: lineNumber, character: offset });
+  const onLine = (line: string, number: number) => {
+    if (isBlank(line)) return;
+    lineNumber = number;
+    const parsed = parseJsonlLine(line, index++, 0);
     for (const p of parsed.problems) {
-      report.problems.push({ path: display, range: { start: at(p.span.start), end: at(p.span.end) }, code: p.code, severity: p.severity, message: p.message });
+      run.writer.problem({ path: display, range: { start: at(p.span.start), end: at(p.span.end) }, code: p.code, severity: p.severity, message: p.message });
     }
-    countConversations(parsed.conversations, report);
-    for (const conversation of parsed.conversations) addFindings(checkConversation(conversation, ruleset), display, report, at);
+    countConversations(parsed.conversations, run.stats);
+    for (const conversation of parsed.conversations) writeFindings(checkConversation(conversation, ruleset), display, run, at);
+  };
+  const stream = createReadStream(path, { highWaterMark: chunkSize });
+  const totals = await readLines(stream, onLine, () => run.writer.backlog());
+  run.stats.bytes += totals.bytes;
+}
+
+/** Whether a line holds only JSON whitespace, without building a trimmed copy of it. */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) return false;
   }
+  return true;
 }
 
-function countConversations(conversations: readonly Conversation[], report: CheckReport): void {
-  report.stats.conversations += conversations.length;
-  for (const c of conversations) report.stats.turns += c.turns.length;
+function countConversations(conversations: readonly Conversation[], stats: CheckStats): void {
+  stats.conversations += conversations.length;
+  for (const c of conversations) stats.turns += c.turns.length;
 }
 
-function addFindings(
+function writeFindings(
   findings: readonly Finding[],
   path: string,
-  report: CheckReport,
+  run: Run,
   at: (offset: number) => { line: number; character: number },
 ): void {
   for (const f of findings) {
     if (f.reviewed) {
-      report.stats.reviewed++;
+      run.stats.reviewed++;
       continue;
     }
-    report.findings.push({
+    if (f.severity === 'error') run.errors = true;
+    run.writer.finding({
       path,
       range: { start: at(f.span.start), end: at(f.span.end) },
       conversation: f.conversation,

@@ -3,7 +3,7 @@
  * the detectors as rules of the tool's driver, each finding a result at its region (1-based lines and
  * UTF-16 columns, SARIF's default column kind), input problems as tool notifications.
  */
-import type { CheckReport } from './cliCheck.ts';
+import type { CheckReport } from './reportWriter.ts';
 import type { LoadedConstitution } from './core/detectors/types.ts';
 import type { Severity } from './core/problem.ts';
 

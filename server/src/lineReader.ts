@@ -1,0 +1,128 @@
+/**
+ * Splits a stream of UTF-8 bytes into lines, for reading a large JSONL file one line at a time.
+ *
+ * It does what `node:readline` does for a file (a line ends at `\n`, a `\r` before it is dropped, a
+ * final line without a line break still counts), about twice as fast: each chunk is decoded once and
+ * searched with `indexOf`, and each line is handed to a callback rather than through an event or a
+ * promise. Every line comes with its 0-based number and its UTF-16 offset in the decoded file, so
+ * positions in messages are exact whatever the chunk boundaries were.
+ */
+import { StringDecoder } from 'node:string_decoder';
+
+/**
+ * The size of the chunks to read a file in. At 64 KiB a chunk's decoded text stays under V8's
+ * large-object size, so it is collected young with the lines cut from it; chunks of 1 MiB went to
+ * the old generation and lifted peak memory by a hundred megabytes on a 100 MB file.
+ */
+export const chunkSize = 1 << 16;
+
+/** Called once per line, blank ones included, with the line's text (no line break), number and start offset. */
+export type OnLine = (text: string, line: number, start: number) => void;
+
+/** What a whole input held, once it has ended. */
+export interface LineTotals {
+  /** Lines seen, blank ones included; a final line without a line break counts, an empty tail does not. */
+  readonly lines: number;
+  /** Bytes read. */
+  readonly bytes: number;
+}
+
+/**
+ * Feed it chunks in order with {@link LineSplitter.push}, then call {@link LineSplitter.end}. A
+ * multi-byte character cut between two chunks is joined up before it is decoded, and a line cut
+ * between chunks is handed on whole. A UTF-8 byte order mark at the very start is not part of the
+ * first line, as an editor does not show it either.
+ */
+export class LineSplitter {
+  readonly #decoder = new StringDecoder('utf8');
+  readonly #onLine: OnLine;
+  /** The start of a line whose end has not been read yet, in pieces, so that a long line is joined once. */
+  #partial: string[] = [];
+  #line = 0;
+  #offset = 0;
+  #bytes = 0;
+  #started = false;
+
+  constructor(onLine: OnLine) {
+    this.#onLine = onLine;
+  }
+
+  /** Splits one more chunk; bytes are decoded as UTF-8, strings are taken as they are. */
+  push(chunk: Uint8Array | string): void {
+    let text: string;
+    if (typeof chunk === 'string') {
+      text = chunk;
+      this.#bytes += Buffer.byteLength(chunk);
+    } else {
+      text = this.#decoder.write(chunk as Buffer);
+      this.#bytes += chunk.length;
+    }
+    if (!this.#started && text.length > 0) {
+      this.#started = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
+    this.#split(text);
+  }
+
+  /** Ends the input: a last line without a line break is handed on now. */
+  end(): LineTotals {
+    this.#split(this.#decoder.end());
+    if (this.#partial.length > 0) {
+      const text = this.#partial.join('');
+      this.#partial = [];
+      if (text.length > 0) this.#emit(text);
+    }
+    return { lines: this.#line, bytes: this.#bytes };
+  }
+
+  #split(text: string): void {
+    let from = 0;
+    let nl = text.indexOf('\n');
+    if (nl < 0) {
+      if (text.length > 0) this.#partial.push(text);
+      return;
+    }
+    if (this.#partial.length > 0) {
+      this.#partial.push(text.slice(0, nl));
+      const line = this.#partial.join('');
+      this.#partial = [];
+      this.#emit(line, 1);
+      from = nl + 1;
+      nl = text.indexOf('\n', from);
+    }
+    while (nl >= 0) {
+      this.#emit(text.slice(from, nl), 1);
+      from = nl + 1;
+      nl = text.indexOf('\n', from);
+    }
+    if (from < text.length) this.#partial.push(text.slice(from));
+  }
+
+  /** Hands on a line whose text may end in the `\r` of a CRLF, followed by `breakLength` characters of line break. */
+  #emit(raw: string, breakLength = 0): void {
+    const cr = breakLength > 0 && raw.charCodeAt(raw.length - 1) === 13;
+    const text = cr ? raw.slice(0, -1) : raw;
+    const start = this.#offset;
+    this.#offset += raw.length + breakLength;
+    this.#onLine(text, this.#line++, start);
+  }
+}
+
+/**
+ * Reads a stream (a file's `createReadStream`, stdin) to its end, handing each line to `onLine` as it
+ * goes. `afterChunk` runs between chunks and may return a promise to wait on, such as an output
+ * stream's `drain`, which holds back reading until the output has caught up.
+ */
+export async function readLines(
+  input: AsyncIterable<Uint8Array | string>,
+  onLine: OnLine,
+  afterChunk?: () => Promise<void> | undefined,
+): Promise<LineTotals> {
+  const splitter = new LineSplitter(onLine);
+  for await (const chunk of input) {
+    splitter.push(chunk);
+    const wait = afterChunk?.();
+    if (wait) await wait;
+  }
+  return splitter.end();
+}

@@ -1,0 +1,218 @@
+/**
+ * The output of `constitution-lens check`, written as the findings come in rather than held to the
+ * end, so that memory does not grow with the size of the input. Text and JSON stream; SARIF, whose
+ * rules table is built from every finding, is kept whole and written at the end.
+ */
+import { once } from 'node:events';
+import type { LoadedConstitution } from './core/detectors/types.ts';
+import type { Severity } from './core/problem.ts';
+import { toSarif } from './sarif.ts';
+
+export const Format = { text: 'text', json: 'json', sarif: 'sarif' } as const;
+export type Format = (typeof Format)[keyof typeof Format];
+
+/** A 0-based LSP range. */
+export interface ReportedRange {
+  readonly start: { readonly line: number; readonly character: number };
+  readonly end: { readonly line: number; readonly character: number };
+}
+
+/** A finding as the CLI reports it: a path and a 0-based LSP range. */
+export interface ReportedFinding {
+  readonly path: string;
+  readonly range: ReportedRange;
+  readonly conversation: number;
+  readonly turn: number;
+  readonly role: string;
+  readonly principle: string;
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly message: string;
+  /** The constitution's name, for `[[name#id]]` and SARIF rule ids. */
+  readonly constitution: string;
+}
+
+/** A problem with an input (a constitution or a transcript) as the CLI reports it. */
+export interface ReportedProblem {
+  readonly path: string;
+  readonly range: ReportedRange;
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+}
+
+/** The totals at the end of a report. */
+export interface CheckStats {
+  files: number;
+  conversations: number;
+  turns: number;
+  bytes: number;
+  ms: number;
+  reviewed: number;
+}
+
+/** A whole report, as SARIF is built from it. */
+export interface CheckReport {
+  findings: ReportedFinding[];
+  problems: ReportedProblem[];
+  stats: CheckStats;
+}
+
+/** Where a check's results go, one by one, as they are found. */
+export interface ReportWriter {
+  problem(problem: ReportedProblem): void;
+  finding(finding: ReportedFinding): void;
+  /** While the output is behind, a promise that settles when it has caught up; reading waits on it. */
+  backlog(): Promise<void> | undefined;
+  /** Writes the end of the report and flushes it; SARIF describes its rules from the constitutions. */
+  end(stats: CheckStats, constitutions: readonly LoadedConstitution[]): void;
+}
+
+/**
+ * Collects small writes into chunks of about 64 KiB, so that a report of millions of findings costs
+ * few system calls, and remembers when the stream asked for a pause.
+ */
+export class BufferedOutput {
+  static readonly chunkSize = 1 << 16;
+  readonly #stream: NodeJS.WritableStream;
+  #pending: string[] = [];
+  #size = 0;
+  #drain: Promise<void> | undefined;
+
+  constructor(stream: NodeJS.WritableStream) {
+    this.#stream = stream;
+  }
+
+  write(text: string): void {
+    this.#pending.push(text);
+    this.#size += text.length;
+    if (this.#size >= BufferedOutput.chunkSize) this.flush();
+  }
+
+  flush(): void {
+    if (this.#size === 0) return;
+    const chunk = this.#pending.join('');
+    this.#pending = [];
+    this.#size = 0;
+    if (!this.#stream.write(chunk) && !this.#drain) {
+      this.#drain = once(this.#stream, 'drain').then(() => {
+        this.#drain = undefined;
+      });
+    }
+  }
+
+  /** A promise while the stream's own buffer is full. */
+  backlog(): Promise<void> | undefined {
+    return this.#drain;
+  }
+}
+
+/** The writer for a format. */
+export function reportWriter(format: Format, stream: NodeJS.WritableStream): ReportWriter {
+  const out = new BufferedOutput(stream);
+  if (format === 'json') return new JsonWriter(out);
+  if (format === 'sarif') return new SarifWriter(stream);
+  return new TextWriter(out);
+}
+
+/**
+ * `{"findings": [...], "problems": [...], "stats": {...}}`, byte for byte what `JSON.stringify` of
+ * the whole report gives. Findings are written as they come; problems, which come one per broken line
+ * or bad rule at most, are kept for their place after the findings.
+ */
+class JsonWriter implements ReportWriter {
+  readonly #out: BufferedOutput;
+  readonly #problems: string[] = [];
+  #separator = '';
+
+  constructor(out: BufferedOutput) {
+    this.#out = out;
+    out.write('{"findings":[');
+  }
+
+  problem(problem: ReportedProblem): void {
+    this.#problems.push(JSON.stringify(problem));
+  }
+
+  finding(finding: ReportedFinding): void {
+    this.#out.write(this.#separator + JSON.stringify(finding));
+    this.#separator = ',';
+  }
+
+  backlog(): Promise<void> | undefined {
+    return this.#out.backlog();
+  }
+
+  end(stats: CheckStats): void {
+    this.#out.write(`],"problems":[${this.#problems.join(',')}],"stats":${JSON.stringify(stats)}}\n`);
+    this.#out.flush();
+  }
+}
+
+/** One line per problem and finding, `path:line:column: severity: message [code]`, then a summary. */
+class TextWriter implements ReportWriter {
+  readonly #out: BufferedOutput;
+  #findings = 0;
+  #errors = 0;
+  #problems = 0;
+
+  constructor(out: BufferedOutput) {
+    this.#out = out;
+  }
+
+  problem(p: ReportedProblem): void {
+    this.#problems++;
+    this.#out.write(`${at(p)}: ${p.severity}: ${p.message} [${p.code}]\n`);
+  }
+
+  finding(f: ReportedFinding): void {
+    this.#findings++;
+    if (f.severity === 'error') this.#errors++;
+    this.#out.write(`${at(f)}: ${f.severity}: ${f.message} [${f.constitution}#${f.principle} ${f.rule}]\n`);
+  }
+
+  backlog(): Promise<void> | undefined {
+    return this.#out.backlog();
+  }
+
+  end(s: CheckStats): void {
+    this.#out.write(
+      `${this.#findings} findings (${this.#errors} errors), ${this.#problems} input problems; ` +
+        `${s.files} files, ${s.conversations} conversations, ${s.turns} turns, ${(s.bytes / 1e6).toFixed(1)} MB in ${s.ms} ms` +
+        `${s.reviewed ? `; ${s.reviewed} reviewed flags hidden` : ''}.\n`,
+    );
+    this.#out.flush();
+  }
+}
+
+function at(p: { path: string; range: ReportedRange }): string {
+  return `${p.path}:${p.range.start.line + 1}:${p.range.start.character + 1}`;
+}
+
+/** SARIF needs every finding for its rules table, so the report is kept and written at the end. */
+class SarifWriter implements ReportWriter {
+  readonly #stream: NodeJS.WritableStream;
+  readonly #findings: ReportedFinding[] = [];
+  readonly #problems: ReportedProblem[] = [];
+
+  constructor(stream: NodeJS.WritableStream) {
+    this.#stream = stream;
+  }
+
+  problem(problem: ReportedProblem): void {
+    this.#problems.push(problem);
+  }
+
+  finding(finding: ReportedFinding): void {
+    this.#findings.push(finding);
+  }
+
+  backlog(): undefined {
+    return undefined;
+  }
+
+  end(stats: CheckStats, constitutions: readonly LoadedConstitution[]): void {
+    const report = { findings: this.#findings, problems: this.#problems, stats };
+    this.#stream.write(`${JSON.stringify(toSarif(report, constitutions), null, 2)}\n`);
+  }
+}
