@@ -1,11 +1,18 @@
 /**
- * Check throughput: parsing plus every detector of the starter constitution over a JSONL of at
- * least 100 MB built by repeating the dev corpus, beside plain `JSON.parse` per line in the same run
- * (target: at least a third of its rate), and beside the prose linter `alex` as a peer on a sample of
- * the same turn texts.
+ * Check throughput and memory. The headline: the built command, `node dist/cli.js check --format
+ * json` with the starter constitution, on a JSONL of at least 100 MB built by repeating the dev
+ * corpus, run as a child process with its output drained, beside child processes that read the same
+ * file the same way (the CLI's line reader, in the CLI's chunk size) and call `JSON.parse` on each
+ * line, or only split it. Targets: at least a third of the `JSON.parse` reader's rate, and a peak
+ * memory that follows the longest line, not the file (it stays flat from 100 MB to 200 MB).
+ *
+ * Below that, the parser and detectors in memory, and the prose linter `alex` as a peer on a sample
+ * of the same turn texts.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import * as esbuild from 'esbuild';
 import { corpusJsonl } from './dataset.ts';
 import { parseConstitution } from '../server/src/core/constitution/parse.ts';
 import { checkConversation, compileRuleset, type Ruleset } from '../server/src/core/detectors/index.ts';
@@ -38,8 +45,183 @@ function timeIt(fn: () => number): { ms: number; n: number } {
 
 const mb = (chars: number) => chars / 1024 / 1024;
 
+/**
+ * The reference readers, bundled from the CLI's own line reader so that they read exactly as the CLI
+ * does: `start` only starts, `split` reads and splits the lines, `parse` also calls `JSON.parse` on
+ * each non-blank one, `readline` splits with `node:readline` as the CLI once did.
+ */
+const readerSource = `
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { chunkSize, readLines } from './server/src/lineReader.ts';
+
+async function main(mode: string, path: string): Promise<void> {
+  let n = 0;
+  if (mode === 'start') return;
+  const input = createReadStream(path, { highWaterMark: chunkSize });
+  if (mode === 'readline') {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) n += line.length;
+  } else if (mode === 'split') {
+    await readLines(input, (line) => { n += line.length; });
+  } else {
+    await readLines(input, (line) => {
+      if (line.length > 0) n += (JSON.parse(line) as { messages?: unknown[] }).messages?.length ?? 0;
+    });
+  }
+  process.stdout.write(String(n) + '\\n');
+}
+main(process.argv[2], process.argv[3]);
+`;
+
+/** Reports the process's peak resident set size (getrusage's, in KiB) on file descriptor 3 as it exits. */
+const peakProbe = `process.on('exit', () => require('node:fs').writeSync(3, String(process.resourceUsage().maxRSS)));\n`;
+
+interface ChildRun {
+  readonly ms: number;
+  /** Peak resident set size in bytes. */
+  readonly peak: number;
+  readonly outBytes: number;
+  readonly code: number | null;
+}
+
+/** Runs `node [--require probe] args...`, draining its output, timing it from spawn to exit. */
+function runChild(probe: string, args: readonly string[]): Promise<ChildRun> {
+  return new Promise((resolvePromise, reject) => {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--require', probe, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    let outBytes = 0;
+    let peak = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      outBytes += chunk.length;
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (chunk: Buffer) => {
+      peak += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - t0;
+      if (code !== 0 && code !== 1) reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr}`));
+      else resolvePromise({ ms, peak: Number(peak) * 1024, outBytes, code });
+    });
+  });
+}
+
+/** The longest line of a file in bytes, read in chunks so that the bench itself stays small. */
+function longestLine(path: string): number {
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.alloc(1 << 20);
+  let longest = 0;
+  let current = 0;
+  for (let n = readSync(fd, buffer); n > 0; n = readSync(fd, buffer)) {
+    let from = 0;
+    for (let nl = buffer.indexOf(10, from); nl >= 0 && nl < n; nl = buffer.indexOf(10, from)) {
+      longest = Math.max(longest, current + nl - from);
+      current = 0;
+      from = nl + 1;
+    }
+    current += n - from;
+  }
+  closeSync(fd);
+  return Math.max(longest, current);
+}
+
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
+
+/** The built command end to end, beside the reference readers, in interleaved rounds. */
+async function endToEnd(): Promise<void> {
+  const cli = join(process.cwd(), 'dist', 'cli.js');
+  const probe = join(dataDir, 'peak-probe.cjs');
+  const reader = join(dataDir, 'check-reader.cjs');
+  const empty = join(dataDir, 'empty.jsonl');
+  writeFileSync(probe, peakProbe);
+  writeFileSync(empty, '');
+  await esbuild.build({
+    stdin: { contents: readerSource, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'check-reader.ts' },
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: reader,
+    logLevel: 'warning',
+  });
+  const bytes = statSync(dataFile).size;
+  const starterPath = join('constitutions', 'starter.constitution.md');
+  const check = (file: string) => [cli, 'check', '--format', 'json', '--constitution', starterPath, file];
+  const runs = {
+    start: () => runChild(probe, [reader, 'start', dataFile]),
+    readline: () => runChild(probe, [reader, 'readline', dataFile]),
+    split: () => runChild(probe, [reader, 'split', dataFile]),
+    parse: () => runChild(probe, [reader, 'parse', dataFile]),
+    cliEmpty: () => runChild(probe, check(empty)),
+    cli: () => runChild(probe, check(dataFile)),
+  } as const;
+  type Name = keyof typeof runs;
+  const best = new Map<Name, ChildRun>();
+  for (let r = 0; r < rounds; r++) {
+    for (const name of Object.keys(runs) as Name[]) {
+      const result = await runs[name]();
+      const previous = best.get(name);
+      // The fastest round's time; the highest peak of any round, so that memory is not flattered.
+      best.set(name, {
+        ...result,
+        ms: Math.min(result.ms, previous?.ms ?? Infinity),
+        peak: Math.max(result.peak, previous?.peak ?? 0),
+      });
+    }
+  }
+  const get = (name: Name) => best.get(name)!;
+  const rate = (ms: number) => bytes / 1024 / 1024 / (ms / 1000);
+  const row = (label: string, name: Name, withRate = true) => {
+    const x = get(name);
+    const speed = withRate ? `${rate(x.ms).toFixed(1).padStart(6)} MB/s` : '           ';
+    console.log(`  ${label.padEnd(48)} ${(x.ms / 1000).toFixed(2).padStart(6)} s ${speed}   peak RSS ${mib(x.peak).padStart(10)}`);
+  };
+  const cli100 = get('cli');
+  console.log(
+    `check, end to end: ${mib(bytes)} of JSONL, node dist/cli.js check --format json, starter constitution; ` +
+      `each a child process, output drained (${mib(cli100.outBytes)} from the CLI), best time of ${rounds} interleaved rounds`,
+  );
+  row('node starting (the reader bundle, nothing read)', 'start', false);
+  row('CLI on an empty file (start, constitution)', 'cliEmpty', false);
+  row('read + split with node:readline (the old way)', 'readline');
+  row('read + split with the CLI line reader', 'split');
+  row('read + split + JSON.parse per line', 'parse');
+  row('check --format json (the CLI)', 'cli');
+  const ratio = get('parse').ms / cli100.ms;
+  console.log(`  ratio (CLI / JSON.parse reader): ${ratio.toFixed(2)} (target at least 0.33): ${verdict(ratio >= 0.33)}`);
+
+  // Memory: the CLI's peak over its own floor (the same command on an empty file) against the longest
+  // line; and whether it grows with the file, from 100 MB to 200 MB.
+  const longest = longestLine(dataFile);
+  const above = cli100.peak - get('cliEmpty').peak;
+  console.log(
+    `  longest line ${(longest / 1024).toFixed(1)} KiB; CLI peak RSS / (2 x longest line) = ${(cli100.peak / (2 * longest)).toFixed(0)}; ` +
+      `above the CLI's floor on an empty file: ${mib(above)} = ${(above / (2 * longest)).toFixed(0)} x (2 x longest line)`,
+  );
+  const bigFile = await corpusJsonl('corpus-200mb.jsonl', 2 * targetBytes, 'check');
+  if (!bigFile) return;
+  let peak200 = 0;
+  for (let r = 0; r < rounds; r++) peak200 = Math.max(peak200, (await runChild(probe, check(bigFile))).peak);
+  const growth = peak200 - cli100.peak;
+  const flat = growth < 0.1 * cli100.peak;
+  console.log(
+    `  CLI peak RSS on ${mib(statSync(bigFile).size)}: ${mib(peak200)}, ${growth >= 0 ? '+' : ''}${mib(growth)} against ${mib(bytes)} ` +
+      `(streaming: flat within 10%): ${verdict(flat)}`,
+  );
+  console.log(
+    `  memory target (peak under a small constant x 2 x longest line, not the file size): ${verdict(flat)} as to the file size; ` +
+      `the constant is node's own floor (${mib(get('start').peak)} for a bare start) plus the V8 heap's slack, not per-line memory`,
+  );
+}
+
 export async function run(): Promise<void> {
   if (!(await buildData())) return;
+  await endToEnd();
   const ruleset = starter();
   const text = readFileSync(dataFile, 'utf8');
   const bytes = statSync(dataFile).size;
@@ -79,7 +261,7 @@ export async function run(): Promise<void> {
     findings = c.n;
   }
   const rate = (ms: number) => bytes / 1024 / 1024 / (ms / 1000);
-  console.log(`check: ${(bytes / 1024 / 1024).toFixed(1)} MB, ${lines.length} lines, ${ruleset.detectors.length} detectors, ${findings} findings; in memory, best of ${rounds} interleaved rounds`);
+  console.log(`\ncheck in memory: ${(bytes / 1024 / 1024).toFixed(1)} MB, ${lines.length} lines, ${ruleset.detectors.length} detectors, ${findings} findings; lines already split, best of ${rounds} interleaved rounds`);
   console.log(`  JSON.parse per line        ${rate(best.json).toFixed(0)} MB/s`);
   console.log(`  transcript parser alone    ${rate(best.parse).toFixed(0)} MB/s`);
   console.log(`  parse + check              ${rate(best.check).toFixed(0)} MB/s`);
