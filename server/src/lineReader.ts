@@ -1,14 +1,13 @@
 /**
  * Splits a stream of UTF-8 bytes into lines, for reading a large JSONL file one line at a time.
  *
- * It does what `node:readline` does for a file (a line ends at `\n`, a `\r` before it is dropped, a
- * final line without a line break still counts), about twice as fast: each chunk is decoded once and
- * searched with `indexOf`, and each line is handed to a callback rather than through an event or a
- * promise. Every line comes with its 0-based number and its UTF-16 offset in the decoded file, so
+ * A line ends at `\n`; a `\r` before it is dropped; a final line without a line break still counts.
+ * That is what `node:readline` does for a JSONL file, at about twice the speed: each chunk is decoded
+ * once (by `TextDecoder`, which is faster than `StringDecoder`) and searched with `indexOf`, and each
+ * line is handed to a callback rather than through an event or a promise. Bytes that are not UTF-8
+ * become U+FFFD, as they do for `readline`. Every line comes with its 0-based number and its UTF-16 offset in the decoded file, so
  * positions in messages are exact whatever the chunk boundaries were.
  */
-import { StringDecoder } from 'node:string_decoder';
-
 /**
  * The size of the chunks to read a file in. At 64 KiB a chunk's decoded text stays under V8's
  * large-object size, so it is collected young with the lines cut from it; chunks of 1 MiB went to
@@ -34,7 +33,7 @@ export interface LineTotals {
  * first line, as an editor does not show it either.
  */
 export class LineSplitter {
-  readonly #decoder = new StringDecoder('utf8');
+  readonly #decoder = new TextDecoder('utf-8');
   readonly #onLine: OnLine;
   /** The start of a line whose end has not been read yet, in pieces, so that a long line is joined once. */
   #partial: string[] = [];
@@ -54,7 +53,7 @@ export class LineSplitter {
       text = chunk;
       this.#bytes += Buffer.byteLength(chunk);
     } else {
-      text = this.#decoder.write(chunk as Buffer);
+      text = this.#decoder.decode(chunk, { stream: true });
       this.#bytes += chunk.length;
     }
     if (!this.#started && text.length > 0) {
@@ -66,7 +65,7 @@ export class LineSplitter {
 
   /** Ends the input: a last line without a line break is handed on now. */
   end(): LineTotals {
-    this.#split(this.#decoder.end());
+    this.#split(this.#decoder.decode());
     if (this.#partial.length > 0) {
       const text = this.#partial.join('');
       this.#partial = [];
