@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { test } from 'node:test';
+import { BufferedOutput, reportWriter, type CheckStats, type ReportedFinding, type ReportedProblem } from '../../server/src/reportWriter.ts';
+
+/** A stream that records each write and answers `full` to it, as a pipe whose buffer is full does. */
+class FakeStream extends EventEmitter {
+  readonly writes: string[] = [];
+  full = false;
+
+  write(chunk: string): boolean {
+    this.writes.push(chunk);
+    return !this.full;
+  }
+}
+
+const stream = (s: FakeStream) => s as unknown as NodeJS.WritableStream;
+
+const finding = (i: number): ReportedFinding => ({
+  path: 'a "quoted" dir/chats.jsonl',
+  range: { start: { line: i, character: 3 }, end: { line: i, character: 15 } },
+  conversation: i,
+  turn: 1,
+  role: 'assistant',
+  principle: 'ai-candour',
+  rule: 'claims-human',
+  severity: i % 2 ? 'warning' : 'error',
+  message: `Says it is a person: "I am a human" \u2028 é ${'x'.repeat(200)}`,
+  constitution: 'policy',
+});
+const problem: ReportedProblem = {
+  path: 'chats.jsonl',
+  range: { start: { line: 3, character: 14 }, end: { line: 3, character: 20 } },
+  code: 'jsonl.syntax',
+  severity: 'error',
+  message: 'This line is not valid JSON (invalid symbol); the other lines are still read.',
+};
+const stats: CheckStats = { files: 1, conversations: 2000, turns: 4000, bytes: 123456, ms: 42, reviewed: 1 };
+
+test('the JSON writer gives byte for byte what JSON.stringify of the whole report gives, in few large writes', () => {
+  const out = new FakeStream();
+  const writer = reportWriter('json', stream(out));
+  const findings = Array.from({ length: 2000 }, (_, i) => finding(i));
+  writer.problem(problem);
+  for (const f of findings.slice(0, 1000)) writer.finding(f);
+  writer.problem(problem);
+  for (const f of findings.slice(1000)) writer.finding(f);
+  writer.end(stats, []);
+  const text = out.writes.join('');
+  assert.equal(text, `${JSON.stringify({ findings, problems: [problem, problem], stats })}\n`);
+  assert.equal(out.writes.length, Math.ceil(text.length / BufferedOutput.chunkSize));
+  for (const w of out.writes.slice(0, -1)) assert.ok(w.length >= BufferedOutput.chunkSize && w.length < BufferedOutput.chunkSize + 400);
+});
+
+test('an empty JSON report is the same object with empty lists', () => {
+  const out = new FakeStream();
+  reportWriter('json', stream(out)).end(stats, []);
+  assert.deepEqual(out.writes, [`${JSON.stringify({ findings: [], problems: [], stats })}\n`]);
+});
+
+test('the text writer writes problems and findings in the order they come, then counts them', () => {
+  const out = new FakeStream();
+  const writer = reportWriter('text', stream(out));
+  writer.finding(finding(0));
+  writer.problem(problem);
+  writer.finding(finding(1));
+  writer.end(stats, []);
+  const lines = out.writes.join('').split('\n');
+  assert.deepEqual(
+    lines.map((l) => l.slice(0, 40)),
+    [
+      'a "quoted" dir/chats.jsonl:1:4: error: S',
+      'chats.jsonl:4:15: error: This line is no',
+      'a "quoted" dir/chats.jsonl:2:4: warning:',
+      '2 findings (1 errors), 1 input problems;',
+      '',
+    ],
+  );
+  assert.match(lines[0], / \[policy#ai-candour claims-human\]$/);
+  assert.equal(lines[3], '2 findings (1 errors), 1 input problems; 1 files, 2000 conversations, 4000 turns, 0.1 MB in 42 ms; 1 reviewed flags hidden.');
+});
+
+test('a full output stream is waited on until it drains, and only then', async () => {
+  const out = new FakeStream();
+  const buffered = new BufferedOutput(stream(out));
+  buffered.write('x'.repeat(10));
+  assert.equal(buffered.backlog(), undefined, 'nothing is written before a chunk fills');
+  assert.deepEqual(out.writes, []);
+  out.full = true;
+  buffered.write('y'.repeat(BufferedOutput.chunkSize));
+  assert.equal(out.writes.length, 1);
+  const backlog = buffered.backlog();
+  assert.ok(backlog);
+  let drained = false;
+  void backlog.then(() => {
+    drained = true;
+  });
+  await Promise.resolve();
+  assert.equal(drained, false);
+  out.full = false;
+  out.emit('drain');
+  await backlog;
+  assert.equal(drained, true);
+  assert.equal(buffered.backlog(), undefined);
+});
