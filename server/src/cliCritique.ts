@@ -8,7 +8,8 @@
  * A dataset is estimated first (tokens and approximate cost), then critiqued through the Message
  * Batches API, or with ordinary concurrent requests when it has fewer turns than the batch threshold.
  * Results go to `FILE.critique.jsonl`, one line per turn; a batch's state is kept in
- * `FILE.critique-job.json` until its results are in, so running the command again resumes it.
+ * `FILE.critique-job.json` until its results are in, so running the command again resumes it. Ctrl-C
+ * while a batch runs cancels it at the API, keeps the results that had come back, and exits 130.
  */
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,6 +20,7 @@ import { LineIndex, type Range } from './core/text.ts';
 import type { Conversation } from './core/transcript/model.ts';
 import { parseTranscript } from './core/transcript/parse.ts';
 import {
+  cancelBatch,
   collectBatch,
   critiqueConcurrently,
   CritiqueFault,
@@ -27,6 +29,7 @@ import {
   submitBatch,
   waitForBatch,
   type BatchJob,
+  type BatchProgress,
   type DatasetEstimate,
   type DatasetItem,
 } from './critique/batch.ts';
@@ -42,6 +45,14 @@ export interface CritiqueIo {
   readonly cwd?: string;
   /** The bundled starter constitution, used when no `--constitution` is given. */
   readonly starterPath?: string;
+  /** Where Ctrl-C is heard while a batch runs; the process by default. */
+  readonly interrupts?: Interrupts;
+}
+
+/** The part of `process` that delivers SIGINT. */
+export interface Interrupts {
+  once(event: 'SIGINT', listener: () => void): unknown;
+  off(event: 'SIGINT', listener: () => void): unknown;
 }
 
 export const critiqueUsage = `Usage:
@@ -62,7 +73,8 @@ Options:
   --poll-interval S     Seconds between polls of a batch (default 30).
 
 Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (optional).
-Exit codes: 0 no error-level findings, 1 some, 2 a usage or input error or an API fault.`;
+Ctrl-C while a batch runs cancels the batch and keeps the results that had come back.
+Exit codes: 0 no error-level findings, 1 some, 2 a usage or input error or an API fault, 130 interrupted.`;
 
 const setKeyHint = 'Set ANTHROPIC_API_KEY to a valid key.';
 
@@ -357,20 +369,30 @@ async function critiqueDataset(path: string, args: Args, constitution: Constitut
     }
     if (job) {
       const j = job;
-      await waitForBatch(j, {
-        ...endpoint,
-        intervalMs: args.pollSeconds * 1000,
-        onProgress: (p) => io.stdout.write(`Batch ${j.batchId}: ${p.succeeded + p.errored + p.canceled + p.expired} of ${Object.keys(j.requests).length} done.\n`),
-      });
+      const total = Object.keys(j.requests).length;
+      const interrupted = await waitOrCancel(j, args, endpoint, io);
+      if (interrupted === 'unconfirmed') return 130;
+      let kept = 0;
       await collectBatch(j, (_id, entry) => requestOf(entry.conversation, entry.turn), {
         ...endpoint,
         onResult: async (id, outcome, key) => {
           if (done.has(id)) return;
+          // Requests the cancel stopped are not faults: the next run critiques them.
+          if (interrupted && !outcome.ok && outcome.error.kind === 'cancelled') return;
           if (outcome.ok) await cache.set(key, outcome.result);
+          kept++;
           await record(id, outcome);
         },
       });
       await rm(jobPath, { force: true });
+      if (interrupted) {
+        const rest = total - kept;
+        io.stdout.write(
+          `Cancelled batch ${j.batchId}: ${kept} of ${total} turns had come back${kept > 0 ? ` and are in ${outPath}` : ''}; ` +
+            `${rest > 0 ? `run this again to critique the other ${rest}` : 'nothing was left to critique'}.\n`,
+        );
+        return 130;
+      }
     }
   } catch (e) {
     if (e instanceof CritiqueFault) return fault(e.error, io);
@@ -379,6 +401,38 @@ async function critiqueDataset(path: string, args: Args, constitution: Constitut
   io.stdout.write(`Wrote ${outPath}: ${findings} findings (${errorFindings} at error level)${faults ? `; ${faults} turns failed and can be run again` : ''}.\n`);
   if (faults > 0) return 2;
   return errorFindings > 0 ? 1 : 0;
+}
+
+/**
+ * Polls the batch until it ends. On Ctrl-C, cancels it at the API and waits for it to end, resolving
+ * to true; a second Ctrl-C ends the process as usual. When the cancel itself fails, says so and
+ * resolves to `unconfirmed`, leaving the job file so that a later run collects the batch.
+ */
+async function waitOrCancel(job: BatchJob, args: Args, endpoint: Endpoint, io: CritiqueIo): Promise<boolean | 'unconfirmed'> {
+  const interrupts = io.interrupts ?? process;
+  const abort = new AbortController();
+  const onInterrupt = () => abort.abort();
+  const total = Object.keys(job.requests).length;
+  const report = (p: BatchProgress) => io.stdout.write(`Batch ${job.batchId}: ${p.succeeded + p.errored + p.canceled + p.expired} of ${total} done.\n`);
+  interrupts.once('SIGINT', onInterrupt);
+  try {
+    await waitForBatch(job, { ...endpoint, intervalMs: args.pollSeconds * 1000, signal: abort.signal, onProgress: report });
+    return false;
+  } catch (e) {
+    if (!(e instanceof CritiqueFault && e.error.kind === 'cancelled' && abort.signal.aborted)) throw e;
+  } finally {
+    interrupts.off('SIGINT', onInterrupt);
+  }
+  io.stderr.write(`Interrupted: cancelling batch ${job.batchId} (Ctrl-C again to stop waiting)…\n`);
+  try {
+    const progress = await cancelBatch(job, endpoint);
+    if (!progress.ended) await waitForBatch(job, { ...endpoint, intervalMs: Math.min(args.pollSeconds * 1000, 2000), onProgress: report });
+    return true;
+  } catch (e) {
+    if (!(e instanceof CritiqueFault)) throw e;
+    io.stderr.write(`The batch ${job.batchId} could not be cancelled: ${e.error.message} It may still run; run this command again to collect it.\n`);
+    return 'unconfirmed';
+  }
 }
 
 async function finishedIds(outPath: string): Promise<Set<string>> {
