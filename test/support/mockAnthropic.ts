@@ -78,6 +78,7 @@ export class MockAnthropic {
   #messageCount = 0;
   #hang = 0;
   #hold: Promise<void> | undefined;
+  readonly #waiters: { match: (request: RecordedRequest) => boolean; resolve: (request: RecordedRequest) => void }[] = [];
   /** Every request, in the order received. */
   readonly requests: RecordedRequest[] = [];
   answer: AnswerScript;
@@ -90,6 +91,8 @@ export class MockAnthropic {
   #inFlight = 0;
   /** The most requests that were open at once. */
   maxInFlight = 0;
+  /** Called as each server-sent event is written, for benchmarks that time what follows. */
+  onStreamWrite: ((event: string) => void) | undefined;
 
   private constructor(options: MockAnthropicOptions) {
     this.answer = options.answer ?? (() => ({ findings: [], revision: '' }));
@@ -142,6 +145,13 @@ export class MockAnthropic {
     };
   }
 
+  /** Resolves with the first request, already received or still to come, that `match` accepts. */
+  waitForRequest(match: (request: RecordedRequest) => boolean): Promise<RecordedRequest> {
+    const seen = this.requests.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve) => this.#waiters.push({ match, resolve }));
+  }
+
   /** The recorded requests to one path. */
   requestsTo(path: string): RecordedRequest[] {
     return this.requests.filter((r) => r.path === path);
@@ -158,7 +168,12 @@ export class MockAnthropic {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : (v ?? '');
     const path = (req.url ?? '/').split('?')[0];
-    this.requests.push({ method: req.method ?? 'GET', path, headers, body, receivedAt: Date.now() });
+    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, headers, body, receivedAt: Date.now() };
+    this.requests.push(recorded);
+    for (const waiter of this.#waiters.filter((w) => w.match(recorded))) {
+      this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+      waiter.resolve(recorded);
+    }
 
     if (this.#hang > 0) {
       this.#hang--;
@@ -310,7 +325,10 @@ export class MockAnthropic {
 
   async #stream(res: ServerResponse, message: any): Promise<void> {
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
-    const send = (event: string, data: object) => res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    const send = (event: string, data: object) => {
+      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      this.onStreamWrite?.(event);
+    };
     const { output_tokens, ...inputUsage } = message.usage;
     send('message_start', {
       type: 'message_start',

@@ -19,7 +19,8 @@ import { annotateTurn } from './annotate.ts';
 import { ApiKeyStore, setKeyHint } from './apiKey.ts';
 import { CritiqueDiagnostics, turnKeyOf } from './diagnostics.ts';
 import { wordDiff } from './diff.ts';
-import { placeFinding, placeFindings } from './findings.ts';
+import { placeFindings } from './findings.ts';
+import { panelStep } from './panelEvents.ts';
 import { critiquePanelViewType, CritiquePanel, panelOptions } from './panel.ts';
 import { isJsonFile } from './noteEdit.ts';
 import { revisionReplacements, staleReason, textBlockSpans } from './revisionEdit.ts';
@@ -262,42 +263,13 @@ class CritiqueController implements vscode.Disposable {
         setKeyHint,
         onEvent: (event) => {
           if (abort.signal.aborted && event.type !== 'error') return;
-          switch (event.type) {
-            case 'started':
-              update({ ...state, model: event.model });
-              break;
-            case 'text':
-              state = { ...state, progressText: state.progressText + event.delta };
-              panel.progress(runId, event.delta);
-              this.#states.fire(state);
-              break;
-            case 'finding': {
-              const placed = placeFinding(turn, constitution, event.finding);
-              if ('reason' in placed) update({ ...state, dropped: [...state.dropped, placed] });
-              else update({ ...state, findings: [...state.findings, placed] });
-              break;
-            }
-            case 'dropped':
-              this.#deps.log.info(`Dropped a finding for ${event.dropped.finding.principle}: ${event.dropped.reason}`);
-              update({ ...state, dropped: [...state.dropped, { principle: event.dropped.finding.principle, quote: event.dropped.finding.quote, reason: event.dropped.reason }] });
-              break;
-            case 'revision':
-              update({ ...state, revision: event.text, diff: wordDiff(state.original, event.text.replace(/\s+$/, '')) });
-              break;
-            case 'usage':
-              update({
-                ...state,
-                usage: {
-                  inputTokens: event.usage.input_tokens,
-                  outputTokens: event.usage.output_tokens,
-                  cacheReadTokens: event.usage.cache_read_input_tokens,
-                  cacheCreationTokens: event.usage.cache_creation_input_tokens,
-                },
-              });
-              break;
-            default:
-              break;
-          }
+          const step = panelStep(state, event, turn, constitution);
+          if (step.log) this.#deps.log.info(step.log);
+          if (step.message?.type === 'progress') {
+            state = step.state;
+            panel.progress(runId, step.message.delta);
+            this.#states.fire(state);
+          } else if (step.message) update(step.state);
         },
       }),
     );
