@@ -143,3 +143,26 @@ test('a batch that cannot be collected yet (no resolver) stays saved for the nex
     mock.batchPolls = 1000;
   }
 });
+
+test('a window that closes stops following without cancelling the batch, and keeps the job for the next window', async () => {
+  const job = await submitBatch(items, endpoint());
+  const pending: PendingJob = { job, documentUri: 'file:///set.jsonl', constitution: 'house', maxTokens: 2048 };
+  const store = memoryStore([pending]);
+  mock.requests.length = 0;
+  const stop = new AbortController();
+  await assert.rejects(
+    followBatch(pending, {
+      ...endpoint(),
+      signal: new AbortController().signal,
+      stop: stop.signal,
+      store,
+      intervalMs: 60_000,
+      onProgress: () => stop.abort(),
+      prepare: async () => (_id, entry) => request(entry.turn),
+      onResult: () => undefined,
+    }),
+    (e: { error: { kind: string } }) => e.error.kind === 'cancelled',
+  );
+  assert.deepEqual(mock.requests.map((r) => `${r.method} ${r.path}`), [`GET /v1/messages/batches/${job.batchId}`]);
+  assert.deepEqual(store.jobs, [pending]);
+});

@@ -45,6 +45,8 @@ export async function dropPending(store: PendingStore, batchId: string): Promise
 export type RequestResolver = (customId: string, entry: BatchJob['requests'][string]) => CritiqueRequest | undefined;
 
 export interface FollowOptions extends EndpointOptions {
+  /** Stops following without cancelling the batch (the window closes); the job stays saved. */
+  readonly stop?: AbortSignal;
   readonly store: PendingStore;
   readonly intervalMs: number;
   /** Reports each poll; `canceling` once the cancel was sent. */
@@ -69,19 +71,20 @@ const cancelPollMs = 2_000;
 
 /**
  * Polls the batch until it ends, or until `signal` fires: then cancels it at the API and waits for it
- * to end. Either way the results that exist are collected through `onResult`, and the job is dropped
+ * to end. When `stop` fires instead, rejects with a `cancelled` fault and keeps the job. Either way the results that exist are collected through `onResult`, and the job is dropped
  * from the store. A fault while polling keeps the job (a reload resumes it); a fault of the cancel
  * drops it, since the user asked to stop following it. Rejects with a {@link CritiqueFault}.
  */
 export async function followBatch(pending: PendingJob, options: FollowOptions): Promise<FollowEnd> {
-  const { signal, store, intervalMs, onProgress, prepare, onResult, ...endpoint } = options;
+  const { signal, stop, store, intervalMs, onProgress, prepare, onResult, ...endpoint } = options;
   const { job } = pending;
   let cancelled = false;
   let progress: BatchProgress;
+  const either = AbortSignal.any([signal, stop].filter((s): s is AbortSignal => s !== undefined));
   try {
-    progress = await waitForBatch(job, { ...endpoint, signal, intervalMs, onProgress: (p) => onProgress?.(p, false) });
+    progress = await waitForBatch(job, { ...endpoint, signal: either, intervalMs, onProgress: (p) => onProgress?.(p, false) });
   } catch (e) {
-    if (!(e instanceof CritiqueFault && e.error.kind === 'cancelled')) throw e;
+    if (!(e instanceof CritiqueFault && e.error.kind === 'cancelled' && signal?.aborted)) throw e;
     cancelled = true;
     try {
       progress = await cancelBatch(job, endpoint);

@@ -170,13 +170,19 @@ export class ManyTurns implements vscode.Disposable {
       const end = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Batch critique of ${count} turns`, cancellable: true },
         async (progress, token) => {
-          const abort = this.#abortable(token);
+          // The window closing stops following the batch, which the next window resumes; only the
+          // user's cancel cancels the batch at the API.
+          const stop = new AbortController();
+          this.#aborts.add(stop);
+          const cancel = new AbortController();
+          token.onCancellationRequested(() => cancel.abort());
           try {
             return await followBatch(pending, {
               apiKey,
               baseURL: settings.baseUrl,
               setKeyHint,
-              signal: abort.signal,
+              signal: cancel.signal,
+              stop: stop.signal,
               store: this.#store,
               intervalMs: pollIntervalMs(),
               onProgress: (p, canceling) => {
@@ -205,7 +211,7 @@ export class ManyTurns implements vscode.Disposable {
               },
             });
           } finally {
-            this.#aborts.delete(abort);
+            this.#aborts.delete(stop);
           }
         },
       );
@@ -262,6 +268,7 @@ export class ManyTurns implements vscode.Disposable {
         }),
       );
     }
+    if (out.length === 0) return;
     const target = document.uri.with({ path: resultsPathOf(document.uri.path) });
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(out.join('\n') + '\n'));
     this.#deps.log.info(`Wrote ${out.length} critiques to ${target.fsPath}.`);

@@ -1,0 +1,83 @@
+/**
+ * Steps of the critique journeys, as a person takes them in the workbench: commands from the palette,
+ * the API key prompt, the critique panel's frame, and a workspace of its own pointed at the local
+ * Messages API.
+ */
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, watch, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { waitForWorkbench } from '../../../scripts/e2e/browser.ts';
+
+/** Runs a command from the palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
+  await page.keyboard.press('Enter');
+}
+
+/** Stores the key through "Set API Key" and waits for the confirmation in the notification center. */
+export async function setApiKey(page: Page, key: string): Promise<void> {
+  await runCommand(page, 'Constitution Lens: Set API Key');
+  const input = page.locator('.quick-input-widget input[type="password"]');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(key);
+  await page.keyboard.press('Enter');
+  // Toasts are hidden in this headless workbench, so the confirmation is read in the notification center.
+  await runCommand(page, 'Notifications: Show Notifications');
+  await page.locator('.notifications-center', { hasText: 'The API key is stored' }).waitFor({ state: 'visible' });
+  await runCommand(page, 'Notifications: Clear All Notifications');
+}
+
+/**
+ * Reloads the window as "Developer: Reload Window" does. Unlike a reload of the page, it lets the
+ * workbench save its state first (editors, webview state, the extension's workspace state), as a
+ * person's reload does.
+ */
+export async function reloadWindow(page: Page): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame(), timeout: 30_000 });
+  await runCommand(page, 'Developer: Reload Window');
+  await navigated;
+  await waitForWorkbench(page);
+}
+
+/** The document inside the critique panel's webview. */
+export function critiquePanel(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/** A fresh copy of examples/ whose workspace settings hold `settings`, for a code-server of its own. */
+export function scratchWorkspace(root: string, settings: Record<string, unknown>): { workspace: string; stateDir: string } {
+  const scratch = mkdtempSync(join(tmpdir(), 'constitution-lens-journey-'));
+  const workspace = join(scratch, 'examples');
+  cpSync(join(root, 'examples'), workspace, { recursive: true });
+  mkdirSync(join(workspace, '.vscode'), { recursive: true });
+  writeFileSync(join(workspace, '.vscode', 'settings.json'), JSON.stringify(settings));
+  const stateDir = join(scratch, 'state');
+  mkdirSync(stateDir);
+  return { workspace, stateDir };
+}
+
+/** Resolves with a file's text once `ready(text)` holds, watching its folder rather than sleeping. */
+export function waitForFile(path: string, ready: (text: string) => boolean, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const read = () => (existsSync(path) ? readFileSync(path, 'utf8') : undefined);
+    const settle = () => {
+      const text = read();
+      if (text === undefined || !ready(text)) return false;
+      watcher.close();
+      clearTimeout(timer);
+      resolve(text);
+      return true;
+    };
+    const watcher = watch(dirname(path), () => void settle());
+    const timer = setTimeout(() => {
+      watcher.close();
+      reject(new Error(`${path} was not written within ${timeoutMs / 1000} s (it holds: ${JSON.stringify(read() ?? null)})`));
+    }, timeoutMs);
+    settle();
+  });
+}
