@@ -1,8 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openFile } from '../../../scripts/e2e/browser.ts';
+import { startCodeServer } from '../../../scripts/e2e/codeServer.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
+import { MockAnthropic } from '../../support/mockAnthropic.ts';
+import { critiquePanel, runCommand, scratchWorkspace, setApiKey } from './critiqueSteps.ts';
 
 /** Moves the cursor to `line:column` (both from 1) through "Go to Line", as a person would. */
 async function goTo(page: Page, line: number, column: number): Promise<void> {
@@ -14,7 +18,7 @@ async function goTo(page: Page, line: number, column: number): Promise<void> {
   await input.waitFor({ state: 'hidden' });
 }
 
-/** What a person sees of the flags: the Problems panel and a hover, kept as screenshots for the README. */
+/** What a person sees of the flags and of a critique: the Problems panel, a hover and the critique panel, kept as screenshots for the README. */
 export const journeys: Journey[] = [
   {
     name: 'the Problems panel lists the flags of the example workspace',
@@ -51,6 +55,44 @@ export const journeys: Journey[] = [
       assert.match(text, /flattering-opener/);
       assert.match(text, /Priority: style \(4 of 4\); outranked by safety, honesty, helpfulness\./);
       await page.screenshot({ path: join(artifacts, 'hover.png') });
+    },
+  },
+  {
+    name: 'the critique panel shows a finished critique with its findings and the revision as a diff',
+    async run({ tools, root, openWorkbench, artifacts }) {
+      const mock = await MockAnthropic.start({
+        apiKey: 'sk-screenshot',
+        answer: () => ({
+          findings: [
+            {
+              principle: 'calibrated',
+              quote: 'might possibly be',
+              critique: 'Three stacked hedges (*might possibly*, *could perhaps*, *may potentially*) bury the steps. State the confidence **once**.',
+              severity: 'warning',
+            },
+            { principle: 'answer-directly', quote: "I can't be sure of any of this", critique: 'Ends on doubt instead of a step to try.', severity: 'info' },
+          ],
+          revision: 'The most likely cause is the laptop’s Bluetooth driver: update it, then pair again. If it still fails, try the speaker with another device to rule out the speaker itself.',
+        }),
+      });
+      const { workspace, stateDir } = scratchWorkspace(root, { 'constitutionLens.baseUrl': mock.url });
+      const server = await startCodeServer(tools, { workspace, stateDir, smokeTestDriver: true });
+      try {
+        const page = await openWorkbench(server, true);
+        await openFile(page, 'support-chat.transcript');
+        await page.locator('.view-line', { hasText: 'It might possibly' }).first().click();
+        await setApiKey(page, 'sk-screenshot');
+        await runCommand(page, 'Constitution Lens: Critique Turn');
+        const panel = critiquePanel(page);
+        await panel.locator('button', { hasText: 'Apply Revision' }).waitFor({ state: 'visible', timeout: 30_000 });
+        assert.deepEqual(await panel.locator('button.clause').allInnerTexts(), ['calibrated', 'answer-directly']);
+        assert.ok((await panel.locator('pre.revised ins').count()) > 0, 'the revision is shown as a diff');
+        await page.screenshot({ path: join(artifacts, 'critique-panel-finished.png') });
+      } finally {
+        await server.stop();
+        await mock.close();
+        rmSync(dirname(workspace), { recursive: true, force: true });
+      }
     },
   },
 ];
