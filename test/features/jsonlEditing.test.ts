@@ -138,7 +138,8 @@ test('several changes in one edit apply in order, each in the text the one befor
     { range: { start: at(13, 0), end: at(13, 0) }, text: '[' },
   ]);
   // The second change's line 1500 is record 1499, since the first change added a line before it.
-  assert.deepEqual(parsed, [10, 11, 1500, 13]);
+  // The lines the changes left are parsed once each, in file order, after the last change.
+  assert.deepEqual(parsed, [10, 11, 13, 1500]);
   assert.deepEqual(checked, []);
 });
 

@@ -1,33 +1,42 @@
 /**
- * The open documents, kept with incremental sync. Unlike `TextDocuments`, it hands each edit's
- * content changes on to its listener, so the workspace index can re-parse only what an edit touched
- * (the lines of a large JSONL).
+ * The open documents, kept with incremental sync. Each document's text is kept as its lines
+ * ({@link LineText}), so that an edit of a 20 MB JSONL replaces one line instead of copying the whole
+ * text, and the workspace index, which is handed the same lines, re-parses only the lines an edit
+ * replaced. The whole text is joined only when a feature asks for all of it.
  */
-import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Connection, TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { LineText } from '../core/lineText.ts';
 import { forgetStats, recordStats } from './stats.ts';
 
+/** An open document: what the editor last sent of it. */
+export interface OpenDocument {
+  readonly uri: string;
+  readonly languageId: string;
+  readonly version: number;
+  readonly content: LineText;
+}
+
 export interface DocumentEvents {
-  opened(document: TextDocument): void;
-  changed(document: TextDocument, changes: readonly TextDocumentContentChangeEvent[]): void;
+  opened(document: OpenDocument): void;
+  changed(document: OpenDocument, changes: readonly TextDocumentContentChangeEvent[]): void;
   closed(uri: string): void;
 }
 
 export class OpenDocuments {
-  readonly #documents = new Map<string, TextDocument>();
+  readonly #documents = new Map<string, OpenDocument>();
 
-  get(uri: string): TextDocument | undefined {
+  get(uri: string): OpenDocument | undefined {
     return this.#documents.get(uri);
   }
 
-  all(): TextDocument[] {
+  all(): OpenDocument[] {
     return [...this.#documents.values()];
   }
 
   listen(connection: Connection, events: DocumentEvents): void {
     connection.onDidOpenTextDocument(({ textDocument: t }) => {
       const started = performance.now();
-      const document = TextDocument.create(t.uri, t.languageId, t.version, t.text);
+      const document: OpenDocument = { uri: t.uri, languageId: t.languageId, version: t.version, content: LineText.of(t.text) };
       this.#documents.set(t.uri, document);
       events.opened(document);
       recordStats(t.uri, { openMs: performance.now() - started });
@@ -36,7 +45,7 @@ export class OpenDocuments {
       const previous = this.#documents.get(t.uri);
       if (!previous) return;
       const started = performance.now();
-      const document = TextDocument.update(previous, contentChanges, t.version);
+      const document: OpenDocument = { ...previous, version: t.version, content: previous.content.applyChanges(contentChanges) };
       const updated = performance.now();
       this.#documents.set(t.uri, document);
       events.changed(document, contentChanges);

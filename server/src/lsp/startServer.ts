@@ -144,12 +144,12 @@ export function startServer(connection: Connection): void {
   documents.listen(connection, {
     opened: (d) => {
       if (!relevant(d.uri) && !isJsonLanguage(d.languageId)) return;
-      index?.upsert(d.uri, d.getText(), d.version, 'open');
+      index?.upsert(d.uri, d.content, d.version, 'open');
       if (isConstitution(d.uri)) refreshDiagnostics();
     },
-    changed: (d, changes) => {
+    changed: (d) => {
       if (!index?.get(d.uri)) return;
-      index.upsert(d.uri, d.getText(), d.version, 'open', changes);
+      index.upsert(d.uri, d.content, d.version, 'open');
       if (isConstitution(d.uri)) refreshDiagnostics();
     },
     closed: (uri) => {

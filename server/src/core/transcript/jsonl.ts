@@ -4,6 +4,7 @@ import { JsonReader } from './jsonFormat.ts';
 import { scanJson } from './jsonScan.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
 import { shiftConversation } from './shift.ts';
+import { LineText } from '../lineText.ts';
 
 /** What one JSONL line holds. */
 export interface JsonlLine {
@@ -54,12 +55,8 @@ export function describe(code: string): string {
 }
 
 interface LineState {
-  /** Offset of the line's start in the current text. */
-  start: number;
-  /** Length without the line break. */
-  length: number;
   /** Line-relative results (base 0, index 0); `undefined` for a blank line. */
-  parsed: JsonlLine | undefined;
+  readonly parsed: JsonlLine | undefined;
   /** The results moved to this line's current place and index, built when first asked for. */
   placed?: { start: number; index: number; conversations: Conversation[]; problems: Problem[] };
   /** What callers derived from this parse of the line; see {@link JsonlModel.lines}. */
@@ -87,26 +84,32 @@ export interface JsonlModelHooks {
 /**
  * A JSONL document that re-parses only the lines an edit touches.
  *
- * Each line's results are kept line-relative (spans from the line's start, conversation index 0), in
- * a table beside the line's current start offset. An edit re-splits and re-parses just the lines it
- * overlaps, then moves the start offsets of the lines after it by the change in length: one addition
- * per line, with no conversation touched. Conversations are placed (their spans moved to the line's
- * current start, their index set to the line's rank among non-empty lines) only when asked for, and
- * the placed copy is kept until the line moves again, so a keystroke costs one line's parse plus a
- * pass over the table.
+ * The text is kept as its lines ({@link LineText}), and beside each line its results, line-relative
+ * (spans from the line's start, conversation index 0). An edit re-parses just the lines it replaced;
+ * the others keep their results, and their start offsets come from the new text's line table, so no
+ * conversation is touched. Conversations are placed (their spans moved to the line's current start,
+ * their index set to the line's rank among non-empty lines) only when asked for, and the placed copy
+ * is kept until the line moves again, so a keystroke costs one line's parse plus a pass over the table.
  */
 export class JsonlModel {
-  #text: string;
-  #lines: LineState[] = [];
+  #text: LineText;
+  #lines: (LineState | undefined)[] = [];
   readonly #hooks: JsonlModelHooks;
 
-  constructor(text: string, hooks: JsonlModelHooks = {}) {
-    this.#text = text;
+  constructor(text: string | LineText, hooks: JsonlModelHooks = {}) {
+    this.#text = typeof text === 'string' ? LineText.of(text) : text;
     this.#hooks = hooks;
-    this.#lines = this.#parseRegion(text, 0, text.length, 0);
+    this.#lines = new Array<LineState | undefined>(this.#text.lineCount);
+    this.#parseMissing();
   }
 
+  /** The whole text (joined on first use after an edit). */
   get text(): string {
+    return this.#text.text;
+  }
+
+  /** The text as its lines. */
+  get lineText(): LineText {
     return this.#text;
   }
 
@@ -115,26 +118,30 @@ export class JsonlModel {
   }
 
   /**
-   * Applies an edit: `[start, end)` of the previous text was replaced by `inserted`, giving `text`.
-   * Without a range the whole text is parsed again.
+   * Moves to a new text. A {@link LineText} that was edited from the current one (its origin names
+   * it) re-parses only the lines its edits replaced. A string with the edit that made it from the
+   * current text (`[start, end)` replaced by `inserted`) does the same. Otherwise the whole text is
+   * parsed again.
    */
-  update(text: string, change?: { start: number; end: number; inserted: string }): void {
-    if (!change || this.#text.length - (change.end - change.start) + change.inserted.length !== text.length) {
-      this.#text = text;
-      this.#lines = this.#parseRegion(text, 0, text.length, 0);
-      return;
+  update(text: string | LineText, change?: { start: number; end: number; inserted: string }): void {
+    let next: LineText;
+    if (typeof text !== 'string') next = text;
+    else if (change && this.#text.length - (change.end - change.start) + change.inserted.length === text.length) {
+      next = this.#text.edit(change.start, change.end, change.inserted);
+    } else next = LineText.of(text);
+    const origin = next.origin;
+    if (origin?.from === this.#text.id) {
+      let lines = this.#lines;
+      for (const e of origin.edits) {
+        lines = lines.slice(0, e.first).concat(new Array<LineState | undefined>(e.added), lines.slice(e.first + e.removed));
+      }
+      this.#lines = lines;
+    } else {
+      this.#lines = new Array<LineState | undefined>(next.lineCount);
     }
-    const first = this.#lineAt(change.start);
-    const last = this.#lineAt(change.end);
-    const delta = change.inserted.length - (change.end - change.start);
-    const regionStart = this.#lines[first].start;
-    const oldEnd = this.#lineEnd(last);
-    const newEnd = oldEnd + delta;
-    this.#text = text;
-    const fresh = this.#parseRegion(text, regionStart, newEnd, first);
-    const after = this.#lines.slice(last + 1);
-    for (const l of after) l.start += delta;
-    this.#lines = [...this.#lines.slice(0, first), ...fresh, ...after];
+    this.#text = next;
+    if (this.#lines.length !== next.lineCount) this.#lines = new Array<LineState | undefined>(next.lineCount);
+    this.#parseMissing();
   }
 
   /**
@@ -144,9 +151,11 @@ export class JsonlModel {
    */
   *lines(): Generator<JsonlLineView> {
     let index = 0;
-    for (const l of this.#lines) {
+    const lines = this.#lines;
+    for (let i = 0; i < lines.length; i++) {
+      const l = lines[i]!;
       if (!l.parsed) continue;
-      yield { start: l.start, index: index++, line: l.parsed, memo: (l.memo ??= new Map()) };
+      yield { start: this.#text.lineStart(i), index: index++, line: l.parsed, memo: (l.memo ??= new Map()) };
     }
   }
 
@@ -167,16 +176,18 @@ export class JsonlModel {
   #placeAll(): NonNullable<LineState['placed']>[] {
     const out: NonNullable<LineState['placed']>[] = [];
     let index = 0;
-    for (const l of this.#lines) {
+    const lines = this.#lines;
+    for (let n = 0; n < lines.length; n++) {
+      const l = lines[n]!;
       if (!l.parsed) continue;
-      if (!l.placed || l.placed.start !== l.start || l.placed.index !== index) {
-        const by = l.start;
+      const start = this.#text.lineStart(n);
+      if (!l.placed || l.placed.start !== start || l.placed.index !== index) {
         const i = index;
         l.placed = {
-          start: l.start,
+          start,
           index,
-          conversations: l.parsed.conversations.map((c) => shiftConversation(c, by, i)),
-          problems: l.parsed.problems.map((p) => ({ ...p, span: { start: p.span.start + by, end: p.span.end + by } })),
+          conversations: l.parsed.conversations.map((c) => shiftConversation(c, start, i)),
+          problems: l.parsed.problems.map((p) => ({ ...p, span: { start: p.span.start + start, end: p.span.end + start } })),
         };
       }
       out.push(l.placed);
@@ -185,46 +196,32 @@ export class JsonlModel {
     return out;
   }
 
-  /** The index of the line holding `offset` (a line holds its line break). */
-  #lineAt(offset: number): number {
-    let lo = 0;
-    let hi = this.#lines.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.#lines[mid].start <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
-  }
-
-  /** The end of line `i`, after its line break if it has one. */
-  #lineEnd(i: number): number {
-    return i + 1 < this.#lines.length ? this.#lines[i + 1].start : this.#text.length;
-  }
-
-  /** Splits `[from, to)` of `text` (which starts and ends at line boundaries) into lines and parses them. */
-  #parseRegion(text: string, from: number, to: number, firstLine: number): LineState[] {
-    const out: LineState[] = [];
-    let start = from;
-    for (;;) {
-      const nl = text.indexOf('\n', start);
-      const stop = nl < 0 || nl >= to ? to : nl;
-      const length = stop > start && text.charCodeAt(stop - 1) === 13 ? stop - 1 - start : stop - start;
-      const line = text.slice(start, start + length);
+  /** Parses every line that has no results yet. */
+  #parseMissing(): void {
+    const lines = this.#lines;
+    const text = this.#text;
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i] !== undefined) continue;
+      let line = text.line(i);
+      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       let parsed: JsonlLine | undefined;
-      if (line.trim() !== '') {
-        this.#hooks.onParseLine?.(firstLine + out.length);
+      if (!isBlank(line)) {
+        this.#hooks.onParseLine?.(i);
         parsed = parseJsonlLine(line, 0, 0);
       }
-      out.push({ start, length, parsed });
-      if (nl < 0 || nl >= to) break;
-      start = nl + 1;
-      if (start >= to && to < text.length) break;
-      if (start >= to) {
-        out.push({ start, length: 0, parsed: undefined });
-        break;
-      }
+      lines[i] = { parsed };
     }
-    return out;
   }
+}
+
+/**
+ * Whether a line is white space alone, as `trim()` decides, without the copy `trim()` makes: a line
+ * whose first character is plainly not white space (almost every JSONL line starts with `{`) is
+ * answered at once.
+ */
+function isBlank(line: string): boolean {
+  if (line.length === 0) return true;
+  const c = line.charCodeAt(0);
+  if (c > 32 && c < 127) return false;
+  return line.trim() === '';
 }

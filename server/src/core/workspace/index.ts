@@ -12,13 +12,17 @@ import { isConstitutionFileName, parseConstitution } from '../constitution/parse
 import { checkTranscript, compileRuleset, type Ruleset } from '../detectors/index.ts';
 import type { Finding, LoadedConstitution } from '../detectors/types.ts';
 import { problem, type Problem } from '../problem.ts';
-import { LineIndex, type Range } from '../text.ts';
+import { LineText } from '../lineText.ts';
+import type { LineIndex, Range } from '../text.ts';
 import type { Citation, Transcript } from '../transcript/model.ts';
 import { looksLikeTranscript, parseTranscript } from '../transcript/parse.ts';
 import { closest } from './closest.ts';
 import { JsonlLines } from './jsonlLines.ts';
 
 export type FileKind = 'constitution' | 'transcript';
+
+/** How much of a file's start decides what it is. */
+const headLength = 64 * 1024;
 
 /** Where a text came from: the editor's open document, or the file on disk. */
 export type TextSource = 'open' | 'disk';
@@ -29,11 +33,19 @@ export interface TextChange {
   readonly text: string;
 }
 
-/** One file of the workspace. Its model is parsed on first use and kept until the text changes. */
+/**
+ * One file of the workspace. Its model is parsed on first use and kept until the text changes.
+ * `text` may join a large document's lines on first use after an edit; features that need a part
+ * of it read that part with `slice`.
+ */
 export interface IndexedFile {
   readonly uri: string;
   readonly kind: FileKind;
   readonly text: string;
+  /** The text's length in UTF-16 units. */
+  readonly length: number;
+  /** `[start, end)` of the text, without joining a large document's lines. */
+  slice(start: number, end?: number): string;
   readonly version: number;
   readonly lines: LineIndex;
   readonly constitution?: Constitution;
@@ -135,21 +147,30 @@ export class WorkspaceIndex {
    * Puts a file's text in the index. An open document's text wins over the disk's: a disk update of
    * an open file is kept for when the document closes. Returns false for files the index does not keep.
    *
-   * With the editor's `changes` (ranges in the previous version, applied in order), a JSONL transcript
-   * is updated line by line: only the edited lines are parsed and checked again, and the other lines'
-   * results are moved to their new places when read.
+   * A JSONL transcript is updated line by line when its new text is a {@link LineText} edited from
+   * the one the index holds (as the server's open documents keep them), or when the editor's
+   * `changes` (ranges in the previous version, applied in order) come with a string: only the edited
+   * lines are parsed and checked again, and the other lines' results are moved to their new places
+   * when read. The whole text of a {@link LineText} is joined only when a feature asks for it.
    */
-  upsert(uri: string, text: string, version?: number, source: TextSource = 'open', changes?: readonly TextChange[]): boolean {
-    const kind = this.kindOf(uri, text);
+  upsert(uri: string, text: string | LineText, version?: number, source: TextSource = 'open', changes?: readonly TextChange[]): boolean {
+    const kind = this.kindOf(uri, typeof text === 'string' ? text : text.slice(0, headLength));
     if (!kind) return false;
     const store = source === 'open' ? this.#open : this.#disk;
     const previous = store.get(uri);
-    if (previous && previous.text === text && previous.kind === kind && (version === undefined || previous.version === version)) {
+    if (previous && previous.kind === kind && (version === undefined || previous.version === version) && previous.holds(text)) {
       return true;
     }
     const next = version ?? ++this.#autoVersion;
-    const edited = changes?.length && previous?.kind === kind ? previous.edited(text, next, changes) : undefined;
-    const entry = edited ?? new FileEntry(uri, kind, text, next, this.#options.hooks);
+    let content = text;
+    if (typeof text === 'string' && changes?.length && previous?.kind === kind) {
+      // The changes applied to the text the index holds must give the editor's text; then the lines
+      // of the result follow from the previous ones.
+      const applied = previous.content.applyChanges(changes);
+      if (applied.length === text.length && applied.text === text) content = applied;
+    }
+    const edited = typeof content !== 'string' && previous?.kind === kind ? previous.edited(content, next) : undefined;
+    const entry = edited ?? new FileEntry(uri, kind, content, next, this.#options.hooks);
     store.set(uri, entry);
     if (source === 'open' || !this.#open.has(uri)) this.#changed(kind, previous?.kind);
     return true;
@@ -172,9 +193,9 @@ export class WorkspaceIndex {
   reclassify(): void {
     for (const store of [this.#open, this.#disk]) {
       for (const [uri, entry] of store) {
-        const kind = this.kindOf(uri, entry.text);
+        const kind = this.kindOf(uri, entry.content.slice(0, headLength));
         if (!kind) store.delete(uri);
-        else if (kind !== entry.kind) store.set(uri, new FileEntry(uri, kind, entry.text, entry.version, this.#options.hooks));
+        else if (kind !== entry.kind) store.set(uri, new FileEntry(uri, kind, entry.content, entry.version, this.#options.hooks));
       }
     }
     this.#changed('constitution');
@@ -403,10 +424,11 @@ export class WorkspaceIndex {
 class FileEntry implements IndexedFile {
   readonly uri: string;
   readonly kind: FileKind;
-  readonly text: string;
   readonly version: number;
   readonly #hooks: WorkspaceIndexHooks | undefined;
-  #lines: LineIndex | undefined;
+  /** The text as given: a string, or lines whose whole text is joined only when asked for. */
+  #source: string | LineText;
+  #content: LineText | undefined;
   #constitution: Constitution | undefined;
   #transcript: Transcript | undefined;
   /** A JSONL transcript's lines: undefined until first asked for, null when the file is not JSONL. */
@@ -415,20 +437,45 @@ class FileEntry implements IndexedFile {
   problemsCache: Problem[] | undefined;
   findingsCache: { ruleset: Ruleset; findings: Finding[] } | undefined;
 
-  constructor(uri: string, kind: FileKind, text: string, version: number, hooks: WorkspaceIndexHooks | undefined, jsonl?: JsonlLines) {
+  constructor(uri: string, kind: FileKind, text: string | LineText, version: number, hooks: WorkspaceIndexHooks | undefined, jsonl?: JsonlLines) {
     this.uri = uri;
     this.kind = kind;
-    this.text = text;
+    this.#source = text;
     this.version = version;
     this.#hooks = hooks;
-    if (jsonl) {
-      this.#jsonl = jsonl;
-      this.#lines = jsonl.lines;
-    }
+    if (jsonl) this.#jsonl = jsonl;
+  }
+
+  get text(): string {
+    const source = this.#source;
+    return typeof source === 'string' ? source : source.text;
+  }
+
+  /** The text as its lines, split on first use when the text came as a string. */
+  get content(): LineText {
+    const source = this.#source;
+    return typeof source === 'string' ? (this.#content ??= LineText.of(source)) : source;
+  }
+
+  get length(): number {
+    return this.#source.length;
+  }
+
+  slice(start: number, end?: number): string {
+    return this.#source.slice(start, end);
   }
 
   get lines(): LineIndex {
-    return (this.#lines ??= new LineIndex(this.text));
+    return this.content.lineIndex;
+  }
+
+  /** Whether this entry holds exactly `text`, without joining lines to find out when it can help it. */
+  holds(text: string | LineText): boolean {
+    const source = this.#source;
+    if (source === text) return true;
+    if (source.length !== text.length) return false;
+    if (typeof text !== 'string') return false;
+    return this.text === text;
   }
 
   get constitution(): Constitution | undefined {
@@ -440,7 +487,7 @@ class FileEntry implements IndexedFile {
     if (this.kind !== 'transcript') return undefined;
     if (this.#transcript) return this.#transcript;
     const jsonl = this.jsonl;
-    return (this.#transcript = jsonl ? safeJsonlTranscript(jsonl, this.text, baseName(this.uri)) : safeTranscript(this.text, baseName(this.uri)));
+    return (this.#transcript = jsonl ? safeJsonlTranscript(jsonl, () => this.text, baseName(this.uri)) : safeTranscript(this.text, baseName(this.uri)));
   }
 
   /** The line-by-line model of a JSONL transcript, built on first use; undefined for other files. */
@@ -450,7 +497,7 @@ class FileEntry implements IndexedFile {
       const uri = this.uri;
       this.#jsonl =
         (this.kind === 'transcript' &&
-          JsonlLines.open(this.text, baseName(uri), {
+          JsonlLines.open(this.content, baseName(uri), {
             onParseLine: hooks?.onParseLine && ((line) => hooks.onParseLine!(uri, line)),
             onCheckLine: hooks?.onCheckLine && ((index) => hooks.onCheckLine!(uri, index)),
           })) ||
@@ -461,14 +508,15 @@ class FileEntry implements IndexedFile {
 
   /**
    * The entry for this file after the editor's changes, built from this one when it is a JSONL
-   * transcript already read line by line; undefined when the new text must be read afresh. The
-   * line model moves to the new entry, so this one reads its own text again should it be asked.
+   * transcript already read line by line and `text` was edited from its text; undefined when the
+   * new text must be read afresh. The line model moves to the new entry, so this one reads its own
+   * text again should it be asked.
    */
-  edited(text: string, version: number, changes: readonly TextChange[]): FileEntry | undefined {
+  edited(text: LineText, version: number): FileEntry | undefined {
     const jsonl = this.#jsonl;
     if (!jsonl || this.kind !== 'transcript') return undefined;
     this.#jsonl = undefined;
-    if (!jsonl.apply(text, changes, baseName(this.uri))) return undefined;
+    if (!jsonl.apply(text, baseName(this.uri))) return undefined;
     return new FileEntry(this.uri, this.kind, text, version, this.#hooks, jsonl);
   }
 }
@@ -489,11 +537,11 @@ function safeConstitution(text: string, fileName: string): Constitution {
   }
 }
 
-function safeJsonlTranscript(jsonl: JsonlLines, text: string, fileName: string): Transcript {
+function safeJsonlTranscript(jsonl: JsonlLines, text: () => string, fileName: string): Transcript {
   try {
     return jsonl.transcript();
   } catch {
-    return safeTranscript(text, fileName);
+    return safeTranscript(text(), fileName);
   }
 }
 

@@ -8,7 +8,8 @@
 import { checkConversation, type Ruleset } from '../detectors/index.ts';
 import type { Finding } from '../detectors/types.ts';
 import type { Problem } from '../problem.ts';
-import { LineIndex, type Position, type Range } from '../text.ts';
+import type { LineText } from '../lineText.ts';
+import type { LineIndex } from '../text.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from '../transcript/model.ts';
 import { detectKind, FileKind, JsonlModel } from '../transcript/parse.ts';
 import type { JsonlLineView } from '../transcript/jsonl.ts';
@@ -20,12 +21,6 @@ export interface JsonlLinesHooks {
   onParseLine?(line: number): void;
   /** A non-blank line's conversations (by their index) were checked against a ruleset. */
   onCheckLine?(index: number): void;
-}
-
-/** An edit as LSP reports it: a range of the text before it, or none for the whole text. */
-export interface LineChange {
-  readonly range?: Range;
-  readonly text: string;
 }
 
 /** Results of one line moved to where the line is now. */
@@ -43,13 +38,9 @@ const placedCitationsKey = { name: 'placed citations' };
 export class JsonlLines {
   readonly #model: JsonlModel;
   readonly #hooks: JsonlLinesHooks;
-  #text: string;
-  #lines: LineIndex;
 
-  private constructor(model: JsonlModel, text: string, lines: LineIndex | undefined, hooks: JsonlLinesHooks) {
+  private constructor(model: JsonlModel, hooks: JsonlLinesHooks) {
     this.#model = model;
-    this.#text = text;
-    this.#lines = lines ?? new LineIndex(text);
     this.#hooks = hooks;
   }
 
@@ -57,70 +48,56 @@ export class JsonlLines {
    * The line-by-line model of a file, or undefined when the file is not read as JSONL (by its name,
    * by its content as `parseTranscript` decides, or because it is binary).
    */
-  static open(text: string, fileName: string, hooks: JsonlLinesHooks = {}): JsonlLines | undefined {
+  static open(content: string | LineText, fileName: string, hooks: JsonlLinesHooks = {}): JsonlLines | undefined {
     const name = fileName.toLowerCase();
     const byName = name.endsWith('.jsonl') || name.endsWith('.ndjson');
+    const text = typeof content === 'string' ? content : undefined;
+    const whole = () => text ?? (content as LineText).text;
     // A `.json` file is almost always one value over many lines; it is read as JSONL only when its
     // content says so, which is decided before paying for a parse by lines.
-    if (!byName && !(name.endsWith('.json') && detectKind(fileName, text) === FileKind.jsonl)) return undefined;
-    if (text.includes('\u0000')) return undefined;
+    if (!byName && !(name.endsWith('.json') && detectKind(fileName, whole()) === FileKind.jsonl)) return undefined;
+    if (holdsNul(content)) return undefined;
     try {
-      const model = new JsonlModel(text, { onParseLine: (line) => hooks.onParseLine?.(line) });
-      if (byName && !isJsonlShaped(model) && detectKind(fileName, text) !== FileKind.jsonl) return undefined;
-      return new JsonlLines(model, text, undefined, hooks);
+      const model = new JsonlModel(content, { onParseLine: (line) => hooks.onParseLine?.(line) });
+      if (byName && !isJsonlShaped(model) && detectKind(fileName, whole()) !== FileKind.jsonl) return undefined;
+      return new JsonlLines(model, hooks);
     } catch {
       return undefined;
     }
   }
 
+  /** The whole text (joined on first use after an edit). */
   get text(): string {
-    return this.#text;
+    return this.#model.text;
+  }
+
+  /** The text as its lines. */
+  get content(): LineText {
+    return this.#model.lineText;
   }
 
   /** The line index of the current text, derived edit by edit. */
   get lines(): LineIndex {
-    return this.#lines;
+    return this.#model.lineText.lineIndex;
   }
 
   /**
-   * Applies editor changes in order (each range is in the text left by the changes before it), giving
-   * `text`. Returns false when they cannot be applied line by line (a change without a range, a NUL,
-   * ranges that do not fit the text, or a result that is no longer JSONL); the model must then be
-   * dropped, since it may hold part of the changes.
+   * Moves to `next`, the text after the editor's changes. A text edited from the current one (see
+   * {@link LineText.origin}) re-parses only the lines the edits replaced. Returns false when the
+   * edits cannot be followed line by line (a text from elsewhere, a NUL, or a result that is no
+   * longer JSONL); the model must then be dropped, since it may hold part of the changes.
    */
-  apply(text: string, changes: readonly LineChange[], fileName: string): boolean {
+  apply(next: LineText, fileName: string): boolean {
     try {
-      return this.#apply(text, changes, fileName);
+      if (next.origin?.from !== this.#model.lineText.id) return false;
+      for (const e of next.origin.edits) {
+        for (let i = e.first; i < e.first + e.added; i++) if (next.line(i).includes('\u0000')) return false;
+      }
+      this.#model.update(next);
+      return isJsonlShaped(this.#model) || detectKind(fileName, next.text) === FileKind.jsonl;
     } catch {
       return false;
     }
-  }
-
-  #apply(text: string, changes: readonly LineChange[], fileName: string): boolean {
-    let current = this.#text;
-    let lines = this.#lines;
-    for (let i = 0; i < changes.length; i++) {
-      const change = changes[i];
-      if (!change.range || change.text.includes('\u0000')) return false;
-      let start = offsetOf(current, lines, change.range.start);
-      let end = offsetOf(current, lines, change.range.end);
-      if (end < start) [start, end] = [end, start];
-      const delta = change.text.length - (end - start);
-      let next: string;
-      if (i === changes.length - 1) {
-        // The editor's text after the changes is at hand; it must be this edit of the current text.
-        if (text.length !== current.length + delta || !text.startsWith(change.text, start)) return false;
-        next = text;
-      } else {
-        next = current.slice(0, start) + change.text + current.slice(end);
-      }
-      this.#model.update(next, { start, end, inserted: change.text });
-      lines = LineIndex.edited(lines, next, { start, end, insertedLength: change.text.length });
-      current = next;
-    }
-    this.#text = current;
-    this.#lines = lines;
-    return isJsonlShaped(this.#model) || detectKind(fileName, current) === FileKind.jsonl;
   }
 
   /** Whether some line holds a conversation. */
@@ -218,19 +195,11 @@ function isJsonlShaped(model: JsonlModel): boolean {
   return false;
 }
 
-/** The offset of an LSP position as the editor's document computes it: past the line's end is its end. */
-function offsetOf(text: string, lines: LineIndex, position: Position): number {
-  if (position.line >= lines.lineCount) return text.length;
-  if (position.line < 0) return 0;
-  const lineStart = lines.lineStart(position.line);
-  const next = position.line + 1 < lines.lineCount ? lines.lineStart(position.line + 1) : text.length;
-  let offset = Math.max(lineStart, Math.min(lineStart + position.character, next));
-  while (offset > lineStart && isLineBreak(text.charCodeAt(offset - 1))) offset--;
-  return offset;
-}
-
-function isLineBreak(c: number): boolean {
-  return c === 10 || c === 13;
+/** Whether a text holds a NUL, line by line when it is kept as lines. */
+function holdsNul(content: string | LineText): boolean {
+  if (typeof content === 'string') return content.includes('\u0000');
+  for (let i = 0; i < content.lineCount; i++) if (content.line(i).includes('\u0000')) return true;
+  return false;
 }
 
 function checkLine(conversations: readonly Conversation[], ruleset: Ruleset): Finding[] {
