@@ -94,6 +94,7 @@ export interface JsonlModelHooks {
 export class JsonlModel {
   #text: LineText;
   #lines: (LineState | undefined)[] = [];
+  #views: JsonlLineView[] | undefined;
   readonly #hooks: JsonlModelHooks;
 
   constructor(text: string | LineText, hooks: JsonlModelHooks = {}) {
@@ -140,6 +141,7 @@ export class JsonlModel {
       this.#lines = new Array<LineState | undefined>(next.lineCount);
     }
     this.#text = next;
+    this.#views = undefined;
     if (this.#lines.length !== next.lineCount) this.#lines = new Array<LineState | undefined>(next.lineCount);
     this.#parseMissing();
   }
@@ -147,16 +149,34 @@ export class JsonlModel {
   /**
    * Each non-blank line's line-relative results, with its current start and index. A caller that
    * derives something from a line (findings, citations) keeps it in the line's `memo`, which goes
-   * with the line's parse, so after an edit only the re-parsed lines are worked on again.
+   * with the line's parse, so after an edit only the re-parsed lines are worked on again. The list
+   * is made once per text, since every reader of the file (problems, findings, citations,
+   * diagnostics) walks it.
    */
-  *lines(): Generator<JsonlLineView> {
-    let index = 0;
+  lines(): readonly JsonlLineView[] {
+    if (this.#views) return this.#views;
+    const views: JsonlLineView[] = [];
     const lines = this.#lines;
+    const text = this.#text;
     for (let i = 0; i < lines.length; i++) {
       const l = lines[i]!;
       if (!l.parsed) continue;
-      yield { start: this.#text.lineStart(i), index: index++, line: l.parsed, memo: (l.memo ??= new Map()) };
+      views.push({ start: text.lineStart(i), index: views.length, line: l.parsed, memo: (l.memo ??= new Map()) });
     }
+    return (this.#views = views);
+  }
+
+  /**
+   * Whether a line that is not valid JSON holds `needle`. A NUL, which marks a binary file, is never
+   * valid in JSON, so only the broken lines need a search for it.
+   */
+  brokenLineHolds(needle: string): boolean {
+    const lines = this.#lines;
+    for (let i = 0; i < lines.length; i++) {
+      const problems = lines[i]!.parsed?.problems;
+      if (problems?.length && problems.some((p) => p.code === 'jsonl.syntax') && this.#text.line(i).includes(needle)) return true;
+    }
+    return false;
   }
 
   /** Every conversation, in file order, with its ranges in the current text. */

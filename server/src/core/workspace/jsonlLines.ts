@@ -56,9 +56,9 @@ export class JsonlLines {
     // A `.json` file is almost always one value over many lines; it is read as JSONL only when its
     // content says so, which is decided before paying for a parse by lines.
     if (!byName && !(name.endsWith('.json') && detectKind(fileName, whole()) === FileKind.jsonl)) return undefined;
-    if (holdsNul(content)) return undefined;
     try {
       const model = new JsonlModel(content, { onParseLine: (line) => hooks.onParseLine?.(line) });
+      if (model.brokenLineHolds('\u0000')) return undefined;
       if (byName && !isJsonlShaped(model) && detectKind(fileName, whole()) !== FileKind.jsonl) return undefined;
       return new JsonlLines(model, hooks);
     } catch {
@@ -192,13 +192,6 @@ function isJsonlShaped(model: JsonlModel): boolean {
     if (seen === 0 && (view.start !== 0 || view.line.problems.some((p) => p.code === 'jsonl.syntax'))) return false;
     if (++seen === 2) return true;
   }
-  return false;
-}
-
-/** Whether a text holds a NUL, line by line when it is kept as lines. */
-function holdsNul(content: string | LineText): boolean {
-  if (typeof content === 'string') return content.includes('\u0000');
-  for (let i = 0; i < content.lineCount; i++) if (content.line(i).includes('\u0000')) return true;
   return false;
 }
 
