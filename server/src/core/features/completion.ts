@@ -20,7 +20,9 @@ export function completion(index: WorkspaceIndex, uri: string, offset: number): 
   const typed = typedCitation(file, offset);
   if (!typed) return undefined;
   const range = { start: file.lines.positionAt(typed.start), end: file.lines.positionAt(offset) };
-  const closing = file.text.slice(offset).match(/^[^\[\]\s"]*\]\]/) ? '' : ']]';
+  // The closing `]]` is looked for on the rest of the line: the pattern cannot go past a line break.
+  const line = file.lines.positionAt(offset).line;
+  const closing = file.slice(offset, line + 1 < file.lines.lineCount ? file.lines.lineStart(line + 1) : file.length).match(/^[^\[\]\s"]*\]\]/) ? '' : ']]';
   const loaded = index.constitutions();
   const several = loaded.length > 1;
   const hash = typed.text.indexOf('#');
@@ -81,14 +83,15 @@ function matches(typed: string, ref: ClauseRef): boolean {
  * line, since JSON strings cannot span lines).
  */
 function typedCitation(file: IndexedFile, offset: number): Typed | undefined {
-  const text = file.text;
   const lineStart = file.lines.lineStart(file.lines.positionAt(offset).line);
-  const open = text.lastIndexOf('[[', offset - 2);
-  if (open < lineStart) return undefined;
-  const typed = text.slice(open + 2, offset);
+  // Only the line up to the cursor is read, so a keystroke in a large file copies no more than that.
+  const before = file.slice(lineStart, offset);
+  const open = before.lastIndexOf('[[', before.length - 2);
+  if (open < 0) return undefined;
+  const typed = before.slice(open + 2);
   if (/[\[\]\r\n"\\]/.test(typed) || (typed.match(/#/g)?.length ?? 0) > 1) return undefined;
-  if (isJson(file) && !insideString(text, lineStart, open)) return undefined;
-  return { start: open + 2, text: typed };
+  if (isJson(file) && !insideString(before, 0, open)) return undefined;
+  return { start: lineStart + open + 2, text: typed };
 }
 
 function isJson(file: IndexedFile): boolean {

@@ -21,7 +21,7 @@ export function documentSymbols(index: WorkspaceIndex, uri: string): DocumentSym
 function clauseSymbols(file: IndexedFile, constitution: Constitution): DocumentSymbol[] {
   const build = (i: number): DocumentSymbol => {
     const clause = constitution.clauses[i];
-    const range = file.lines.rangeOf(trimEnd(file.text, clause.span));
+    const range = file.lines.rangeOf(trimEnd(file, clause.span));
     return {
       name: clause.title || clause.id,
       detail: clause.priority !== undefined ? `#${clause.id} · ${clause.priority}` : `#${clause.id}`,
@@ -70,7 +70,7 @@ function transcriptSymbols(file: IndexedFile, transcript: Transcript): DocumentS
 }
 
 function turnSymbol(file: IndexedFile, t: Turn): DocumentSymbol {
-  const range = file.lines.rangeOf(trimEnd(file.text, t.span));
+  const range = file.lines.rangeOf(trimEnd(file, t.span));
   const first = t.blocks.find((b) => b.type === 'text')?.text.text ?? t.blocks[0]?.text.text ?? '';
   const preview = first.replace(/\s+/g, ' ').trim();
   const selection = t.roleSpan ? file.lines.rangeOf(t.roleSpan) : { start: range.start, end: range.start };
@@ -87,7 +87,7 @@ export function foldingRanges(index: WorkspaceIndex, uri: string): FoldingRange[
   const file = index.get(uri);
   const out: FoldingRange[] = [];
   const fold = (span: Span, kind?: string) => {
-    const s = trimEnd(file!.text, span);
+    const s = trimEnd(file!, span);
     const startLine = file!.lines.positionAt(s.start).line;
     const endLine = file!.lines.positionAt(s.end).line;
     if (endLine > startLine) out.push(kind ? { startLine, endLine, kind } : { startLine, endLine });
@@ -108,6 +108,6 @@ export function foldingRanges(index: WorkspaceIndex, uri: string): FoldingRange[
 }
 
 /** A span without its trailing blank lines, so that an outline entry ends where its text ends. */
-function trimEnd(text: string, span: Span): Span {
-  return { start: span.start, end: span.start + text.slice(span.start, span.end).trimEnd().length };
+function trimEnd(file: IndexedFile, span: Span): Span {
+  return { start: span.start, end: span.start + file.slice(span.start, span.end).trimEnd().length };
 }
