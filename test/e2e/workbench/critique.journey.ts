@@ -1,20 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { openFile } from '../../../scripts/e2e/browser.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
 import { MockAnthropic } from '../../support/mockAnthropic.ts';
-
-/** Runs a command from the palette by its title, as a person would. */
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
-  await page.keyboard.press('Enter');
-}
+import { runCommand } from './critiqueSteps.ts';
 
 /** The critique panel as a person sees it, against the local Messages API. */
 export const journeys: Journey[] = [

@@ -7,7 +7,21 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, watch, writeF
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
-import { waitForWorkbench } from '../../../scripts/e2e/browser.ts';
+import { openFile, waitForWorkbench } from '../../../scripts/e2e/browser.ts';
+
+/**
+ * Opens the example transcript, puts the cursor in the hedging turn, stores the key and runs
+ * "Critique Turn"; resolves with the panel once the critique has finished.
+ */
+export async function critiqueHedgingTurn(page: Page, key: string): Promise<FrameLocator> {
+  await openFile(page, 'support-chat.transcript');
+  await page.locator('.view-line', { hasText: 'It might possibly' }).first().click();
+  await setApiKey(page, key);
+  await runCommand(page, 'Constitution Lens: Critique Turn');
+  const panel = critiquePanel(page);
+  await panel.locator('button', { hasText: 'Apply Revision' }).waitFor({ state: 'visible', timeout: 30_000 });
+  return panel;
+}
 
 /** Runs a command from the palette by its title. */
 export async function runCommand(page: Page, title: string): Promise<void> {

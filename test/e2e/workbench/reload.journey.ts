@@ -5,7 +5,7 @@ import { openFile } from '../../../scripts/e2e/browser.ts';
 import { startCodeServer } from '../../../scripts/e2e/codeServer.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
 import { MockAnthropic } from '../../support/mockAnthropic.ts';
-import { critiquePanel, reloadWindow, runCommand, scratchWorkspace, setApiKey, waitForFile } from './critiqueSteps.ts';
+import { critiqueHedgingTurn, critiquePanel, reloadWindow, runCommand, scratchWorkspace, setApiKey, waitForFile } from './critiqueSteps.ts';
 
 const revision = 'The most likely cause is the laptop’s Bluetooth driver. Update it, then pair again; if it still fails, try the speaker with another device.';
 
@@ -28,12 +28,7 @@ export const journeys: Journey[] = [
       const server = await startCodeServer(tools, { workspace, stateDir, smokeTestDriver: true });
       try {
         const page = await openWorkbench(server, true);
-        await openFile(page, 'support-chat.transcript');
-        await page.locator('.view-line', { hasText: 'It might possibly' }).first().click();
-        await setApiKey(page, 'sk-reload');
-        await runCommand(page, 'Constitution Lens: Critique Turn');
-        const panel = critiquePanel(page);
-        await panel.locator('button', { hasText: 'Apply Revision' }).waitFor({ state: 'visible', timeout: 30_000 });
+        const panel = await critiqueHedgingTurn(page, 'sk-reload');
         const seen = async () => ({
           clauses: await panel.locator('button.clause').allInnerTexts(),
           quotes: await panel.locator('button.quote').allInnerTexts(),

@@ -6,7 +6,7 @@ import { openFile } from '../../../scripts/e2e/browser.ts';
 import { startCodeServer } from '../../../scripts/e2e/codeServer.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
 import { MockAnthropic } from '../../support/mockAnthropic.ts';
-import { critiquePanel, runCommand, scratchWorkspace, setApiKey } from './critiqueSteps.ts';
+import { critiqueHedgingTurn, scratchWorkspace } from './critiqueSteps.ts';
 
 /** Moves the cursor to `line:column` (both from 1) through "Go to Line", as a person would. */
 async function goTo(page: Page, line: number, column: number): Promise<void> {
@@ -79,12 +79,7 @@ export const journeys: Journey[] = [
       const server = await startCodeServer(tools, { workspace, stateDir, smokeTestDriver: true });
       try {
         const page = await openWorkbench(server, true);
-        await openFile(page, 'support-chat.transcript');
-        await page.locator('.view-line', { hasText: 'It might possibly' }).first().click();
-        await setApiKey(page, 'sk-screenshot');
-        await runCommand(page, 'Constitution Lens: Critique Turn');
-        const panel = critiquePanel(page);
-        await panel.locator('button', { hasText: 'Apply Revision' }).waitFor({ state: 'visible', timeout: 30_000 });
+        const panel = await critiqueHedgingTurn(page, 'sk-screenshot');
         assert.deepEqual(await panel.locator('button.clause').allInnerTexts(), ['calibrated', 'answer-directly']);
         assert.ok((await panel.locator('pre.revised ins').count()) > 0, 'the revision is shown as a diff');
         await page.screenshot({ path: join(artifacts, 'critique-panel-finished.png') });

@@ -167,19 +167,9 @@ export class WordIndex<T> {
 
   /** Whether any probe matches anywhere in `text`. */
   test(text: string): boolean {
-    const count = this.#read(text);
-    const candidates = this.#candidates;
-    for (let k = 0; k < count; k += 2) {
-      const bucket = this.#buckets[candidates[k] - 1];
-      const at = candidates[k + 1];
-      if (!tryAny(bucket.any, text, at)) continue;
-      for (const p of bucket.probes) {
-        p.regex.lastIndex = at;
-        const m = p.regex.exec(text);
-        if (m !== null && m[0].length > 0) return true;
-      }
-    }
-    return false;
+    let hit = false;
+    this.scan(text, () => (hit ? Infinity : 0), () => (hit = true));
+    return hit;
   }
 
   /**
