@@ -66,16 +66,17 @@ export const anySecond = 128;
  * source settles it, else with the letter `first` followed by the character `second`, as codes in
  * the space of {@link keyCode} ({@link anySecond} when the source does not settle the second).
  */
-export interface WordKey {
-  readonly first: number;
-  readonly second: number;
-  readonly word?: string;
-  /**
-   * With `word`: the key codes the match can go on with after the word and any white space that
-   * follows it (`i` for `it\s+is`, `'` and `i` for `it(?:'s| is)`), when the source settles them.
-   */
-  readonly follow?: readonly number[];
-}
+export type WordKey =
+  | { readonly first: number; readonly second: number; readonly word?: undefined }
+  | {
+      readonly first: number;
+      readonly word: string;
+      /**
+       * The key codes the match can go on with after the word and any white space that follows
+       * it (`i` for `it\s+is`, `'` and `i` for `it(?:'s| is)`), when the source settles them.
+       */
+      readonly follow?: readonly number[];
+    };
 
 /**
  * The ways every match of the source starts, or undefined when its first letters are not known.
@@ -145,12 +146,7 @@ function keysAt(src: string, cont: readonly Sequence[], bounded: boolean, out: W
     const next = at < end && /[A-Za-z]/.test(src[at]) ? undefined : src.startsWith('\\b', at) ? [] : firstSet(src, rest);
     if (next && ![...next].some(isWordCode)) {
       const after = firstSet(src, rest, true);
-      out.push({
-        first,
-        second: at > pos + 1 ? keyCode(src.charCodeAt(pos + 1)) : anySecond,
-        word: src.slice(pos, at).toLowerCase(),
-        ...(after && !after.has(32) ? { follow: [...after] } : {}),
-      });
+      out.push({ first, word: src.slice(pos, at).toLowerCase(), ...(after && !after.has(32) ? { follow: [...after] } : {}) });
     } else if (at > pos + 1) {
       out.push({ first, second: keyCode(src.charCodeAt(pos + 1)) });
     } else {
