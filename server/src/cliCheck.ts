@@ -12,7 +12,7 @@ import { compileRuleset, checkConversation, checkTranscript } from './core/detec
 import type { Finding, LoadedConstitution, Ruleset } from './core/detectors/types.ts';
 import type { Problem } from './core/problem.ts';
 import { LineIndex } from './core/text.ts';
-import { isTranscriptFileName, parseJsonlLine, parseTranscript } from './core/transcript/parse.ts';
+import { isBlankLine, isTranscriptFileName, parseJsonlLine, parseTranscript } from './core/transcript/parse.ts';
 import type { Conversation } from './core/transcript/model.ts';
 import { exampleFailures } from './core/features/citations.ts';
 import { decodeText } from './lsp/workspaceFiles.ts';
@@ -185,7 +185,7 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
   let lineNumber = 0;
   const at = (offset: number) => ({ line: lineNumber, character: offset });
   const onLine = (line: string, number: number) => {
-    if (isBlank(line)) return;
+    if (isBlankLine(line)) return;
     lineNumber = number;
     const parsed = parseJsonlLine(line, index++, 0);
     for (const p of parsed.problems) {
@@ -197,15 +197,6 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
   const stream = createReadStream(path, { highWaterMark: chunkSize });
   const totals = await readLines(stream, onLine, () => run.writer.backlog());
   run.stats.bytes += totals.bytes;
-}
-
-/** Whether a line holds only JSON whitespace, without building a trimmed copy of it. */
-function isBlank(line: string): boolean {
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) return false;
-  }
-  return true;
 }
 
 function countConversations(conversations: readonly Conversation[], stats: CheckStats): void {

@@ -103,3 +103,20 @@ test('many findings written in many output chunks make one JSON object, in file 
   assert.equal(r.stdout.endsWith('}\n'), true);
   assert.equal(r.stdout.split('\n').length, 2, 'one JSON object on one line');
 });
+
+test('a line of white space, non-breaking spaces included, holds no record, as in the editor', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lens-blank-'));
+  const lines = [chat('Sum?', 'What a great question! 4.'), '\u00a0\u2003 ', chat('Are you real?', 'I am a human.')];
+  writeFileSync(join(dir, 'blank.jsonl'), lines.join('\n'));
+  const r = check(['--format', 'json', 'blank.jsonl'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as JsonReport;
+  assert.deepEqual(report.problems, []);
+  assert.deepEqual(
+    report.findings.map((f) => [f.rule, f.range.start.line, f.conversation]),
+    [
+      ['flattering-opener', 0, 0],
+      ['claims-human', 2, 1],
+    ],
+  );
+});

@@ -225,7 +225,7 @@ export class JsonlModel {
       let line = text.line(i);
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       let parsed: JsonlLine | undefined;
-      if (!isBlank(line)) {
+      if (!isBlankLine(line)) {
         this.#hooks.onParseLine?.(i);
         parsed = parseJsonlLine(line, 0, 0);
       }
@@ -235,11 +235,12 @@ export class JsonlModel {
 }
 
 /**
- * Whether a line is white space alone, as `trim()` decides, without the copy `trim()` makes: a line
- * whose first character is plainly not white space (almost every JSONL line starts with `{`) is
- * answered at once.
+ * Whether a JSONL line is white space alone, as `trim()` decides, and so holds no record. Every
+ * reader of JSONL (the editor's model, a whole-file parse, the command line) skips the same lines.
+ * A line whose first character is plainly not white space (almost every JSONL line starts with `{`)
+ * is answered without the copy `trim()` makes.
  */
-function isBlank(line: string): boolean {
+export function isBlankLine(line: string): boolean {
   if (line.length === 0) return true;
   const c = line.charCodeAt(0);
   if (c > 32 && c < 127) return false;

@@ -3,9 +3,9 @@ import { problem, type Problem } from '../problem.ts';
 import { verbatimText } from '../text.ts';
 import { JsonReader } from './jsonFormat.ts';
 import { scanJson } from './jsonScan.ts';
-import { describe, parseJsonlLine } from './jsonl.ts';
+import { describe, isBlankLine, parseJsonlLine } from './jsonl.ts';
 
-export { JsonlModel, parseJsonlLine, parseJsonlLineWithJsonc, type JsonlLine } from './jsonl.ts';
+export { isBlankLine, JsonlModel, parseJsonlLine, parseJsonlLineWithJsonc, type JsonlLine } from './jsonl.ts';
 import { parseMarkdownTurns } from './markdownFormat.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
 import { parsePromptFile, parsePromptyFile } from './prompt.ts';
@@ -170,7 +170,7 @@ export function parseJsonlFile(text: string): Transcript {
     const stop = nl < 0 ? text.length : nl;
     const end = stop > start && text.charCodeAt(stop - 1) === 13 ? stop - 1 : stop;
     const line = text.slice(start, end);
-    if (line.trim() !== '') {
+    if (!isBlankLine(line)) {
       const read = parseJsonlLine(line, index++, start);
       for (const c of read.conversations) conversations.push(c);
       for (const p of read.problems) problems.push(p);
