@@ -1,12 +1,13 @@
 /**
  * The language server on a large dataset: time to first diagnostics of a 20 MB JSONL opened in the
- * editor, and time to refreshed diagnostics after a one-character edit (only the edited line is
- * parsed and checked again). Figures are round trips over stdio to the real server, so they include
- * the transport; the reference is a round trip of a request that does no work, in the same run. The
- * server's own time comes from its `constitutionLens/stats` request, plus the serialisation of the
- * diagnostics report (measured here on the report the server sent, since the server's own
- * `JSON.stringify` of it happens in the transport, outside its stats), and the split of the first
- * diagnostics into parse, check and the rest from the same core run in this process.
+ * editor, time until all of its diagnostics are in, and time to refreshed diagnostics after a
+ * one-character edit (only the edited line is parsed and checked again). Figures are round trips
+ * over stdio to the real server, so they include the transport; the reference is a round trip of a
+ * request that does no work, in the same run. The server's own time comes from its
+ * `constitutionLens/stats` request, plus the serialisation of the diagnostics report (measured here
+ * on the report the server sent, as the transport does it: `JSON.stringify`, then UTF-8 encoding,
+ * since both happen in the transport, outside the server's stats), and the split of a whole check
+ * into parse, check and the rest from the same core run in this process.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -36,10 +37,10 @@ function splitFirst(text: string, uri: string): { parseMs: number; checkMs: numb
   return { parseMs: t1 - t0, checkMs: t2 - t1, diagnosticsMs: t3 - t2 };
 }
 
-/** Milliseconds of `JSON.stringify` of a diagnostics report holding `items`, as the transport does it. */
+/** Milliseconds to serialise a diagnostics report holding `items` as the transport does: `JSON.stringify`, then UTF-8. */
 function serialiseMs(items: unknown[]): number {
   const t = performance.now();
-  JSON.stringify({ jsonrpc: '2.0', id: 1, result: { kind: 'full', items } });
+  Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { kind: 'full', items } }), 'utf8');
   return performance.now() - t;
 }
 
@@ -67,7 +68,15 @@ export async function run(): Promise<void> {
     const firstMs = performance.now() - t0;
     const firstStats = await server.request<StatsResult>(statsRequest, { uri });
     const firstSerialiseMs = serialiseMs(first);
-
+    // The rest of the file is checked between requests; the server then asks for a pull again.
+    let all = first;
+    let allStats = firstStats;
+    while (!allStats.diagnosticsComplete) {
+      await server.waitForRefresh();
+      all = await server.diagnostics(uri);
+      allStats = await server.request<StatsResult>(statsRequest, { uri });
+    }
+    const allMs = performance.now() - t0;
     const lines = text.split('\n');
     const editLine = Math.floor(lines.length / 2);
     const edits: number[] = [];
@@ -95,12 +104,23 @@ export async function run(): Promise<void> {
     const split = splitFirst(text, uri);
     const firstServer = (firstStats.openMs ?? NaN) + (firstStats.diagnosticsMs ?? NaN) + firstSerialiseMs;
     const reference = median(noop);
-    console.log(`dataset: ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB, ${lines.length} lines, ${first.length} diagnostics`);
-    console.log(`first diagnostics after open: ${firstMs.toFixed(0)} ms (target 300 ms; includes sending 20 MB over stdio)`);
+    const lastLine = (items: typeof first) => Math.max(-1, ...items.map((d) => d.range.start.line)) + 1;
+    console.log(
+      `dataset: ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB, ${lines.length} lines, ${allStats.diagnosticsFound} diagnostics ` +
+        `(the report holds the ${all.length} the editor shows: the most severe, then one that counts the rest)`,
+    );
+    console.log(
+      `first diagnostics after open: ${firstMs.toFixed(0)} ms, ${first.length} diagnostics of the first ${lastLine(first)} lines ` +
+        `(target 300 ms; includes sending 20 MB over stdio; complete: ${firstStats.diagnosticsComplete})`,
+    );
     console.log(
       `  of which in the server: ${firstServer.toFixed(0)} ms (target 300 ms; didOpen ${firstStats.openMs?.toFixed(0)} ms, diagnostics ${firstStats.diagnosticsMs?.toFixed(0)} ms, ` +
-        `serialising the report ${firstSerialiseMs.toFixed(0)} ms); ` +
+        `serialising the report ${firstSerialiseMs.toFixed(1)} ms); ` +
         `transport and client: ${(firstMs - firstServer).toFixed(0)} ms`,
+    );
+    console.log(
+      `all diagnostics in: ${allMs.toFixed(0)} ms after open; the server checked the rest in ${allStats.finishMs?.toFixed(0)} ms of work ` +
+        `over ${allStats.finishedAfterMs?.toFixed(0)} ms, between other requests`,
     );
     console.log(
       `  the same core in this process: split into lines and parse ${split.parseMs.toFixed(0)} ms, check ${split.checkMs.toFixed(0)} ms, ` +
@@ -115,7 +135,7 @@ export async function run(): Promise<void> {
       `  server time per edit: median ${median(serverEdits).toFixed(1)} ms, max ${Math.max(...serverEdits).toFixed(1)} ms ` +
         `(applying the edit to the document's text: median ${median(documentUpdates).toFixed(1)} ms; ` +
         `diagnostics: median ${median(serverDiagnostics).toFixed(1)} ms, max ${Math.max(...serverDiagnostics).toFixed(1)} ms; ` +
-        `serialising the report of ${first.length} diagnostics: median ${median(serialisations).toFixed(1)} ms)`,
+        `serialising the report of ${all.length} diagnostics: median ${median(serialisations).toFixed(1)} ms)`,
     );
   } finally {
     await server.stop();

@@ -59,6 +59,14 @@ export interface DocumentStats {
   readonly documentUpdateMs?: number;
   /** Milliseconds the last pull of the document's diagnostics took to compute, before sending. */
   readonly diagnosticsMs?: number;
+  /** Whether the last pull answered with every diagnostic, or with those of the lines checked within its time budget. */
+  readonly diagnosticsComplete?: boolean;
+  /** How many diagnostics the last pull found, before the report's limit. */
+  readonly diagnosticsFound?: number;
+  /** Milliseconds of work the server spent finishing a large document's diagnostics after its first pull. */
+  readonly finishMs?: number;
+  /** Milliseconds from the first pull's answer until the rest of the document was checked, pauses for other requests included. */
+  readonly finishedAfterMs?: number;
   /** Milliseconds the server spent on the document's `didOpen`. */
   readonly openMs?: number;
 }

@@ -97,6 +97,7 @@ test('a JSONL model that follows random edits of its lines holds what a fresh pa
   let content = LineText.of(`${Array.from({ length: 30 }, (_, i) => record(i)).join('\n')}\n`);
   const parsed: number[] = [];
   const model = new JsonlModel(content, { onParseLine: (l) => parsed.push(l) });
+  model.conversations();
   for (let round = 0; round < 300; round++) {
     const line = random(content.lineCount);
     const character = random(content.line(line).length + 1);
@@ -104,11 +105,12 @@ test('a JSONL model that follows random edits of its lines holds what a fresh pa
     parsed.length = 0;
     const next = content.applyChanges([{ range, text: pieces[random(pieces.length)] }]);
     model.update(next);
+    const conversations = model.conversations();
     const replaced = next.origin!.edits[0];
     assert.ok(parsed.every((l) => l >= replaced.first && l < replaced.first + replaced.added), `round ${round}: parsed ${parsed}`);
     content = next;
     const fresh = new JsonlModel(content.text);
-    assert.deepEqual(plain(model.conversations()), plain(fresh.conversations()), `round ${round}`);
+    assert.deepEqual(plain(conversations), plain(fresh.conversations()), `round ${round}`);
     assert.deepEqual(model.problems(), fresh.problems(), `round ${round}`);
   }
 });

@@ -70,21 +70,35 @@ function record(i: number): string {
   return JSON.stringify({ id: `r${i}`, messages: [{ role: 'user', content: `question ${i}` }, { role: 'assistant', content: `answer \u00e9 ${i}`, note: `[[c${i}]]` }], target_turn: 1, label: 'ok' }).replace('\u00e9', '\\u00e9');
 }
 
-test('JsonlModel: editing one line of 2,000 re-parses only that line, and every range is right after', () => {
+test('JsonlModel: a line is parsed when first read, and editing one line of 2,000 re-parses only that line, and every range is right after', () => {
   const parsed: number[] = [];
   const text = Array.from({ length: 2000 }, (_, i) => record(i)).join('\n') + '\n';
   const model = new JsonlModel(text, { onParseLine: (l) => parsed.push(l) });
+  assert.equal(parsed.length, 0);
+  const reader = model.views();
+  const firstTwo = [reader.next().value!, reader.next().value!];
+  assert.deepEqual(parsed, [0, 1]);
+  assert.deepEqual(firstTwo.map((v) => [v.start, v.index]), [[0, 0], [record(0).length + 1, 1]]);
+  assert.equal(model.lines().length, 2000);
   assert.equal(parsed.length, 2000);
   parsed.length = 0;
+  assert.equal([...model.views()].length, 2000);
+  assert.deepEqual(parsed, [], 'lines already read are not parsed again');
 
   const lineStart = text.indexOf(record(1000));
   const where = lineStart + record(1000).indexOf('question 1000') + 'question'.length;
   const inserted = ' longer';
   const edited = text.slice(0, where) + inserted + text.slice(where);
   model.update(edited, { start: where, end: where, inserted });
-  assert.deepEqual(parsed, [1000]);
+  assert.deepEqual(parsed, []);
+  const early = model.views();
+  for (let i = 0; i < 10; i++) early.next();
+  assert.deepEqual(parsed, [], 'a reader that stops before the edited line does not parse it');
+  assert.equal(model.complete, false);
 
   const conversations = model.conversations();
+  assert.deepEqual(parsed, [1000]);
+  assert.equal(model.complete, true);
   assert.equal(conversations.length, 2000);
   assert.equal(conversations[1000].turns[0].blocks[0].text.text, 'question longer 1000');
   assert.equal(at(edited, conversations[1000].turns[0].blocks[0].span), 'question longer 1000');

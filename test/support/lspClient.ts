@@ -29,6 +29,8 @@ export interface TestServerOptions {
   /** Settings under `constitutionLens`, answered to `workspace/configuration`. */
   readonly settings?: Record<string, unknown>;
   readonly starterConstitution?: string;
+  /** The first pull's time budget for a large document (the server's `diagnosticsBudgetMs`). */
+  readonly diagnosticsBudgetMs?: number;
 }
 
 export class TestServer {
@@ -74,6 +76,7 @@ export class TestServer {
       workspaceFolders: rootUri ? [{ uri: rootUri, name: 'root' }] : null,
       initializationOptions: {
         starterConstitution: options.starterConstitution ?? resolve('constitutions', 'starter.constitution.md'),
+        diagnosticsBudgetMs: options.diagnosticsBudgetMs,
       },
       capabilities: {
         workspace: {

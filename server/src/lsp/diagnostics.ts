@@ -3,6 +3,12 @@
  * parse problems and constitution checks, for open documents and (workspace pull) every indexed file.
  * Results are cached by the index per document version and ruleset; a new constitution or setting
  * asks the client to pull again.
+ *
+ * A large open document is answered progressively. Its first pull returns within a time budget,
+ * with the diagnostics of the lines checked by then (the top of the file, which is what the editor
+ * shows first); the rest of the file is checked in short slices between other requests, and the
+ * client is then asked to pull again. Every report holds at most the most severe diagnostics the
+ * editor shows; see {@link limitDiagnostics}.
  */
 import {
   DocumentDiagnosticReportKind,
@@ -10,21 +16,66 @@ import {
   type Diagnostic,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
-import { fileDiagnostics } from '../core/features/fileDiagnostics.ts';
+import { limitDiagnostics } from '../core/features/diagnosticLimit.ts';
+import { fileDiagnosticsUntil } from '../core/features/fileDiagnostics.ts';
 import type { ServerContext } from './serverContext.ts';
 import { recordStats } from './stats.ts';
 
+/** Documents shorter than this (in UTF-16 units) are always answered in full: they check in a few milliseconds. */
+const progressiveFrom = 1 << 20;
+/** How long one background slice works before it lets other requests in. */
+const sliceMs = 20;
+
 export function registerDiagnosticsSupport(connection: Connection, ctx: ServerContext): void {
+  /** Open documents whose diagnostics are being finished in the background. */
+  const finishing = new Set<string>();
+
+  function finishInBackground(uri: string): void {
+    if (finishing.has(uri)) return;
+    finishing.add(uri);
+    const began = performance.now();
+    let workMs = 0;
+    const step = async () => {
+      if (!ctx.documents.get(uri)) {
+        finishing.delete(uri);
+        return;
+      }
+      const settings = await ctx.settings(uri);
+      const started = performance.now();
+      let complete = true;
+      try {
+        complete = fileDiagnosticsUntil(ctx.index, uri, started + sliceMs, { severityOverrides: settings.severityOverrides }).complete;
+      } catch (error) {
+        ctx.log(`diagnostics of ${uri} failed: ${(error as Error).message}`);
+      }
+      workMs += performance.now() - started;
+      if (!complete) {
+        setImmediate(step);
+        return;
+      }
+      finishing.delete(uri);
+      recordStats(uri, { finishMs: workMs, finishedAfterMs: performance.now() - began });
+      ctx.refreshDiagnostics();
+    };
+    setImmediate(step);
+  }
+
   connection.languages.diagnostics.on(async (params, token) => {
+    const uri = params.textDocument.uri;
     const items = await ctx.runSafe(
       'diagnostics',
       token,
       async () => {
-        const settings = await ctx.settings(params.textDocument.uri);
+        const settings = await ctx.settings(uri);
         const started = performance.now();
-        const diagnostics = fileDiagnostics(ctx.index, params.textDocument.uri, { severityOverrides: settings.severityOverrides });
-        if (ctx.documents.get(params.textDocument.uri)) recordStats(params.textDocument.uri, { diagnosticsMs: performance.now() - started });
-        return diagnostics;
+        const open = ctx.documents.get(uri);
+        const budget = ctx.diagnosticsBudgetMs;
+        const deadline = open && budget !== undefined && open.content.length >= progressiveFrom ? started + budget : Infinity;
+        const { diagnostics, complete } = fileDiagnosticsUntil(ctx.index, uri, deadline, { severityOverrides: settings.severityOverrides });
+        if (!complete) finishInBackground(uri);
+        const limited = limitDiagnostics(diagnostics, settings.maxDiagnosticsPerFile);
+        if (open) recordStats(uri, { diagnosticsMs: performance.now() - started, diagnosticsComplete: complete, diagnosticsFound: diagnostics.length });
+        return limited;
       },
       [] as Diagnostic[],
     );
@@ -40,7 +91,7 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
       const settings = await ctx.settings(file.uri);
       let diagnostics: Diagnostic[];
       try {
-        diagnostics = fileDiagnostics(ctx.index, file.uri, { severityOverrides: settings.severityOverrides });
+        diagnostics = limitDiagnostics(fileDiagnosticsUntil(ctx.index, file.uri, Infinity, { severityOverrides: settings.severityOverrides }).diagnostics, settings.maxDiagnosticsPerFile);
       } catch (error) {
         ctx.log(`diagnostics of ${file.uri} failed: ${(error as Error).message}`);
         continue;

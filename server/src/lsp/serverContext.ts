@@ -15,5 +15,11 @@ export interface ServerContext {
   runSafe<T>(name: string, token: CancellationToken | undefined, fn: () => T | Promise<T>, fallback: T): Promise<T | ResponseError<void>>;
   /** Asks the client to pull diagnostics again (after a constitution or a setting changed). */
   refreshDiagnostics(): void;
+  /**
+   * How many milliseconds the first pull of a large open document may take before it answers with
+   * the lines checked so far; undefined when the client cannot be asked to pull again, and every
+   * pull is answered in full.
+   */
+  readonly diagnosticsBudgetMs: number | undefined;
   settings(uri: string | undefined): Promise<Settings>;
 }

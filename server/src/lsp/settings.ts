@@ -3,6 +3,7 @@
  * (never kept in globals).
  */
 import type { Connection } from 'vscode-languageserver';
+import { editorDiagnosticsLimit } from '../core/features/diagnosticLimit.ts';
 import { isSeverity, type Severity } from '../core/problem.ts';
 
 export interface Settings {
@@ -12,12 +13,15 @@ export interface Settings {
   readonly severityOverrides: Readonly<Record<string, Severity | 'off'>>;
   /** Files larger than this many bytes are checked when opened, not while indexing the workspace. */
   readonly maxIndexedFileSize: number;
+  /** The most diagnostics one file's report holds; the most severe are kept. */
+  readonly maxDiagnosticsPerFile: number;
 }
 
 export const defaultSettings: Settings = {
   constitutions: [],
   severityOverrides: {},
   maxIndexedFileSize: 50_000_000,
+  maxDiagnosticsPerFile: editorDiagnosticsLimit,
 };
 
 export function toSettings(raw: unknown): Settings {
@@ -35,6 +39,10 @@ export function toSettings(raw: unknown): Settings {
       typeof r.maxIndexedFileSize === 'number' && r.maxIndexedFileSize > 0
         ? r.maxIndexedFileSize
         : defaultSettings.maxIndexedFileSize,
+    maxDiagnosticsPerFile:
+      typeof r.maxDiagnosticsPerFile === 'number' && r.maxDiagnosticsPerFile >= 1
+        ? Math.floor(r.maxDiagnosticsPerFile)
+        : defaultSettings.maxDiagnosticsPerFile,
   };
 }
 

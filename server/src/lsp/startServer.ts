@@ -37,7 +37,15 @@ import { applyFileEvents, scanFolder } from './workspaceFiles.ts';
 export interface InitializationOptions {
   /** Path of the bundled starter constitution; by default found beside the server bundle. */
   readonly starterConstitution?: string;
+  /**
+   * Milliseconds the first pull of a large document's diagnostics may take (by default 150); the
+   * rest follows with a refresh. Tests set 0 to see the first answer hold just the first line's.
+   */
+  readonly diagnosticsBudgetMs?: number;
 }
+
+/** See {@link InitializationOptions.diagnosticsBudgetMs}. */
+const defaultDiagnosticsBudgetMs = 150;
 
 export function startServer(connection: Connection): void {
   const log = (message: string) => connection.console.log(message);
@@ -48,6 +56,7 @@ export function startServer(connection: Connection): void {
   let constitutionGlobs: (path: string) => boolean = () => false;
   let index: WorkspaceIndex | undefined;
   let refreshSupported = false;
+  let diagnosticsBudgetMs: number | undefined;
   let watchRegistration = false;
   let refreshPending = false;
 
@@ -63,6 +72,9 @@ export function startServer(connection: Connection): void {
     log,
     runSafe: (name, token, fn, fallback) => runSafe(log, name, token, fn, fallback),
     refreshDiagnostics,
+    get diagnosticsBudgetMs() {
+      return diagnosticsBudgetMs;
+    },
     settings: (uri) => settingsCache?.get(uri) ?? Promise.resolve(defaultSettings),
   };
 
@@ -80,6 +92,8 @@ export function startServer(connection: Connection): void {
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: 'root' }] : []);
     const caps = params.capabilities;
     refreshSupported = caps.workspace?.diagnostics?.refreshSupport === true;
+    const budget = options.diagnosticsBudgetMs;
+    diagnosticsBudgetMs = !refreshSupported ? undefined : typeof budget === 'number' && budget >= 0 ? budget : defaultDiagnosticsBudgetMs;
     watchRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     settingsCache = new SettingsCache(connection, caps.workspace?.configuration === true);
     index = new WorkspaceIndex({ starter: loadStarter(options, log), isConstitution });

@@ -32,20 +32,37 @@ export interface FindingData {
   readonly turn: number;
 }
 
+/** A file's diagnostics as far as they were worked out. */
+export interface DiagnosticsSoFar {
+  readonly diagnostics: Diagnostic[];
+  /** False when a time limit stopped the work before the end of the file. */
+  readonly complete: boolean;
+}
+
 export function fileDiagnostics(index: WorkspaceIndex, uri: string, options: DiagnosticOptions = {}): Diagnostic[] {
+  return fileDiagnosticsUntil(index, uri, Infinity, options).diagnostics;
+}
+
+/**
+ * A file's diagnostics, worked out until `deadline` (a `performance.now()` time). Only a JSONL
+ * transcript stops early: its lines are read in file order, so what comes back is every diagnostic
+ * of the lines before the place where time ran out. Each call works out at least one more line, and
+ * what it worked out is kept with the lines, so calls made one after the other get to the end.
+ */
+export function fileDiagnosticsUntil(index: WorkspaceIndex, uri: string, deadline: number, options: DiagnosticOptions = {}): DiagnosticsSoFar {
   const file = index.get(uri);
-  if (!file) return [];
-  if (file.kind === 'constitution') return constitutionDiagnostics(index, uri).map(asFileProblem);
+  if (!file) return { diagnostics: [], complete: true };
+  if (file.kind === 'constitution') return { diagnostics: constitutionDiagnostics(index, uri).map(asFileProblem), complete: true };
   // A workspace holds JSON files of every kind (package.json, settings); one that holds no
   // conversation is not a transcript and gets no complaint, unless its name says it is one. The
   // index answers both from a JSONL file's lines, without building the whole transcript.
-  if (!index.holdsTranscript(uri) && !/\.(transcript|prompt)\.[^/]*$|\.prompty$/i.test(uri)) return [];
+  if (!index.holdsTranscript(uri) && !/\.(transcript|prompt)\.[^/]*$|\.prompty$/i.test(uri)) return { diagnostics: [], complete: true };
   const jsonl = index.jsonlLines(uri);
-  if (jsonl) return jsonlDiagnostics(index, uri, jsonl, file.lines, options);
+  if (jsonl) return jsonlDiagnostics(index, uri, jsonl, file.lines, options, deadline);
   const out = problemDiagnostics(index.transcriptProblems(uri), file.lines);
   out.push(...citationDiagnostics(index, uri).map(asFileProblem));
   out.push(...findingDiagnostics(index, index.findings(uri), file.lines, options));
-  return out;
+  return { diagnostics: out, complete: true };
 }
 
 /** One JSONL line's diagnostics, worked out for one ruleset, set of constitutions and settings. */
@@ -68,19 +85,29 @@ const lineDiagnosticsKey = { name: 'line diagnostics' };
  * A JSONL transcript's diagnostics, kept per line in the line's memo. A line's text does not change
  * while its memo lives, so when only the lines before it grew or shrank its diagnostics are the same
  * but for their line numbers: a keystroke makes the edited line's diagnostics and moves the others.
+ * Lines are parsed and checked as they are reached; once `deadline` has passed, the walk goes on
+ * through lines already worked out and stops at the first that is not.
  */
-function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines, lines: LineIndex, options: DiagnosticOptions): Diagnostic[] {
+function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines, lines: LineIndex, options: DiagnosticOptions, deadline: number): DiagnosticsSoFar {
   const ruleset = index.ruleset();
   const constitutions = index.constitutions();
   const overrides = options.severityOverrides;
   const problems: Diagnostic[] = [];
   const citations: Diagnostic[] = [];
   const findings: Diagnostic[] = [];
+  let complete = true;
+  let late = false;
   for (const view of jsonl.views()) {
-    let kept = view.memo.get(lineDiagnosticsKey) as LineDiagnostics | undefined;
-    if (kept && kept.problems.length + kept.citations.length + kept.findings.length === 0 && kept.ruleset === ruleset && kept.constitutions === constitutions && kept.overrides === overrides) continue;
+    const memo = view.memo.get(lineDiagnosticsKey) as LineDiagnostics | undefined;
+    // What the memo holds is current when it was made for this ruleset, these constitutions and settings.
+    let kept = memo && memo.ruleset === ruleset && memo.constitutions === constitutions && memo.overrides === overrides ? memo : undefined;
+    if (kept && kept.problems.length + kept.citations.length + kept.findings.length === 0) continue;
+    if (!kept && late) {
+      complete = false;
+      break;
+    }
     const line = lines.positionAt(view.start).line;
-    if (!kept || kept.ruleset !== ruleset || kept.constitutions !== constitutions || kept.overrides !== overrides) {
+    if (!kept) {
       const cited: Diagnostic[] = [];
       for (const ref of jsonl.lineCitations(view, uri)) {
         const d = citationDiagnostic(index, lines, ref.citation);
@@ -97,6 +124,7 @@ function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines,
         findings: findingDiagnostics(index, jsonl.lineFindings(view, ruleset), lines, options),
       };
       view.memo.set(lineDiagnosticsKey, kept);
+      late = performance.now() > deadline;
     } else if (kept.line !== line || kept.index !== view.index) {
       const by = line - kept.line;
       const at = view.index;
@@ -116,7 +144,7 @@ function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines,
   }
   for (const d of citations) problems.push(d);
   for (const d of findings) problems.push(d);
-  return problems;
+  return { diagnostics: problems, complete };
 }
 
 /**

@@ -82,26 +82,32 @@ export interface JsonlModelHooks {
 }
 
 /**
- * A JSONL document that re-parses only the lines an edit touches.
+ * A JSONL document that parses a line when it is first read and re-parses only the lines an edit
+ * touches.
  *
  * The text is kept as its lines ({@link LineText}), and beside each line its results, line-relative
- * (spans from the line's start, conversation index 0). An edit re-parses just the lines it replaced;
- * the others keep their results, and their start offsets come from the new text's line table, so no
- * conversation is touched. Conversations are placed (their spans moved to the line's current start,
- * their index set to the line's rank among non-empty lines) only when asked for, and the placed copy
- * is kept until the line moves again, so a keystroke costs one line's parse plus a pass over the table.
+ * (spans from the line's start, conversation index 0). Nothing is parsed when the model is made:
+ * {@link views} parses lines in file order as far as its reader goes, so the first screen of a
+ * 20 MB file can be checked without reading the rest. An edit re-parses just the lines it replaced,
+ * when they are read; the others keep their results, and their start offsets come from the new
+ * text's line table, so no conversation is touched. Conversations are placed (their spans moved to
+ * the line's current start, their index set to the line's rank among non-empty lines) only when
+ * asked for, and the placed copy is kept until the line moves again, so a keystroke costs one
+ * line's parse plus a pass over the table.
  */
 export class JsonlModel {
   #text: LineText;
+  /** Each line's state; `undefined` until the line is first read. */
   #lines: (LineState | undefined)[] = [];
-  #views: JsonlLineView[] | undefined;
+  /** The views of the non-blank lines among the first {@link #viewed} lines of this text. */
+  #views: JsonlLineView[] = [];
+  #viewed = 0;
   readonly #hooks: JsonlModelHooks;
 
   constructor(text: string | LineText, hooks: JsonlModelHooks = {}) {
     this.#text = typeof text === 'string' ? LineText.of(text) : text;
     this.#hooks = hooks;
     this.#lines = new Array<LineState | undefined>(this.#text.lineCount);
-    this.#parseMissing();
   }
 
   /** The whole text (joined on first use after an edit). */
@@ -141,9 +147,9 @@ export class JsonlModel {
       this.#lines = new Array<LineState | undefined>(next.lineCount);
     }
     this.#text = next;
-    this.#views = undefined;
+    this.#views = [];
+    this.#viewed = 0;
     if (this.#lines.length !== next.lineCount) this.#lines = new Array<LineState | undefined>(next.lineCount);
-    this.#parseMissing();
   }
 
   /**
@@ -154,28 +160,36 @@ export class JsonlModel {
    * diagnostics) walks it.
    */
   lines(): readonly JsonlLineView[] {
-    if (this.#views) return this.#views;
-    const views: JsonlLineView[] = [];
-    const lines = this.#lines;
-    const text = this.#text;
-    for (let i = 0; i < lines.length; i++) {
-      const l = lines[i]!;
-      if (!l.parsed) continue;
-      views.push({ start: text.lineStart(i), index: views.length, line: l.parsed, memo: (l.memo ??= new Map()) });
-    }
-    return (this.#views = views);
+    while (this.#viewed < this.#lines.length) this.#viewNext();
+    return this.#views;
   }
 
   /**
-   * Whether a line that is not valid JSON holds `needle`. A NUL, which marks a binary file, is never
-   * valid in JSON, so only the broken lines need a search for it.
+   * The same views as {@link lines}, made as the reader reaches them: a reader that stops early
+   * (the first screen, a time budget) has parsed only the lines before where it stopped. The text
+   * must not change while a reader holds the iterator.
    */
-  brokenLineHolds(needle: string): boolean {
-    const lines = this.#lines;
-    for (let i = 0; i < lines.length; i++) {
-      const problems = lines[i]!.parsed?.problems;
-      if (problems?.length && problems.some((p) => p.code === 'jsonl.syntax') && this.#text.line(i).includes(needle)) return true;
+  *views(): Generator<JsonlLineView, void, undefined> {
+    const views = this.#views;
+    for (let k = 0; ; k++) {
+      while (k >= views.length && this.#viewed < this.#lines.length) this.#viewNext();
+      if (k >= views.length) return;
+      yield views[k];
     }
+  }
+
+  /** Whether every line has been read since the text last changed. */
+  get complete(): boolean {
+    return this.#viewed === this.#lines.length;
+  }
+
+  /**
+   * Whether a line holds `needle`, searched in the raw lines without parsing them. A NUL, which
+   * marks a binary file, is never valid JSON, so a line that holds one is a broken line.
+   */
+  someLineHolds(needle: string): boolean {
+    const text = this.#text;
+    for (let i = 0; i < text.lineCount; i++) if (text.line(i).includes(needle)) return true;
     return false;
   }
 
@@ -194,6 +208,7 @@ export class JsonlModel {
   }
 
   #placeAll(): NonNullable<LineState['placed']>[] {
+    this.lines();
     const out: NonNullable<LineState['placed']>[] = [];
     let index = 0;
     const lines = this.#lines;
@@ -216,21 +231,21 @@ export class JsonlModel {
     return out;
   }
 
-  /** Parses every line that has no results yet. */
-  #parseMissing(): void {
-    const lines = this.#lines;
-    const text = this.#text;
-    for (let i = 0; i < lines.length; i++) {
-      if (lines[i] !== undefined) continue;
-      let line = text.line(i);
+  /** Reads the next line not yet viewed, parsing it when it has no results, and views it unless it is blank. */
+  #viewNext(): void {
+    const i = this.#viewed++;
+    let state = this.#lines[i];
+    if (state === undefined) {
+      let line = this.#text.line(i);
       if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
       let parsed: JsonlLine | undefined;
       if (!isBlankLine(line)) {
         this.#hooks.onParseLine?.(i);
         parsed = parseJsonlLine(line, 0, 0);
       }
-      lines[i] = { parsed };
+      state = this.#lines[i] = { parsed };
     }
+    if (state.parsed) this.#views.push({ start: this.#text.lineStart(i), index: this.#views.length, line: state.parsed, memo: (state.memo ??= new Map()) });
   }
 }
 

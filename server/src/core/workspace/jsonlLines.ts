@@ -58,7 +58,7 @@ export class JsonlLines {
     if (!byName && !(name.endsWith('.json') && detectKind(fileName, whole()) === FileKind.jsonl)) return undefined;
     try {
       const model = new JsonlModel(content, { onParseLine: (line) => hooks.onParseLine?.(line) });
-      if (model.brokenLineHolds('\u0000')) return undefined;
+      if (model.someLineHolds('\u0000')) return undefined;
       if (byName && !isJsonlShaped(model) && detectKind(fileName, whole()) !== FileKind.jsonl) return undefined;
       return new JsonlLines(model, hooks);
     } catch {
@@ -100,15 +100,23 @@ export class JsonlLines {
     }
   }
 
-  /** Whether some line holds a conversation. */
+  /** Whether some line holds a conversation (read up to the first that does). */
   holdsConversation(): boolean {
-    for (const view of this.#model.lines()) if (view.line.conversations.length > 0) return true;
+    for (const view of this.#model.views()) if (view.line.conversations.length > 0) return true;
     return false;
   }
 
-  /** Each non-blank line, with what the index keeps of it; see {@link JsonlModel.lines}. */
+  /**
+   * Each non-blank line, with what the index keeps of it, parsed as the reader reaches it; see
+   * {@link JsonlModel.views}.
+   */
   views(): Iterable<JsonlLineView> {
-    return this.#model.lines();
+    return this.#model.views();
+  }
+
+  /** Whether every line has been read since the text last changed. */
+  get complete(): boolean {
+    return this.#model.complete;
   }
 
   /** The findings of every line, in file order; a line is checked once per parse and ruleset. */
@@ -188,7 +196,7 @@ export class JsonlLines {
  */
 function isJsonlShaped(model: JsonlModel): boolean {
   let seen = 0;
-  for (const view of model.lines()) {
+  for (const view of model.views()) {
     if (seen === 0 && (view.start !== 0 || view.line.problems.some((p) => p.code === 'jsonl.syntax'))) return false;
     if (++seen === 2) return true;
   }

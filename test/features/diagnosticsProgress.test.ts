@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { limitCode, limitDiagnostics } from '../../server/src/core/features/diagnosticLimit.ts';
+import { fileDiagnostics, fileDiagnosticsUntil } from '../../server/src/core/features/fileDiagnostics.ts';
+import { WorkspaceIndex } from '../../server/src/core/workspace/index.ts';
+import { ethics, uriOf } from './workspace.ts';
+
+const uri = uriOf('data/chats.jsonl');
+
+/** Line `i`: an assistant that claims to be a person (flagged), every fifth line broken. */
+function record(i: number): string {
+  if (i % 5 === 4) return `{"messages": [{"role": "user", "content": "line ${i}"},`;
+  return `{"messages": [{"role": "user", "content": "Who are you? ${i}"}, {"role": "assistant", "content": "Well, I am a person, line ${i}."}]}`;
+}
+
+function openIndex(lines: number) {
+  const parsed: number[] = [];
+  const index = new WorkspaceIndex({ hooks: { onParseLine: (_uri, line) => parsed.push(line) } });
+  index.upsert(uriOf('ethics.constitution.md'), ethics, 1, 'disk');
+  index.upsert(uri, `${Array.from({ length: lines }, (_, i) => record(i)).join('\n')}\n`, 1, 'open');
+  return { index, parsed };
+}
+
+test('diagnostics worked out against a deadline come line by line from the top, and calls one after the other end with what one call gives', () => {
+  const whole = fileDiagnostics(openIndex(30).index, uri);
+  const { index, parsed } = openIndex(30);
+  const lines: number[][] = [];
+  for (let call = 0; call < 100; call++) {
+    const { diagnostics, complete } = fileDiagnosticsUntil(index, uri, -Infinity);
+    lines.push([...new Set(diagnostics.map((d) => d.range.start.line))]);
+    if (complete) {
+      assert.deepEqual(diagnostics, whole);
+      break;
+    }
+  }
+  // Past its deadline a call still works out one more line, and stops there.
+  assert.deepEqual(lines.slice(0, 3), [[0], [0, 1], [0, 1, 2]]);
+  assert.equal(lines.length, 30, "the call that works out the last line says it is complete");
+  assert.deepEqual(parsed, Array.from({ length: 30 }, (_, i) => i), 'each line is parsed once, in order');
+  assert.deepEqual(fileDiagnosticsUntil(index, uri, -Infinity).diagnostics, whole);
+});
+
+function diagnostic(line: number, severity: 1 | 2 | 3 | 4): Diagnostic {
+  return { range: { start: { line, character: 0 }, end: { line, character: 1 } }, severity, message: `at ${line}` };
+}
+
+test('a report over the limit keeps the most severe diagnostics in file order and says how many it left out', () => {
+  const items = [diagnostic(0, 3), diagnostic(1, 2), diagnostic(2, 1), diagnostic(3, 3), diagnostic(4, 2), diagnostic(5, 4), diagnostic(6, 3)];
+  assert.equal(limitDiagnostics(items, 7), items);
+  const limited = limitDiagnostics(items, 5);
+  assert.deepEqual(limited.slice(0, -1).map((d) => d.range.start.line), [0, 1, 2, 4]);
+  const notice = limited.at(-1)!;
+  assert.equal(notice.code, limitCode);
+  assert.equal(notice.severity, 3);
+  assert.equal(notice.message, '3 more diagnostics are not shown: at most 5 are shown per file, the most severe first. `constitution-lens check` lists them all.');
+  assert.deepEqual(limitDiagnostics(items, 2).slice(0, -1).map((d) => d.range.start.line), [2]);
+  assert.match(String(limitDiagnostics(items, 2).at(-1)!.message), /^6 more diagnostics are not shown: at most 2 /);
+});
+
+test('the limit applies to a real dataset as the editor would apply it: every error, then warnings in file order', () => {
+  const { index } = openIndex(400);
+  const all = fileDiagnostics(index, uri);
+  const errors = all.filter((d) => d.severity === 1);
+  assert.ok(errors.length > 0 && all.length > 200);
+  const limited = limitDiagnostics(all, 200);
+  assert.equal(limited.length, 200);
+  assert.deepEqual(limited.filter((d) => d.severity === 1), errors);
+  const rest = all.filter((d) => d.severity !== 1).sort((a, b) => (a.severity ?? 1) - (b.severity ?? 1));
+  assert.deepEqual(
+    limited.slice(0, -1).filter((d) => d.severity !== 1),
+    rest.slice(0, 199 - errors.length).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character),
+  );
+  assert.match(String(limited.at(-1)!.message), new RegExp(`^${(all.length - 199).toLocaleString('en')} more diagnostics are not shown`));
+});
