@@ -1,7 +1,5 @@
 /** The `constitution-lens` command line tool: `check` for CI, `critique` for model critiques. */
 import { resolve } from 'node:path';
-import { runCheck } from './cliCheck.ts';
-import { runCritique } from './cliCritique.ts';
 
 const usage = `Usage: constitution-lens <command> [options]
 
@@ -21,10 +19,11 @@ async function main(argv: readonly string[]): Promise<number> {
     starterPath: resolve(__dirname, '..', 'constitutions', 'starter.constitution.md'),
   };
   switch (command) {
+    // Each command loads only its own modules: `check` does not pay for the model client's start-up.
     case 'check':
-      return runCheck(rest, io);
+      return (await import('./cliCheck.ts')).runCheck(rest, io);
     case 'critique':
-      return runCritique(rest, io);
+      return (await import('./cliCritique.ts')).runCritique(rest, io);
     case '--help':
     case '-h':
     case undefined:

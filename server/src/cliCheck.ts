@@ -106,7 +106,8 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
   const constitutionPaths = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found;
   const loaded: LoadedConstitution[] = [];
   const sources = new Map<string, { display: string; lines: LineIndex }>();
-  for (const path of constitutionPaths.length > 0 ? constitutionPaths : [io.starterPath]) {
+  const constitutionFiles = constitutionPaths.length > 0 ? constitutionPaths : [io.starterPath];
+  for (const path of constitutionFiles) {
     let text: string;
     try {
       text = decodeText(await fs.readFile(path), path);
@@ -126,7 +127,10 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
   }
   if (loaded.length > 0) {
     const ruleset = compileRuleset(loaded);
-    for (const { uri, problem } of [...ruleset.problems, ...exampleFailures(ruleset)]) {
+    // The bundled starter's examples are run by the product's own tests, so a check that reads only
+    // the starter does not run them again; a user's constitution has its examples checked every time.
+    const examples = (await onlyStarter(constitutionFiles, io.starterPath)) ? [] : exampleFailures(ruleset);
+    for (const { uri, problem } of [...ruleset.problems, ...examples]) {
       const source = sources.get(uri);
       if (source) run.writer.problem(reportProblem(source.display, problem, source.lines));
     }
@@ -144,6 +148,14 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
   run.writer.end(run.stats, loaded);
   if (unreadable) return 2;
   return run.errors ? 1 : 0;
+}
+
+/** Whether every constitution file is the bundled starter itself, however its path was written. */
+async function onlyStarter(paths: readonly string[], starterPath: string): Promise<boolean> {
+  const real = (path: string) => fs.realpath(path).catch(() => resolve(path));
+  const starter = await real(starterPath);
+  for (const path of paths) if ((await real(path)) !== starter) return false;
+  return true;
 }
 
 async function collect(path: string, targets: string[], constitutions: string[], explicit: boolean): Promise<void> {
