@@ -133,6 +133,9 @@ export function startServer(connection: Connection): void {
     let count = 0;
     for (const folder of folders) count += await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
     log(`Indexed ${count} files in ${Date.now() - started} ms.`);
+    // Compiling the detectors is the one cost every first check pays; paid now, while the editor is
+    // still opening, it does not come out of the first pull's time budget.
+    ctx.index.ruleset();
     refreshDiagnostics();
   });
 

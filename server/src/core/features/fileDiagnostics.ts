@@ -97,7 +97,10 @@ function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines,
   const findings: Diagnostic[] = [];
   let complete = true;
   let late = false;
-  for (const view of jsonl.views()) {
+  const made = jsonl.viewsMade;
+  for (let k = 0; ; k++) {
+    const view = k < made.length ? made[k] : jsonl.viewAt(k);
+    if (!view) break;
     const memo = view.memo.get(lineDiagnosticsKey) as LineDiagnostics | undefined;
     // What the memo holds is current when it was made for this ruleset, these constitutions and settings.
     let kept = memo && memo.ruleset === ruleset && memo.constitutions === constitutions && memo.overrides === overrides ? memo : undefined;

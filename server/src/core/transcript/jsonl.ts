@@ -160,21 +160,43 @@ export class JsonlModel {
    * diagnostics) walks it.
    */
   lines(): readonly JsonlLineView[] {
-    while (this.#viewed < this.#lines.length) this.#viewNext();
+    this.viewAt(Infinity);
     return this.#views;
   }
 
   /**
-   * The same views as {@link lines}, made as the reader reaches them: a reader that stops early
-   * (the first screen, a time budget) has parsed only the lines before where it stopped. The text
-   * must not change while a reader holds the iterator.
+   * The `k`-th view of {@link lines}, made when first asked for: lines are read in file order only
+   * as far as the reader goes, so a reader that stops early (the first screen, a time budget) has
+   * parsed only the lines before where it stopped. Undefined past the last non-blank line.
    */
-  *views(): Generator<JsonlLineView, void, undefined> {
+  viewAt(k: number): JsonlLineView | undefined {
     const views = this.#views;
+    if (k < views.length) return views[k];
+    const lines = this.#lines;
+    const text = this.#text;
+    let i = this.#viewed;
+    while (views.length <= k && i < lines.length) {
+      const state = lines[i] ?? (lines[i] = this.#parse(i));
+      if (state.parsed) views.push({ start: text.lineStart(i), index: views.length, line: state.parsed, memo: (state.memo ??= new Map()) });
+      this.#viewed = ++i;
+    }
+    return views[k];
+  }
+
+  /**
+   * The views made so far of this text, the array {@link viewAt} adds to: a reader that walks many
+   * lines reads this array and asks {@link viewAt} only past its end.
+   */
+  get viewsMade(): readonly JsonlLineView[] {
+    return this.#views;
+  }
+
+  /** The views of {@link lines}, made as the iteration reaches them; see {@link viewAt}. */
+  *views(): Generator<JsonlLineView, void, undefined> {
     for (let k = 0; ; k++) {
-      while (k >= views.length && this.#viewed < this.#lines.length) this.#viewNext();
-      if (k >= views.length) return;
-      yield views[k];
+      const view = this.viewAt(k);
+      if (!view) return;
+      yield view;
     }
   }
 
@@ -231,21 +253,13 @@ export class JsonlModel {
     return out;
   }
 
-  /** Reads the next line not yet viewed, parsing it when it has no results, and views it unless it is blank. */
-  #viewNext(): void {
-    const i = this.#viewed++;
-    let state = this.#lines[i];
-    if (state === undefined) {
-      let line = this.#text.line(i);
-      if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      let parsed: JsonlLine | undefined;
-      if (!isBlankLine(line)) {
-        this.#hooks.onParseLine?.(i);
-        parsed = parseJsonlLine(line, 0, 0);
-      }
-      state = this.#lines[i] = { parsed };
-    }
-    if (state.parsed) this.#views.push({ start: this.#text.lineStart(i), index: this.#views.length, line: state.parsed, memo: (state.memo ??= new Map()) });
+  /** Parses line `i` of the current text. */
+  #parse(i: number): LineState {
+    let line = this.#text.line(i);
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (isBlankLine(line)) return { parsed: undefined };
+    this.#hooks.onParseLine?.(i);
+    return { parsed: parseJsonlLine(line, 0, 0) };
   }
 }
 

@@ -107,11 +107,16 @@ export class JsonlLines {
   }
 
   /**
-   * Each non-blank line, with what the index keeps of it, parsed as the reader reaches it; see
-   * {@link JsonlModel.views}.
+   * The `k`-th non-blank line, with what the index keeps of it, parsed when first reached; see
+   * {@link JsonlModel.viewAt}.
    */
-  views(): Iterable<JsonlLineView> {
-    return this.#model.views();
+  viewAt(k: number): JsonlLineView | undefined {
+    return this.#model.viewAt(k);
+  }
+
+  /** The lines viewed so far; see {@link JsonlModel.viewsMade}. */
+  get viewsMade(): readonly JsonlLineView[] {
+    return this.#model.viewsMade;
   }
 
   /** Whether every line has been read since the text last changed. */
