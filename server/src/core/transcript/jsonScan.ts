@@ -3,20 +3,23 @@ import type { Node, NodeType } from 'jsonc-parser';
 /**
  * A node of the tree {@link scanJson} builds: the same fields, offsets and lengths as a node of
  * jsonc-parser's `parseTree`, so that whatever reads one reads the other. A string node also says
- * whether its literal holds an escape, and decodes it only when its value is first read.
+ * whether its literal holds an escape, and decodes it only when its value is first read. A
+ * property holds its value and its decoded key; the node of its key literal, which hardly anything
+ * reads, is made when its children are first read.
  */
 export class ScannedNode implements Node {
   readonly type: NodeType;
   readonly offset: number;
   length: number;
   readonly parent: ScannedNode | undefined;
-  children: ScannedNode[] | undefined;
   colonOffset: number | undefined;
   /** For a string: whether its literal holds a backslash, so that its text is not the raw slice. */
   readonly escaped: boolean;
   /** For a property: its key, decoded. */
   key: string | undefined;
+  #children: ScannedNode[] | undefined;
   #source: string;
+  /** A literal's value once read; a property's value node. */
   #value: unknown;
 
   constructor(
@@ -33,12 +36,45 @@ export class ScannedNode implements Node {
     this.offset = offset;
     this.length = length;
     this.parent = parent;
-    this.children = children;
     this.colonOffset = undefined;
     this.escaped = escaped;
     this.key = undefined;
+    this.#children = children;
     this.#source = source;
     this.#value = value;
+  }
+
+  /** An object's properties, an array's elements, a property's key and value; `undefined` for a literal. */
+  get children(): ScannedNode[] | undefined {
+    if (this.#children === undefined && this.type === 'property') this.#children = [this.#keyNode(), this.#value as ScannedNode];
+    return this.#children;
+  }
+
+  /** For a property: the node of its value. */
+  get propertyValue(): ScannedNode {
+    return this.#value as ScannedNode;
+  }
+
+  /** Makes a property hold its value; its key literal starts at the property's own offset. */
+  setPropertyValue(value: ScannedNode): void {
+    this.#value = value;
+  }
+
+  /** The string node of a property's key literal, which has been read and is valid. */
+  #keyNode(): ScannedNode {
+    const t = this.#source;
+    let escaped = false;
+    let p = this.offset + 1;
+    for (;;) {
+      const c = t.charCodeAt(p);
+      if (c === 34 /* " */) break;
+      if (c === 92 /* \\ */) {
+        escaped = true;
+        p++;
+      }
+      p++;
+    }
+    return new ScannedNode('string', this.offset, p + 1 - this.offset, this, t, escaped ? undefined : this.key, escaped, undefined);
   }
 
   /**
@@ -46,9 +82,9 @@ export class ScannedNode implements Node {
    * keys' values would find it.
    */
   property(key: string): ScannedNode | undefined {
-    const children = this.children;
+    const children = this.#children;
     if (this.type !== 'object' || !children) return undefined;
-    for (let i = 0; i < children.length; i++) if (children[i].key === key) return children[i].children![1];
+    for (let i = 0; i < children.length; i++) if (children[i].key === key) return children[i].#value as ScannedNode;
     return undefined;
   }
 
@@ -64,6 +100,7 @@ export class ScannedNode implements Node {
 
   /** The JSON value of a literal (a string decoded), as jsonc-parser gives it; `undefined` for the others. */
   get value(): unknown {
+    if (this.type === 'property') return undefined;
     if (this.type === 'string' && this.#value === undefined) {
       const source = this.#source;
       this.#value = this.escaped ? (JSON.parse(source.slice(this.offset, this.offset + this.length)) as string) : source.slice(this.offset + 1, this.offset + this.length - 1);
@@ -176,14 +213,13 @@ class Scanner {
         if (t.charCodeAt(p) !== 34 /* " */) throw reject;
         const property = new ScannedNode('property', p, -1, node, t, undefined, false, undefined);
         children.push(property);
-        const key = this.#key(property, p);
-        property.key = key.escaped ? (key.value as string) : t.slice(key.offset + 1, key.offset + key.length - 1);
+        property.key = this.#key(property, p);
         p = skipSpace(t, this.#pos);
         if (t.charCodeAt(p) !== 58 /* : */) throw reject;
         property.colonOffset = p;
         this.#pos = skipSpace(t, p + 1);
         const value = this.#value(property, depth);
-        property.children = [key, value];
+        property.setPropertyValue(value);
         property.length = this.#pos - property.offset;
         p = skipSpace(t, this.#pos);
         const c = t.charCodeAt(p);
@@ -220,23 +256,24 @@ class Scanner {
   }
 
   /**
-   * A property's key whose opening quote is at `start`. Keys are short and plain, so they are read
-   * character by character, which costs less than the native searches for so few; a key that holds
-   * a backslash or a control character is read by {@link #string}.
+   * The decoded key of the property whose key literal opens at `start`. Keys are short and plain,
+   * so they are read character by character, which costs less than the native searches for so few;
+   * a key that holds a backslash or a control character, or a long one, is read by {@link #string}.
    */
-  #key(parent: ScannedNode, start: number): ScannedNode {
+  #key(property: ScannedNode, start: number): string {
     const t = this.#text;
     const limit = Math.min(t.length, start + 33);
     for (let p = start + 1; p < limit; p++) {
       const c = t.charCodeAt(p);
       if (c === 34 /* " */) {
         this.#pos = p + 1;
-        return new ScannedNode('string', start, p + 1 - start, parent, t, undefined, false, undefined);
+        return t.slice(start + 1, p);
       }
       if (c === 92 /* \\ */ || c < 32) break;
     }
     this.#pos = start;
-    return this.#string(parent);
+    const key = this.#string(property);
+    return key.escaped ? (key.value as string) : t.slice(start + 1, start + key.length - 1);
   }
 
   /**
