@@ -90,15 +90,11 @@ test('JsonlModel: a line is parsed when first read, and editing one line of 2,00
   const inserted = ' longer';
   const edited = text.slice(0, where) + inserted + text.slice(where);
   model.update(edited, { start: where, end: where, inserted });
-  assert.deepEqual(parsed, []);
-  const early = model.views();
-  for (let i = 0; i < 10; i++) early.next();
-  assert.deepEqual(parsed, [], 'a reader that stops before the edited line does not parse it');
-  assert.equal(model.complete, false);
+  assert.deepEqual(parsed, [1000], 'a model read to the end is read to the end again with the edit');
+  assert.equal(model.complete, true);
 
   const conversations = model.conversations();
   assert.deepEqual(parsed, [1000]);
-  assert.equal(model.complete, true);
   assert.equal(conversations.length, 2000);
   assert.equal(conversations[1000].turns[0].blocks[0].text.text, 'question longer 1000');
   assert.equal(at(edited, conversations[1000].turns[0].blocks[0].span), 'question longer 1000');
@@ -128,4 +124,23 @@ test('JsonlModel: breaking and joining lines keeps indexes and problems right', 
   assert.deepEqual(model.conversations().map((c) => [c.index, c.id]), [[0, 'r0'], [1, 'r1'], [2, 'r2']]);
   const c2 = model.conversations()[2];
   assert.equal(at(text, c2.turns[0].blocks[0].span), 'question 2');
+});
+
+test('JsonlModel: an edit of a model not yet read to the end parses nothing until a reader reaches the edited line', () => {
+  const parsed: number[] = [];
+  const text = Array.from({ length: 50 }, (_, i) => record(i)).join('\n') + '\n';
+  const model = new JsonlModel(text, { onParseLine: (l) => parsed.push(l) });
+  model.viewAt(4);
+  assert.deepEqual(parsed, [0, 1, 2, 3, 4]);
+  parsed.length = 0;
+  const where = text.indexOf(record(30)) + 2;
+  const edited = text.slice(0, where) + ' ' + text.slice(where);
+  model.update(edited, { start: where, end: where, inserted: ' ' });
+  assert.deepEqual(parsed, []);
+  model.viewAt(9);
+  assert.deepEqual(parsed, [5, 6, 7, 8, 9], 'lines read before the edit keep their parse');
+  assert.equal(model.complete, false);
+  assert.equal(model.lines().length, 50);
+  assert.equal(parsed.length, 50 - 5);
+  assert.equal(model.complete, true);
 });

@@ -146,10 +146,15 @@ export class JsonlModel {
     } else {
       this.#lines = new Array<LineState | undefined>(next.lineCount);
     }
+    const wasRead = this.complete;
     this.#text = next;
     this.#views = [];
     this.#viewed = 0;
     if (this.#lines.length !== next.lineCount) this.#lines = new Array<LineState | undefined>(next.lineCount);
+    // A text read to the end before the edit is read to the end again now, while the edit is
+    // applied: the edited lines are parsed and every view is made in one tight pass, rather than
+    // line by line in the middle of whatever reads the model next.
+    if (wasRead) this.viewAt(Infinity);
   }
 
   /**
