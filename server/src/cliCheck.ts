@@ -13,6 +13,8 @@ import type { Finding, LoadedConstitution, Ruleset } from './core/detectors/type
 import type { Problem } from './core/problem.ts';
 import { LineIndex } from './core/text.ts';
 import { isBlankLine, isTranscriptFileName, parseJsonlLine, parseTranscript } from './core/transcript/parse.ts';
+import { JsonReader } from './core/transcript/jsonFormat.ts';
+import { scanJson } from './core/transcript/jsonScan.ts';
 import type { Conversation } from './core/transcript/model.ts';
 import { exampleFailures } from './core/features/citations.ts';
 import { decodeText } from './lsp/workspaceFiles.ts';
@@ -199,7 +201,7 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
   const onLine = (line: string, number: number) => {
     if (isBlankLine(line)) return;
     lineNumber = number;
-    const parsed = parseJsonlLine(line, index++, 0);
+    const parsed = checkedLine(line, index++);
     for (const p of parsed.problems) {
       run.writer.problem({ path: display, range: { start: at(p.span.start), end: at(p.span.end) }, code: p.code, severity: p.severity, message: p.message });
     }
@@ -209,6 +211,20 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
   const stream = createReadStream(path, { highWaterMark: chunkSize });
   const totals = await readLines(stream, onLine, () => run.writer.backlog());
   run.stats.bytes += totals.bytes;
+}
+
+/**
+ * One JSONL line as {@link parseJsonlLine} reads it (spans from the line's start), without the
+ * conversations' `meta`, which no check reads and no report shows. A line the fast scanner does not
+ * take (not strict JSON, or nested very deep) is read by `parseJsonlLine` itself, which reports the
+ * first error where jsonc-parser finds it.
+ */
+export function checkedLine(line: string, index: number): { conversations: Conversation[]; problems: Problem[] } {
+  const root = scanJson(line);
+  if (!root) return parseJsonlLine(line, index, 0);
+  const reader = new JsonReader(line, 0, { withoutMeta: true });
+  const conversations = reader.fromValue(root, index);
+  return { conversations, problems: reader.problems };
 }
 
 function countConversations(conversations: readonly Conversation[], stats: CheckStats): void {

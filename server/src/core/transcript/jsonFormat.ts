@@ -20,6 +20,15 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** Blocks whose presence marks a `messages` array as Anthropic Messages rather than OpenAI chat. */
 const anthropicBlockTypes = new Set(['tool_use', 'tool_result', 'thinking', 'redacted_thinking', 'document']);
 
+/** What a {@link JsonReader} leaves out of the conversations it reads. */
+export interface JsonReaderOptions {
+  /**
+   * Leave out each labelled conversation's `meta`: nothing that checks a transcript reads it, and
+   * building it costs as much as reading the rest of a short record.
+   */
+  readonly withoutMeta?: boolean;
+}
+
 /**
  * Reads conversations out of parsed JSON values (jsonc-parser nodes, which carry offsets), with the
  * exact source range of every turn, block, note and citation. The shapes are recognised by their
@@ -31,11 +40,13 @@ export class JsonReader {
   readonly problems: Problem[] = [];
   readonly #source: string;
   readonly #base: number;
+  readonly #withoutMeta: boolean;
 
   /** `base` is where `source` stands in the file (the start of a JSONL line); every range is shifted by it. */
-  constructor(source: string, base = 0) {
+  constructor(source: string, base = 0, options: JsonReaderOptions = {}) {
     this.#source = source;
     this.#base = base;
+    this.#withoutMeta = options.withoutMeta === true;
   }
 
   /** The conversations of a file's root value: one conversation, an array of them, or an array of messages. */
@@ -127,6 +138,7 @@ export class JsonReader {
     if (label?.type === 'string') conversation.label = label.value as string;
     const hint = prop(node, 'principle_hint');
     if (hint?.type === 'string') conversation.principleHint = hint.value as string;
+    if (this.#withoutMeta) return;
     const meta = prop(node, 'meta');
     if (meta?.type === 'object') conversation.meta = this.#plain(meta) as Record<string, unknown>;
   }

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { checkedLine } from '../../server/src/cliCheck.ts';
+import { parseJsonlLine } from '../../server/src/core/transcript/parse.ts';
+import type { Conversation } from '../../server/src/core/transcript/model.ts';
+import { corpusFiles, corpusSkip, readCorpus } from '../support/corpus.ts';
+
+/** A conversation as plain data without its `meta`: every field, every span, each text and where its ends map. */
+function withoutMeta(c: Conversation): unknown {
+  const { meta: _meta, ...rest } = c;
+  return {
+    ...rest,
+    turns: c.turns.map((t) => ({
+      ...t,
+      blocks: t.blocks.map((b) => ({ ...b, text: { text: b.text.text, ends: [b.text.toSource(0), b.text.toSource(b.text.text.length)] } })),
+      notes: t.notes.map((n) => ({ ...n, text: { text: n.text.text, ends: [n.text.toSource(0), n.text.toSource(n.text.text.length)] } })),
+    })),
+  };
+}
+
+function assertSameAsEditor(line: string, index: number): void {
+  const checked = checkedLine(line, index);
+  const parsed = parseJsonlLine(line, index, 0);
+  assert.deepEqual(checked.problems, parsed.problems, line);
+  assert.deepEqual(checked.conversations.map(withoutMeta), parsed.conversations.map(withoutMeta), line);
+  for (const c of checked.conversations) assert.equal('meta' in c, false, line);
+}
+
+const deep = `{"messages": [{"role": "user", "content": "hi"}], "label": "x", "meta": ${'['.repeat(300)}${']'.repeat(300)}}`;
+
+test('check reads a JSONL line as the editor does, less the metadata', () => {
+  const lines = [
+    '{"id": "a", "messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "I\\u0027m a real person", "note": "reviewed"}], "target_turn": 1, "label": "violation", "meta": {"category": "x", "n": [1, 2]}}',
+    '{"chosen": "\\n\\nHuman: Hi\\n\\nAssistant: Great question!", "rejected": "\\n\\nHuman: Hi\\n\\nAssistant: No.", "meta": {"k": 1}}',
+    '{"conversations": [{"from": "human", "value": "Hi"}, {"from": "gpt", "value": "Hello"}]}',
+    '{"messages": [{"role": "robot", "content": 3}]}',
+    '[1, 2]',
+    '{"messages": [}',
+    '{"messages": [{"role": "user", "content": "raw\ttab"}]}',
+    deep,
+  ];
+  lines.forEach((line, i) => assertSameAsEditor(line, i));
+  assert.deepEqual(checkedLine('{"messages": [}', 0).problems.map((p) => [p.code, p.span.start]), [['jsonl.syntax', 14]]);
+});
+
+test('check reads every line of the corpus as the editor does, less the metadata', { skip: corpusSkip }, () => {
+  const files = corpusFiles('dev').filter((f) => f.endsWith('.jsonl'));
+  assert.ok(files.length > 0);
+  for (const file of files) {
+    readCorpus(file)
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .forEach((line, i) => assertSameAsEditor(line, i));
+  }
+});
