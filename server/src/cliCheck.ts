@@ -214,13 +214,19 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
 }
 
 /**
+ * Keys of a record that no check reads: where it came from, its split, how it was labelled, its
+ * metadata. The scanner still holds their values to strict JSON but builds nothing for them.
+ */
+const uncheckedKeys: ReadonlySet<string> = new Set(['source', 'split', 'label_kind', 'meta']);
+
+/**
  * One JSONL line as {@link parseJsonlLine} reads it (spans from the line's start), without the
  * conversations' `meta`, which no check reads and no report shows. A line the fast scanner does not
  * take (not strict JSON, or nested very deep) is read by `parseJsonlLine` itself, which reports the
  * first error where jsonc-parser finds it.
  */
 export function checkedLine(line: string, index: number): { conversations: Conversation[]; problems: Problem[] } {
-  const root = scanJson(line);
+  const root = scanJson(line, uncheckedKeys);
   if (!root) return parseJsonlLine(line, index, 0);
   const reader = new JsonReader(line, 0, { withoutMeta: true });
   const conversations = reader.fromValue(root, index);

@@ -38,9 +38,23 @@ test('check reads a JSONL line as the editor does, less the metadata', () => {
     '{"messages": [}',
     '{"messages": [{"role": "user", "content": "raw\ttab"}]}',
     deep,
+    '{"source": "x", "split": "dev", "label_kind": "k", "messages": [{"role": "user", "content": "Hi", "source": "kept"}], "meta": {"a": [true, false, null, -1.5e3, {"b": ""}]}, "label": "y"}',
+    '{"messages": [], "source": "bad \\x escape"}',
+    '{"messages": [], "meta": {"a": "raw\u0001control"}}',
+    '{"messages": [], "meta": {"a": [1,]}}',
+    '{"messages": [], "meta": {"a" 1}}',
+    '{"messages": [], "meta": {"a": tru}}',
+    '{"messages": [], "meta": {"a": 01}}',
+    '{"messages": [], "split": "unterminated}',
+    '{"messages": [], "meta": {"k\\q": 1}}',
+    `{"messages": [], "meta": ${'['.repeat(199)}${']'.repeat(199)}}`,
+    `{"messages": [], "meta": ${'{"a": '.repeat(199)}1${'}'.repeat(199)}}`,
+    `{"messages": [], "meta": ${'['.repeat(200)}${']'.repeat(200)}}`,
   ];
   lines.forEach((line, i) => assertSameAsEditor(line, i));
   assert.deepEqual(checkedLine('{"messages": [}', 0).problems.map((p) => [p.code, p.span.start]), [['jsonl.syntax', 14]]);
+  // A skipped value is held to JSON as strictly as the rest: its error is the line's one problem, at its place.
+  assert.deepEqual(checkedLine('{"messages": [], "source": "bad \\x escape"}', 0).problems.map((p) => [p.code, p.span.start, p.span.end]), [['jsonl.syntax', 27, 42]]);
 });
 
 test('check reads every line of the corpus as the editor does, less the metadata', { skip: corpusSkip }, () => {

@@ -131,10 +131,14 @@ const hexPattern = /[0-9a-fA-F]{4}/y;
  * found with native searches, and the positions of the next backslash and control character are
  * kept between strings so that each is searched for once per text. Strings are decoded only when
  * their value is read.
+ *
+ * The properties of the root object named in `skip` are read as strictly as the rest, so that the
+ * text is still rejected exactly when `JSON.parse` rejects it, but they get no nodes: the tree then
+ * lacks them, which suits a reader that never asks for them.
  */
-export function scanJson(text: string): ScannedNode | undefined {
+export function scanJson(text: string, skip?: ReadonlySet<string>): ScannedNode | undefined {
   try {
-    return new Scanner(text).root();
+    return new Scanner(text, skip).root();
   } catch (e) {
     if (e === reject) return undefined;
     throw e;
@@ -156,9 +160,13 @@ class Scanner {
   #pos = 0;
   #nextBackslash = -1;
   #nextControl = -1;
+  readonly #skip: ReadonlySet<string> | undefined;
+  /** Whether the string {@link #stringEnd} read last holds an escape. */
+  #escaped = false;
 
-  constructor(text: string) {
+  constructor(text: string, skip: ReadonlySet<string> | undefined) {
     this.#text = text;
+    this.#skip = skip;
   }
 
   root(): ScannedNode {
@@ -207,20 +215,26 @@ class Scanner {
     const t = this.#text;
     const children: ScannedNode[] = [];
     const node = new ScannedNode('object', this.#pos, -1, parent, t, undefined, false, children);
+    const skip = depth === 1 ? this.#skip : undefined;
     let p = skipSpace(t, this.#pos + 1);
     if (t.charCodeAt(p) !== 125 /* } */) {
       for (;;) {
         if (t.charCodeAt(p) !== 34 /* " */) throw reject;
-        const property = new ScannedNode('property', p, -1, node, t, undefined, false, undefined);
-        children.push(property);
-        property.key = this.#key(property, p);
+        const start = p;
+        const key = this.#key(start);
         p = skipSpace(t, this.#pos);
         if (t.charCodeAt(p) !== 58 /* : */) throw reject;
-        property.colonOffset = p;
         this.#pos = skipSpace(t, p + 1);
-        const value = this.#value(property, depth);
-        property.setPropertyValue(value);
-        property.length = this.#pos - property.offset;
+        if (skip !== undefined && skip.has(key)) {
+          this.#skipValue(depth);
+        } else {
+          const property = new ScannedNode('property', start, -1, node, t, undefined, false, undefined);
+          property.key = key;
+          property.colonOffset = p;
+          children.push(property);
+          property.setPropertyValue(this.#value(property, depth));
+          property.length = this.#pos - start;
+        }
         p = skipSpace(t, this.#pos);
         const c = t.charCodeAt(p);
         if (c === 125 /* } */) break;
@@ -231,6 +245,55 @@ class Scanner {
     this.#pos = p + 1;
     node.length = p + 1 - node.offset;
     return node;
+  }
+
+  /**
+   * Reads the value at the current position as {@link #value} does, accepting and rejecting the
+   * same texts at the same depths, but makes no node.
+   */
+  #skipValue(depth: number): void {
+    const t = this.#text;
+    const start = this.#pos;
+    const c = t.charCodeAt(start);
+    if (c === 34 /* " */) {
+      this.#stringEnd();
+      return;
+    }
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (depth + 1 > maxDepth) throw reject;
+      const object = c === 123;
+      const close = object ? 125 /* } */ : 93; /* ] */
+      let p = skipSpace(t, start + 1);
+      if (t.charCodeAt(p) !== close) {
+        for (;;) {
+          this.#pos = p;
+          if (object) {
+            if (t.charCodeAt(p) !== 34 /* " */) throw reject;
+            this.#stringEnd();
+            p = skipSpace(t, this.#pos);
+            if (t.charCodeAt(p) !== 58 /* : */) throw reject;
+            this.#pos = skipSpace(t, p + 1);
+          }
+          this.#skipValue(depth + 1);
+          p = skipSpace(t, this.#pos);
+          const d = t.charCodeAt(p);
+          if (d === close) break;
+          if (d !== 44 /* , */) throw reject;
+          p = skipSpace(t, p + 1);
+        }
+      }
+      this.#pos = p + 1;
+      return;
+    }
+    const word = c === 116 /* t */ ? 'true' : c === 102 /* f */ ? 'false' : c === 110 /* n */ ? 'null' : undefined;
+    if (word !== undefined) {
+      if (!t.startsWith(word, start)) throw reject;
+      this.#pos = start + word.length;
+      return;
+    }
+    numberPattern.lastIndex = start;
+    if (!numberPattern.test(t)) throw reject;
+    this.#pos = numberPattern.lastIndex;
   }
 
   #array(parent: ScannedNode | undefined, depth: number): ScannedNode {
@@ -258,9 +321,9 @@ class Scanner {
   /**
    * The decoded key of the property whose key literal opens at `start`. Keys are short and plain,
    * so they are read character by character, which costs less than the native searches for so few;
-   * a key that holds a backslash or a control character, or a long one, is read by {@link #string}.
+   * a key that holds a backslash or a control character, or a long one, is read by {@link #stringEnd}.
    */
-  #key(property: ScannedNode, start: number): string {
+  #key(start: number): string {
     const t = this.#text;
     const limit = Math.min(t.length, start + 33);
     for (let p = start + 1; p < limit; p++) {
@@ -272,8 +335,8 @@ class Scanner {
       if (c === 92 /* \\ */ || c < 32) break;
     }
     this.#pos = start;
-    const key = this.#string(property);
-    return key.escaped ? (key.value as string) : t.slice(start + 1, start + key.length - 1);
+    const end = this.#stringEnd();
+    return this.#escaped ? (JSON.parse(t.slice(start, end + 1)) as string) : t.slice(start + 1, end);
   }
 
   /**
@@ -281,6 +344,16 @@ class Scanner {
    * backslash must start a valid escape and no character may be below U+0020.
    */
   #string(parent: ScannedNode | undefined): ScannedNode {
+    const start = this.#pos;
+    const end = this.#stringEnd();
+    return new ScannedNode('string', start, end + 1 - start, parent, this.#text, undefined, this.#escaped, undefined);
+  }
+
+  /**
+   * Reads the string literal whose opening quote is at the current position and gives the offset
+   * of its closing quote; `#escaped` says whether it holds an escape.
+   */
+  #stringEnd(): number {
     const t = this.#text;
     const start = this.#pos;
     let p = start + 1;
@@ -321,6 +394,7 @@ class Scanner {
     }
     if (this.#nextControl < end) throw reject;
     this.#pos = end + 1;
-    return new ScannedNode('string', start, end + 1 - start, parent, t, undefined, escaped, undefined);
+    this.#escaped = escaped;
+    return end;
   }
 }
