@@ -44,6 +44,9 @@ function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckO
   }
 }
 
+/** Made once: a regular expression literal in a loop makes a new object each time round. */
+const nonSpace = /\S/;
+
 /*
  * Scratch state of the block being read, shared by the word index's callbacks so that reading a
  * block allocates nothing until something matches. Checking is synchronous, so one set suffices.
@@ -85,7 +88,7 @@ function checkTurn(
     const block = blocks[b];
     if (block.type !== 'text') continue;
     const s = block.text.text;
-    if (opening < 0 && matcher.openers.length && /\S/.test(s)) opening = b;
+    if (opening < 0 && matcher.openers.length && nonSpace.test(s)) opening = b;
     if (++generation === 0xffffffff) {
       generation = 1;
       stamp.fill(0);
