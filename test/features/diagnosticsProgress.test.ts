@@ -73,3 +73,39 @@ test('the limit applies to a real dataset as the editor would apply it: every er
   );
   assert.match(String(limited.at(-1)!.message), new RegExp(`^${(all.length - 199).toLocaleString('en')} more diagnostics are not shown`));
 });
+
+test('typing within the lines of a checked dataset works out only the edited lines again, and gives what a fresh check of the text gives', () => {
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const { index, parsed } = openIndex(60);
+  fileDiagnostics(index, uri);
+  let text = index.get(uri)!.text;
+  const pieces = ['x', '"', ' ', 'I am a person', ',', '\n'];
+  let inPlace = 0;
+  for (let round = 0; round < 300; round++) {
+    const lines = text.split('\n');
+    const line = random(lines.length - 1);
+    const character = random(lines[line].length + 1);
+    const remove = random(3) === 0 && character < lines[line].length ? 1 : 0;
+    const piece = remove ? '' : pieces[random(pieces.length)];
+    const start = lines.slice(0, line).reduce((n, l) => n + l.length + 1, 0) + character;
+    const change = { range: { start: { line, character }, end: { line, character: character + remove } }, text: piece };
+    const next = text.slice(0, start) + piece + text.slice(start + remove);
+    parsed.length = 0;
+    index.upsert(uri, next, round + 2, 'open', [change]);
+    const edited = fileDiagnostics(index, uri);
+    if (piece !== '\n' && lines[line].trim() !== '' && next.split('\n')[line].trim() !== '') {
+      inPlace++;
+      assert.deepEqual(parsed, [line], `round ${round}: only the edited line is parsed`);
+    }
+    const fresh = new WorkspaceIndex();
+    fresh.upsert(uriOf('ethics.constitution.md'), ethics, 1, 'disk');
+    fresh.upsert(uri, next, 1, 'open');
+    assert.deepEqual(edited, fileDiagnostics(fresh, uri), `round ${round}`);
+    text = next;
+  }
+  assert.ok(inPlace > 200, `${inPlace} edits in place`);
+});

@@ -9,6 +9,7 @@ import type { Problem, Severity } from '../problem.ts';
 import type { LineIndex } from '../text.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { JsonlLines } from '../workspace/jsonlLines.ts';
+import type { JsonlLineView } from '../transcript/jsonl.ts';
 import { citationDiagnostic, citationDiagnostics, constitutionDiagnostics } from './citations.ts';
 
 /** The source of findings, the flags that the status bar counts. */
@@ -82,19 +83,56 @@ interface LineDiagnostics {
 const lineDiagnosticsKey = { name: 'line diagnostics' };
 
 /**
+ * A JSONL transcript's diagnostics as a complete walk last assembled them, for one ruleset, set of
+ * constitutions and settings: the three lists (problems, citation problems, findings) in line order,
+ * and where each line's part of each list starts, so that a keystroke replaces one line's part.
+ */
+interface Assembled {
+  readonly ruleset: Ruleset;
+  readonly constitutions: readonly LoadedConstitution[];
+  readonly overrides: DiagnosticOptions['severityOverrides'];
+  /** The revision of the text the lists are for. */
+  revision: number;
+  readonly lists: readonly [Diagnostic[], Diagnostic[], Diagnostic[]];
+  /** Per list, where the part of the `k`-th line starts; one more entry ends the last part. */
+  readonly starts: readonly [number[], number[], number[]];
+}
+
+const assembledByFile = new WeakMap<JsonlLines, Assembled>();
+
+/**
  * A JSONL transcript's diagnostics, kept per line in the line's memo. A line's text does not change
  * while its memo lives, so when only the lines before it grew or shrank its diagnostics are the same
  * but for their line numbers: a keystroke makes the edited line's diagnostics and moves the others.
- * Lines are parsed and checked as they are reached; once `deadline` has passed, the walk goes on
- * through lines already worked out and stops at the first that is not.
+ * When the edit moved no line, the lists assembled last time are kept and only the edited lines'
+ * parts are replaced. Otherwise lines are parsed and checked as the walk reaches them; once
+ * `deadline` has passed, the walk goes on through lines already worked out and stops at the first
+ * that is not.
  */
 function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines, lines: LineIndex, options: DiagnosticOptions, deadline: number): DiagnosticsSoFar {
   const ruleset = index.ruleset();
   const constitutions = index.constitutions();
   const overrides = options.severityOverrides;
-  const problems: Diagnostic[] = [];
-  const citations: Diagnostic[] = [];
-  const findings: Diagnostic[] = [];
+  const last = assembledByFile.get(jsonl);
+  if (last && last.ruleset === ruleset && last.constitutions === constitutions && last.overrides === overrides) {
+    const replaced = jsonl.viewsReplacedSince(last.revision);
+    if (replaced) {
+      for (const k of new Set(replaced)) {
+        const view = jsonl.viewAt(k)!;
+        const kept = lineDiagnostics(index, uri, jsonl, lines, view, ruleset, constitutions, options);
+        view.memo.set(lineDiagnosticsKey, kept);
+        replacePart(last, 0, k, kept.problems);
+        replacePart(last, 1, k, kept.citations);
+        replacePart(last, 2, k, kept.findings);
+      }
+      last.revision = jsonl.revision;
+      return { diagnostics: last.lists[0].concat(last.lists[1], last.lists[2]), complete: true };
+    }
+  }
+  const revision = jsonl.revision;
+  const lists: Assembled['lists'] = [[], [], []];
+  const starts: Assembled['starts'] = [[], [], []];
+  const [problems, citations, findings] = lists;
   let complete = true;
   let late = false;
   const made = jsonl.viewsMade;
@@ -104,50 +142,85 @@ function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines,
     const memo = view.memo.get(lineDiagnosticsKey) as LineDiagnostics | undefined;
     // What the memo holds is current when it was made for this ruleset, these constitutions and settings.
     let kept = memo && memo.ruleset === ruleset && memo.constitutions === constitutions && memo.overrides === overrides ? memo : undefined;
-    if (kept && kept.problems.length + kept.citations.length + kept.findings.length === 0) continue;
     if (!kept && late) {
       complete = false;
       break;
     }
-    const line = lines.positionAt(view.start).line;
+    starts[0].push(problems.length);
+    starts[1].push(citations.length);
+    starts[2].push(findings.length);
+    if (kept && kept.problems.length + kept.citations.length + kept.findings.length === 0) continue;
     if (!kept) {
-      const cited: Diagnostic[] = [];
-      for (const ref of jsonl.lineCitations(view, uri)) {
-        const d = citationDiagnostic(index, lines, ref.citation);
-        if (d) cited.push({ ...d, source: fileProblemSource });
-      }
-      kept = {
-        ruleset,
-        constitutions,
-        overrides,
-        line,
-        index: view.index,
-        problems: problemDiagnostics(jsonl.lineProblems(view), lines),
-        citations: cited,
-        findings: findingDiagnostics(index, jsonl.lineFindings(view, ruleset), lines, options),
-      };
+      kept = lineDiagnostics(index, uri, jsonl, lines, view, ruleset, constitutions, options);
       view.memo.set(lineDiagnosticsKey, kept);
       late = performance.now() > deadline;
-    } else if (kept.line !== line || kept.index !== view.index) {
-      const by = line - kept.line;
-      const at = view.index;
-      kept = {
-        ...kept,
-        line,
-        index: at,
-        problems: kept.problems.map((d) => moveDown(d, by, at)),
-        citations: kept.citations.map((d) => moveDown(d, by, at)),
-        findings: kept.findings.map((d) => moveDown(d, by, at)),
-      };
-      view.memo.set(lineDiagnosticsKey, kept);
+    } else {
+      const line = lines.positionAt(view.start).line;
+      if (kept.line !== line || kept.index !== view.index) {
+        const by = line - kept.line;
+        const at = view.index;
+        kept = {
+          ...kept,
+          line,
+          index: at,
+          problems: kept.problems.map((d) => moveDown(d, by, at)),
+          citations: kept.citations.map((d) => moveDown(d, by, at)),
+          findings: kept.findings.map((d) => moveDown(d, by, at)),
+        };
+        view.memo.set(lineDiagnosticsKey, kept);
+      }
     }
     for (const d of kept.problems) problems.push(d);
     for (const d of kept.citations) citations.push(d);
     for (const d of kept.findings) findings.push(d);
   }
-  for (const d of citations) problems.push(d);
-  for (const d of findings) problems.push(d);
-  return { diagnostics: problems, complete };
+  if (complete) {
+    starts[0].push(problems.length);
+    starts[1].push(citations.length);
+    starts[2].push(findings.length);
+    assembledByFile.set(jsonl, { ruleset, constitutions, overrides, revision, lists, starts });
+  }
+  return { diagnostics: problems.concat(citations, findings), complete };
+}
+
+/** One JSONL line's diagnostics, worked out afresh. */
+function lineDiagnostics(
+  index: WorkspaceIndex,
+  uri: string,
+  jsonl: JsonlLines,
+  lines: LineIndex,
+  view: JsonlLineView,
+  ruleset: Ruleset,
+  constitutions: readonly LoadedConstitution[],
+  options: DiagnosticOptions,
+): LineDiagnostics {
+  const cited: Diagnostic[] = [];
+  for (const ref of jsonl.lineCitations(view, uri)) {
+    const d = citationDiagnostic(index, lines, ref.citation);
+    if (d) cited.push({ ...d, source: fileProblemSource });
+  }
+  return {
+    ruleset,
+    constitutions,
+    overrides: options.severityOverrides,
+    line: lines.positionAt(view.start).line,
+    index: view.index,
+    problems: problemDiagnostics(jsonl.lineProblems(view), lines),
+    citations: cited,
+    findings: findingDiagnostics(index, jsonl.lineFindings(view, ruleset), lines, options),
+  };
+}
+
+/** Replaces the `k`-th line's part of list `which` by `items`, moving the parts after it. */
+function replacePart(assembled: Assembled, which: 0 | 1 | 2, k: number, items: readonly Diagnostic[]): void {
+  const list = assembled.lists[which];
+  const starts = assembled.starts[which];
+  const from = starts[k];
+  const count = starts[k + 1] - from;
+  if (count === 0 && items.length === 0) return;
+  list.splice(from, count, ...items);
+  const by = items.length - count;
+  if (by !== 0) for (let j = k + 1; j < starts.length; j++) starts[j] += by;
 }
 
 /**

@@ -75,6 +75,33 @@ export interface JsonlLineView {
   readonly memo: Map<object, unknown>;
 }
 
+/**
+ * A view of one non-blank line. Its start is read from the model's current text, so an edit that
+ * leaves every line where it was (typing within a line) keeps the views of the other lines as they are.
+ */
+class LineView implements JsonlLineView {
+  readonly row: number;
+  readonly index: number;
+  readonly line: JsonlLine;
+  readonly memo: Map<object, unknown>;
+  readonly #model: JsonlModel;
+
+  constructor(model: JsonlModel, row: number, index: number, line: JsonlLine, memo: Map<object, unknown>) {
+    this.#model = model;
+    this.row = row;
+    this.index = index;
+    this.line = line;
+    this.memo = memo;
+  }
+
+  get start(): number {
+    return this.#model.lineText.lineStart(this.row);
+  }
+}
+
+/** How many in-place edits the model remembers; a reader further behind reads every line again. */
+const replacedLogLength = 256;
+
 /** Options for a test or a bench to watch the incremental work. */
 export interface JsonlModelHooks {
   /** Called with the line number each time a line is parsed. */
@@ -100,8 +127,13 @@ export class JsonlModel {
   /** Each line's state; `undefined` until the line is first read. */
   #lines: (LineState | undefined)[] = [];
   /** The views of the non-blank lines among the first {@link #viewed} lines of this text. */
-  #views: JsonlLineView[] = [];
+  #views: LineView[] = [];
   #viewed = 0;
+  /** Bumped by every update. */
+  #revision = 0;
+  /** The revision from which {@link #replaced} lists every view replaced in place. */
+  #sameViewsSince = 0;
+  #replaced: { revision: number; index: number }[] = [];
   readonly #hooks: JsonlModelHooks;
 
   constructor(text: string | LineText, hooks: JsonlModelHooks = {}) {
@@ -137,6 +169,11 @@ export class JsonlModel {
       next = this.#text.edit(change.start, change.end, change.inserted);
     } else next = LineText.of(text);
     const origin = next.origin;
+    const wasRead = this.complete;
+    this.#revision++;
+    if (origin?.from === this.#text.id && wasRead && origin.edits.every((e) => e.added === e.removed) && this.#replaceInPlace(next, origin.edits)) return;
+    this.#sameViewsSince = this.#revision;
+    this.#replaced = [];
     if (origin?.from === this.#text.id) {
       let lines = this.#lines;
       for (const e of origin.edits) {
@@ -146,7 +183,6 @@ export class JsonlModel {
     } else {
       this.#lines = new Array<LineState | undefined>(next.lineCount);
     }
-    const wasRead = this.complete;
     this.#text = next;
     this.#views = [];
     this.#viewed = 0;
@@ -155,6 +191,54 @@ export class JsonlModel {
     // applied: the edited lines are parsed and every view is made in one tight pass, rather than
     // line by line in the middle of whatever reads the model next.
     if (wasRead) this.viewAt(Infinity);
+  }
+
+  /** The text's revision: every update makes a new one. */
+  get revision(): number {
+    return this.#revision;
+  }
+
+  /**
+   * The indexes of the views replaced in place since `revision`: their lines were edited and no
+   * line moved or turned blank, so every other view is as it was. Undefined when the views were
+   * made again since then (or the model no longer remembers that far back); a reader must then
+   * read every view again.
+   */
+  viewsReplacedSince(revision: number): number[] | undefined {
+    if (revision < this.#sameViewsSince || revision > this.#revision) return undefined;
+    const out: number[] = [];
+    for (const r of this.#replaced) if (r.revision > revision) out.push(r.index);
+    return out;
+  }
+
+  /**
+   * Applies edits that replace lines by as many lines, when each edited line stays blank or stays
+   * not blank: the edited lines are parsed and their views replaced, and the other views stay.
+   * Returns false, having changed nothing, when that does not hold.
+   */
+  #replaceInPlace(next: LineText, edits: readonly { first: number; added: number }[]): boolean {
+    const rows = new Set<number>();
+    for (const e of edits) for (let r = e.first; r < e.first + e.added; r++) rows.add(r);
+    const states = new Map<number, LineState>();
+    for (const r of rows) {
+      const state = this.#parse(r, next);
+      if ((state.parsed === undefined) !== (this.#lines[r]?.parsed === undefined)) return false;
+      states.set(r, state);
+    }
+    this.#text = next;
+    const views = this.#views;
+    if (this.#replaced.length + states.size > replacedLogLength) {
+      this.#sameViewsSince = this.#revision;
+      this.#replaced = [];
+    }
+    for (const [r, state] of states) {
+      this.#lines[r] = state;
+      if (!state.parsed) continue;
+      const k = viewOfRow(views, r);
+      views[k] = new LineView(this, r, k, state.parsed, (state.memo = new Map()));
+      this.#replaced.push({ revision: this.#revision, index: k });
+    }
+    return true;
   }
 
   /**
@@ -181,8 +265,8 @@ export class JsonlModel {
     const text = this.#text;
     let i = this.#viewed;
     while (views.length <= k && i < lines.length) {
-      const state = lines[i] ?? (lines[i] = this.#parse(i));
-      if (state.parsed) views.push({ start: text.lineStart(i), index: views.length, line: state.parsed, memo: (state.memo ??= new Map()) });
+      const state = lines[i] ?? (lines[i] = this.#parse(i, text));
+      if (state.parsed) views.push(new LineView(this, i, views.length, state.parsed, (state.memo ??= new Map())));
       this.#viewed = ++i;
     }
     return views[k];
@@ -258,14 +342,26 @@ export class JsonlModel {
     return out;
   }
 
-  /** Parses line `i` of the current text. */
-  #parse(i: number): LineState {
-    let line = this.#text.line(i);
+  /** Parses line `i` of `text`. */
+  #parse(i: number, text: LineText): LineState {
+    let line = text.line(i);
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
     if (isBlankLine(line)) return { parsed: undefined };
     this.#hooks.onParseLine?.(i);
     return { parsed: parseJsonlLine(line, 0, 0) };
   }
+}
+
+/** The index of the view of row `row` among `views`, which are in row order and hold it. */
+function viewOfRow(views: readonly LineView[], row: number): number {
+  let lo = 0;
+  let hi = views.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (views[mid].row < row) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**

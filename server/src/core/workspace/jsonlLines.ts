@@ -114,6 +114,16 @@ export class JsonlLines {
     return this.#model.viewAt(k);
   }
 
+  /** The text's revision; see {@link JsonlModel.revision}. */
+  get revision(): number {
+    return this.#model.revision;
+  }
+
+  /** The views replaced in place since `revision`; see {@link JsonlModel.viewsReplacedSince}. */
+  viewsReplacedSince(revision: number): number[] | undefined {
+    return this.#model.viewsReplacedSince(revision);
+  }
+
   /** The lines viewed so far; see {@link JsonlModel.viewsMade}. */
   get viewsMade(): readonly JsonlLineView[] {
     return this.#model.viewsMade;
