@@ -135,9 +135,8 @@ function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines,
   const [problems, citations, findings] = lists;
   let complete = true;
   let late = false;
-  const made = jsonl.viewsMade;
   for (let k = 0; ; k++) {
-    const view = k < made.length ? made[k] : jsonl.viewAt(k);
+    const view = jsonl.viewAt(k);
     if (!view) break;
     const memo = view.memo.get(lineDiagnosticsKey) as LineDiagnostics | undefined;
     // What the memo holds is current when it was made for this ruleset, these constitutions and settings.

@@ -272,14 +272,6 @@ export class JsonlModel {
     return views[k];
   }
 
-  /**
-   * The views made so far of this text, the array {@link viewAt} adds to: a reader that walks many
-   * lines reads this array and asks {@link viewAt} only past its end.
-   */
-  get viewsMade(): readonly JsonlLineView[] {
-    return this.#views;
-  }
-
   /** The views of {@link lines}, made as the iteration reaches them; see {@link viewAt}. */
   *views(): Generator<JsonlLineView, void, undefined> {
     for (let k = 0; ; k++) {

@@ -124,16 +124,6 @@ export class JsonlLines {
     return this.#model.viewsReplacedSince(revision);
   }
 
-  /** The lines viewed so far; see {@link JsonlModel.viewsMade}. */
-  get viewsMade(): readonly JsonlLineView[] {
-    return this.#model.viewsMade;
-  }
-
-  /** Whether every line has been read since the text last changed. */
-  get complete(): boolean {
-    return this.#model.complete;
-  }
-
   /** The findings of every line, in file order; a line is checked once per parse and ruleset. */
   findings(ruleset: Ruleset): Finding[] {
     const out: Finding[] = [];
