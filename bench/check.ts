@@ -47,26 +47,30 @@ const mb = (chars: number) => chars / 1024 / 1024;
 
 /**
  * The reference readers, bundled from the CLI's own line reader so that they read exactly as the CLI
- * does: `start` only starts, `split` reads and splits the lines, `parse` also calls `JSON.parse` on
- * each non-blank one, `readline` splits with `node:readline` as the CLI once did.
+ * does on one thread: `start` only starts, `split` reads and splits the lines, `parse` also calls
+ * `JSON.parse` on each non-blank one, `readline` splits with `node:readline` as the CLI once did.
  */
 const readerSource = `
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { chunkSize, readLines } from './server/src/lineReader.ts';
+import { readLineRange } from './server/src/lineReader.ts';
 
 async function main(mode: string, path: string): Promise<void> {
   let n = 0;
   if (mode === 'start') return;
-  const input = createReadStream(path, { highWaterMark: chunkSize });
   if (mode === 'readline') {
+    const input = createReadStream(path, { highWaterMark: 1 << 16 });
     for await (const line of createInterface({ input, crlfDelay: Infinity })) n += line.length;
-  } else if (mode === 'split') {
-    await readLines(input, (line) => { n += line.length; });
   } else {
-    await readLines(input, (line) => {
-      if (line.length > 0) n += (JSON.parse(line) as { messages?: unknown[] }).messages?.length ?? 0;
-    });
+    const fd = openSync(path, 'r');
+    const range = { start: 0, end: fstatSync(fd).size };
+    if (mode === 'split') {
+      readLineRange(fd, range, (line) => { n += line.length; });
+    } else {
+      readLineRange(fd, range, (line) => {
+        if (line.length > 0) n += (JSON.parse(line) as { messages?: unknown[] }).messages?.length ?? 0;
+      });
+    }
   }
   process.stdout.write(String(n) + '\\n');
 }

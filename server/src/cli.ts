@@ -1,5 +1,5 @@
 /** The `constitution-lens` command line tool: `check` for CI, `critique` for model critiques. */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 const usage = `Usage: constitution-lens <command> [options]
 
@@ -9,6 +9,14 @@ Commands:
 
 Run "constitution-lens <command> --help" for a command's options.`;
 
+/**
+ * A command's own bundle beside this one (dist/check.js, dist/critique.js), loaded only when that
+ * command runs: `check` does not pay for the model client, nor `critique` for the detectors.
+ */
+function bundle<T>(name: string): T {
+  return require(join(__dirname, `${name}.js`)) as T;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = {
@@ -17,13 +25,13 @@ async function main(argv: readonly string[]): Promise<number> {
     cwd: process.cwd(),
     env: process.env,
     starterPath: resolve(__dirname, '..', 'constitutions', 'starter.constitution.md'),
+    workerScript: join(__dirname, 'checkThread.js'),
   };
   switch (command) {
-    // Each command loads only its own modules: `check` does not pay for the model client's start-up.
     case 'check':
-      return (await import('./cliCheck.ts')).runCheck(rest, io);
+      return bundle<typeof import('./cliCheck.ts')>('check').runCheck(rest, io);
     case 'critique':
-      return (await import('./cliCritique.ts')).runCritique(rest, io);
+      return bundle<typeof import('./cliCritique.ts')>('critique').runCritique(rest, io);
     case '--help':
     case '-h':
     case undefined:

@@ -1,13 +1,16 @@
 /**
- * Splits a stream of UTF-8 bytes into lines, for reading a large JSONL file one line at a time.
+ * Splits UTF-8 bytes into lines, for reading a large JSONL file one line at a time, whole or a range
+ * of whole lines at a time (so that several threads can each read their own part of one file).
  *
  * A line ends at `\n`; a `\r` before it is dropped; a final line without a line break still counts.
  * That is what `node:readline` does for a JSONL file, at about twice the speed: each chunk is decoded
  * once (by `TextDecoder`, which is faster than `StringDecoder`) and searched with `indexOf`, and each
  * line is handed to a callback rather than through an event or a promise. Bytes that are not UTF-8
- * become U+FFFD, as they do for `readline`. Every line comes with its 0-based number and its UTF-16 offset in the decoded file, so
- * positions in messages are exact whatever the chunk boundaries were.
+ * become U+FFFD, as they do for `readline`. Every line comes with its 0-based number and its UTF-16
+ * offset in the decoded input, so positions in messages are exact whatever the chunk boundaries were.
  */
+import { readSync } from 'node:fs';
+
 /**
  * The size of the chunks to read a file in. At 64 KiB a chunk's decoded text stays under V8's
  * large-object size, so it is collected young with the lines cut from it; chunks of 1 MiB went to
@@ -33,17 +36,21 @@ export interface LineTotals {
  * first line, as an editor does not show it either.
  */
 export class LineSplitter {
-  readonly #decoder = new TextDecoder('utf-8');
+  readonly #decoder: TextDecoder;
   readonly #onLine: OnLine;
   /** The start of a line whose end has not been read yet, in pieces, so that a long line is joined once. */
   #partial: string[] = [];
   #line = 0;
   #offset = 0;
   #bytes = 0;
-  #started = false;
+  #started: boolean;
 
-  constructor(onLine: OnLine) {
+  /** `atFileStart: false` for input that starts later in a file, where U+FEFF is a character like any other. */
+  constructor(onLine: OnLine, options: { atFileStart?: boolean } = {}) {
     this.#onLine = onLine;
+    this.#started = options.atFileStart === false;
+    // The decoder drops a byte order mark at the start of what it decodes, unless told to keep it.
+    this.#decoder = new TextDecoder('utf-8', { ignoreBOM: this.#started });
   }
 
   /** Splits one more chunk; bytes are decoded as UTF-8, strings are taken as they are. */
@@ -107,21 +114,53 @@ export class LineSplitter {
   }
 }
 
+/** Bytes `[start, end)` of a file. */
+export interface ByteRange {
+  readonly start: number;
+  readonly end: number;
+}
+
 /**
- * Reads a stream (a file's `createReadStream`, stdin) to its end, handing each line to `onLine` as it
- * goes. `afterChunk` runs between chunks and may return a promise to wait on, such as an output
- * stream's `drain`, which holds back reading until the output has caught up.
+ * Reads the lines of bytes `[start, end)` of an open file, in chunks of {@link chunkSize}, handing
+ * each to `onLine` with its number and offset counted from the range's start. A range that starts at
+ * a line start and ends after a line break (or at the end of the file) holds whole lines, decoded
+ * exactly as they are when the whole file is read. A range that ends at `Infinity` reads to the end.
  */
-export async function readLines(
-  input: AsyncIterable<Uint8Array | string>,
-  onLine: OnLine,
-  afterChunk?: () => Promise<void> | undefined,
-): Promise<LineTotals> {
-  const splitter = new LineSplitter(onLine);
-  for await (const chunk of input) {
-    splitter.push(chunk);
-    const wait = afterChunk?.();
-    if (wait) await wait;
+export function readLineRange(fd: number, range: ByteRange, onLine: OnLine): LineTotals {
+  const splitter = new LineSplitter(onLine, { atFileStart: range.start === 0 });
+  const buffer = Buffer.allocUnsafe(chunkSize);
+  // A range without an end is a pipe's or a device's whole input, read from where it stands.
+  const seek = Number.isFinite(range.end);
+  for (let at = range.start; at < range.end; ) {
+    const n = readSync(fd, buffer, 0, Math.min(chunkSize, range.end - at), seek ? at : null);
+    if (n === 0) break;
+    splitter.push(buffer.subarray(0, n));
+    at += n;
   }
   return splitter.end();
+}
+
+/**
+ * Cuts a file of `size` bytes into ranges of whole lines of about `target` bytes each, in order: each
+ * starts at a line start and ends at the first line start at or after `target` bytes on, so a line
+ * longer than `target` makes its range longer, never splits. Only the bytes around each cut are read.
+ */
+export function* lineRanges(fd: number, size: number, target: number): Generator<ByteRange> {
+  for (let start = 0; start < size; ) {
+    const end = lineStartFrom(fd, Math.min(size, start + Math.max(1, target)), size);
+    yield { start, end };
+    start = end;
+  }
+}
+
+/** The first line start at or after `at`: `at` itself when the byte before it is a line break. */
+function lineStartFrom(fd: number, at: number, size: number): number {
+  const buffer = Buffer.allocUnsafe(4096);
+  for (let from = at - 1; from < size; from += buffer.length) {
+    const n = readSync(fd, buffer, 0, Math.min(buffer.length, size - from), from);
+    if (n === 0) break;
+    const nl = buffer.subarray(0, n).indexOf(10);
+    if (nl >= 0) return from + nl + 1;
+  }
+  return size;
 }

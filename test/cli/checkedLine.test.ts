@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkedLine } from '../../server/src/cliCheck.ts';
+import { checkedLine } from '../../server/src/checkRange.ts';
 import { parseJsonlLine } from '../../server/src/core/transcript/parse.ts';
 import type { Conversation } from '../../server/src/core/transcript/model.ts';
 import { corpusFiles, corpusSkip, readCorpus } from '../support/corpus.ts';

@@ -3,14 +3,12 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { MockAnthropic } from '../support/mockAnthropic.ts';
 import { constitutionText, goodAnswer, transcriptText } from '../critique/fixtures.ts';
 
-const cli = resolve('server', 'src', 'cli.ts');
-// The CLI runs from its sources in a folder outside the project, so tsx's loader is named by its path.
-const tsx = pathToFileURL(resolve('node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+// The built command, as a user runs it (the test runner builds before it runs the tests).
+const cli = resolve('dist', 'cli.js');
 const apiKey = 'sk-interrupt';
 let mock: MockAnthropic;
 let dir: string;
@@ -30,7 +28,7 @@ after(async () => {
 test('Ctrl-C while a dataset batch runs cancels the batch at the API, keeps what came back and exits 130', async () => {
   const child = spawn(
     process.execPath,
-    ['--import', tsx, cli, 'critique', '--dataset', 'set.jsonl', '--constitution', 'house.constitution.md', '--batch-threshold', '1', '--poll-interval', '60'],
+    [cli, 'critique', '--dataset', 'set.jsonl', '--constitution', 'house.constitution.md', '--batch-threshold', '1', '--poll-interval', '60'],
     { cwd: dir, env: { ...process.env, ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: mock.url } },
   );
   let stdout = '';

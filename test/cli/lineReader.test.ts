@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { Readable } from 'node:stream';
+import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { LineSplitter, readLines } from '../../server/src/lineReader.ts';
+import { LineSplitter, lineRanges, readLineRange, type ByteRange } from '../../server/src/lineReader.ts';
 
 type Line = [text: string, line: number, start: number];
 
@@ -113,20 +115,73 @@ test('a UTF-8 byte order mark is not part of the first line, even when cut betwe
   ]);
 });
 
-test('readLines reads a stream to its end and waits on afterChunk between chunks', async () => {
-  const events: string[] = [];
-  const input = Readable.from([Buffer.from('a\nb'), Buffer.from('c\n'), Buffer.from('d')]);
-  const totals = await readLines(
-    input,
-    (text, line) => events.push(`line ${line} ${text}`),
-    () => {
-      events.push('chunk');
-      return new Promise<void>((resolve) => setImmediate(() => {
-        events.push('drained');
-        resolve();
-      }));
-    },
-  );
-  assert.deepEqual(events, ['line 0 a', 'chunk', 'drained', 'line 1 bc', 'chunk', 'drained', 'chunk', 'drained', 'line 2 d']);
-  assert.deepEqual(totals, { lines: 3, bytes: 6 });
+/** A temporary file holding `bytes`, open for reading, and its lines as the splitter gives them read whole. */
+function openFile(bytes: Buffer): { fd: number; whole: Line[] } {
+  const path = join(mkdtempSync(join(tmpdir(), 'lens-lines-')), 'lines.jsonl');
+  writeFileSync(path, bytes);
+  return { fd: openSync(path, 'r'), whole: split([bytes]).lines };
+}
+
+/** The lines of every range, numbered on through the file as `check` numbers them, and the bytes read. */
+function readRanges(fd: number, ranges: readonly ByteRange[]): { lines: [text: string, line: number][]; bytes: number } {
+  const lines: [string, number][] = [];
+  let before = 0;
+  let bytes = 0;
+  for (const range of ranges) {
+    const totals = readLineRange(fd, range, (text, line) => lines.push([text, before + line]));
+    before += totals.lines;
+    bytes += totals.bytes;
+  }
+  return { lines, bytes };
+}
+
+test('lineRanges cuts a file into ranges of whole lines that read, one after another, exactly as the whole file', () => {
+  const text = ['\ufeff{"a":"é"}', '', '{"b":"😀😀😀"}\r', 'x'.repeat(5000), 'ü', '\ufeffmid-file mark', 'last without a break'].join('\n');
+  const bytes = Buffer.from(text);
+  const { fd, whole } = openFile(bytes);
+  try {
+    for (const target of [1, 2, 3, 7, 64, 4096, 1 << 20]) {
+      const ranges = [...lineRanges(fd, bytes.length, target)];
+      assert.equal(ranges[0].start, 0);
+      assert.equal(ranges[ranges.length - 1].end, bytes.length);
+      for (let i = 0; i < ranges.length; i++) {
+        const { start, end } = ranges[i];
+        assert.ok(end > start, `range ${i} is not empty at target ${target}`);
+        if (i > 0) assert.equal(start, ranges[i - 1].end);
+        if (start > 0) assert.equal(bytes[start - 1], 10, `range ${i} starts at a line start at target ${target}`);
+      }
+      const read = readRanges(fd, ranges);
+      assert.deepEqual(read.lines, whole.map(([t, n]) => [t, n]), `target ${target}`);
+      assert.equal(read.bytes, bytes.length);
+    }
+    // A line longer than the target is never split: its range grows to hold it.
+    const long = [...lineRanges(fd, bytes.length, 100)].find((r) => r.end - r.start > 5000);
+    assert.ok(long);
+  } finally {
+    closeSync(fd);
+  }
+});
+
+test('a U+FEFF that starts a later range is part of its line, as it is when the file is read whole', () => {
+  const bytes = Buffer.from('a\n\ufeffb\n');
+  const { fd } = openFile(bytes);
+  try {
+    const lines: string[] = [];
+    readLineRange(fd, { start: 2, end: bytes.length }, (text) => lines.push(text));
+    assert.deepEqual(lines, ['\ufeffb']);
+  } finally {
+    closeSync(fd);
+  }
+});
+
+test('readLineRange reads a range without an end from where a pipe stands', () => {
+  const { fd } = openFile(Buffer.from('one\ntwo'));
+  try {
+    const lines: string[] = [];
+    const totals = readLineRange(fd, { start: 0, end: Infinity }, (text) => lines.push(text));
+    assert.deepEqual(lines, ['one', 'two']);
+    assert.deepEqual(totals, { lines: 2, bytes: 7 });
+  } finally {
+    closeSync(fd);
+  }
 });

@@ -206,3 +206,18 @@ export function anchoredText(text: string, anchors: ReadonlyArray<readonly [numb
 export function mappedSpan(text: MappedText, start: number, end: number): Span {
   return { start: text.toSource(start), end: text.toSource(end) };
 }
+
+/**
+ * Decodes UTF-8, refusing binary files and text that is not UTF-8 with a message that says which.
+ * A byte-order mark is dropped, as editors do.
+ */
+export function decodeText(bytes: Uint8Array, name: string): string {
+  const probe = bytes.subarray(0, 8192);
+  if (probe.includes(0)) throw new Error(`${name} looks binary (it holds NUL bytes); it is not checked.`);
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    throw new Error(`${name} is not valid UTF-8; save it as UTF-8 to have it checked.`);
+  }
+}

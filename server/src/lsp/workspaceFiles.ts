@@ -7,6 +7,7 @@ import { promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
+import { decodeText } from '../core/text.ts';
 import type { WorkspaceIndex } from '../core/workspace/index.ts';
 
 const skippedFolders = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
@@ -68,21 +69,6 @@ export async function loadFile(
   } catch (error) {
     log(`Cannot read ${uri}: ${(error as Error).message}`);
     return false;
-  }
-}
-
-/**
- * Decodes UTF-8, refusing binary files and text that is not UTF-8 with a message that says which.
- * A byte-order mark is dropped, as editors do.
- */
-export function decodeText(bytes: Uint8Array, name: string): string {
-  const probe = bytes.subarray(0, 8192);
-  if (probe.includes(0)) throw new Error(`${name} looks binary (it holds NUL bytes); it is not checked.`);
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch {
-    throw new Error(`${name} is not valid UTF-8; save it as UTF-8 to have it checked.`);
   }
 }
 

@@ -1,0 +1,190 @@
+/**
+ * Checking a large JSONL file on several threads. The file is cut into ranges of whole lines
+ * (`lineRanges`); worker threads, each with its own copy of the compiled constitutions, check ranges
+ * handed to them, and the command's own thread checks ranges too whenever it has nothing to write.
+ * Reports are written strictly in file order, so the output is the same as a single thread's, and
+ * only a few ranges' reports are ever held, so memory does not grow with the file.
+ *
+ * A worker runs `serveChecks` (the bundle dist/checkThread.js). It is started as soon as the command
+ * knows it has a large file to read, and is sent the constitutions once they are read, so that its
+ * start overlaps the command's own. A worker that fails hands its ranges back, and the command's
+ * thread checks them itself.
+ */
+import { basename } from 'node:path';
+import { parentPort, Worker } from 'node:worker_threads';
+import { parseConstitution } from './core/constitution/parse.ts';
+import { compileRuleset } from './core/detectors/index.ts';
+import type { Ruleset } from './core/detectors/types.ts';
+import { checkRange, type RangeReport } from './checkRange.ts';
+import type { ByteRange } from './lineReader.ts';
+
+/** A constitution as a worker gets it: its text, from which it compiles the same ruleset. */
+export interface ConstitutionSource {
+  readonly path: string;
+  readonly uri: string;
+  readonly text: string;
+}
+
+/** The ruleset of some constitutions, as `check` compiles it. */
+export function rulesetOf(sources: readonly ConstitutionSource[]): Ruleset {
+  return compileRuleset(sources.map((s) => ({ uri: s.uri, constitution: parseConstitution(s.text, basename(s.path)) })));
+}
+
+interface Request {
+  readonly id: number;
+  readonly path: string;
+  readonly range: ByteRange;
+}
+
+/** The first message to a worker: the constitutions to compile. */
+interface Setup {
+  readonly constitutions: readonly ConstitutionSource[];
+}
+
+type Reply = { readonly id: number; readonly report: RangeReport } | { readonly id: number; readonly error: string };
+
+/** Runs in a worker: compiles the constitutions it is sent first, then checks each range it is sent. */
+export function serveChecks(): void {
+  const port = parentPort;
+  if (!port) throw new Error('serveChecks runs in a worker thread');
+  let ruleset: Ruleset | undefined;
+  port.on('message', (message: Setup | Request) => {
+    if ('constitutions' in message) {
+      ruleset = rulesetOf(message.constitutions);
+      return;
+    }
+    const { id, path, range } = message;
+    let reply: Reply;
+    try {
+      if (!ruleset) throw new Error('a range came before the constitutions');
+      reply = { id, report: checkRange(path, range, ruleset) };
+    } catch (error) {
+      reply = { id, error: error instanceof Error ? error.message : String(error) };
+    }
+    port.postMessage(reply);
+  });
+}
+
+/** One worker thread and the ranges it has been sent and not yet answered. */
+export class RangeWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve(report: RangeReport): void; reject(error: Error): void }>();
+  #nextId = 0;
+  #alive = true;
+
+  constructor(script: string) {
+    this.#worker = new Worker(script);
+    this.#worker.on('message', (reply: Reply) => {
+      const pending = this.#pending.get(reply.id);
+      this.#pending.delete(reply.id);
+      if ('report' in reply) pending?.resolve(reply.report);
+      else pending?.reject(new Error(reply.error));
+    });
+    this.#worker.on('error', (error) => this.#stop(error));
+    this.#worker.on('exit', (code) => this.#stop(new Error(`a check thread stopped with exit code ${code}`)));
+  }
+
+  /** Whether it still takes ranges. */
+  get alive(): boolean {
+    return this.#alive;
+  }
+
+  /** Ranges sent and not yet answered. */
+  get outstanding(): number {
+    return this.#pending.size;
+  }
+
+  /** Sends the constitutions, before any range. */
+  setUp(constitutions: readonly ConstitutionSource[]): void {
+    this.#worker.postMessage({ constitutions } satisfies Setup);
+  }
+
+  check(path: string, range: ByteRange): Promise<RangeReport> {
+    return new Promise((resolve, reject) => {
+      const id = this.#nextId++;
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ id, path, range } satisfies Request);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#alive = false;
+    await this.#worker.terminate();
+  }
+
+  #stop(error: Error): void {
+    this.#alive = false;
+    for (const pending of this.#pending.values()) pending.reject(error);
+    this.#pending.clear();
+  }
+}
+
+/** How many ranges a worker is sent ahead, so that it has the next at hand when it finishes one. */
+const sentAhead = 2;
+
+/**
+ * Checks the ranges of the file at `path` in order, sending them to `workers` and checking them with
+ * `checkHere` on this thread, and hands each report to `emit` in file order, waiting on what `emit`
+ * returns (the output's backlog) before going on. Reports done out of order are held until their
+ * turn, at most a few per thread.
+ */
+export async function checkInOrder(
+  path: string,
+  ranges: Iterator<ByteRange>,
+  checkHere: (range: ByteRange) => RangeReport,
+  workers: readonly RangeWorker[],
+  emit: (report: RangeReport) => Promise<void> | undefined,
+): Promise<void> {
+  interface Job {
+    readonly seq: number;
+    readonly range: ByteRange;
+  }
+  const done = new Map<number, RangeReport>();
+  /** Jobs whose worker failed, for this thread to check. */
+  const orphaned: Job[] = [];
+  const window = 2 * sentAhead * (workers.length + 1);
+  let emitted = 0;
+  let taken = 0;
+  let exhausted = false;
+  let wake: (() => void) | undefined;
+
+  const take = (): Job | undefined => {
+    if (exhausted || taken >= emitted + window) return undefined;
+    const next = ranges.next();
+    if (next.done) {
+      exhausted = true;
+      return undefined;
+    }
+    return { seq: taken++, range: next.value };
+  };
+  const send = (worker: RangeWorker) => {
+    while (worker.alive && worker.outstanding < sentAhead) {
+      const job = take();
+      if (!job) return;
+      worker.check(path, job.range).then(
+        (report) => done.set(job.seq, report),
+        () => orphaned.push(job),
+      ).finally(() => wake?.());
+    }
+  };
+
+  for (;;) {
+    for (let report = done.get(emitted); report; report = done.get(emitted)) {
+      done.delete(emitted++);
+      const backlog = emit(report);
+      if (backlog) await backlog;
+    }
+    for (const worker of workers) send(worker);
+    if (exhausted && emitted === taken) return;
+    const job = orphaned.shift() ?? take();
+    if (job) {
+      done.set(job.seq, checkHere(job.range));
+      // Checking a range holds this thread; the workers' answers wait until it lets go.
+      await new Promise((resolve) => setImmediate(resolve));
+      continue;
+    }
+    if (exhausted && emitted === taken) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+    wake = undefined;
+  }
+}

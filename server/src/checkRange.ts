@@ -1,0 +1,112 @@
+/**
+ * Checking a stretch of a JSONL file: the lines in a byte range of whole lines, read, parsed and
+ * checked, their problems and findings kept in file order with positions counted from the range's
+ * first line. `check` reads a JSONL file as a run of such ranges, on its own thread or spread over
+ * worker threads (checkPool.ts), and writes their reports in order, adding to each position the lines
+ * of the ranges before it; so a report is the same however the file was cut and shared out.
+ */
+import { closeSync, openSync } from 'node:fs';
+import { checkConversation } from './core/detectors/index.ts';
+import type { Finding, Ruleset } from './core/detectors/types.ts';
+import type { Problem } from './core/problem.ts';
+import { JsonReader } from './core/transcript/jsonFormat.ts';
+import { scanJson } from './core/transcript/jsonScan.ts';
+import type { Conversation } from './core/transcript/model.ts';
+import { isBlankLine, parseJsonlLine } from './core/transcript/parse.ts';
+import { readLineRange, type ByteRange } from './lineReader.ts';
+import type { ReportedFinding, ReportedProblem, ReportedRange } from './reportWriter.ts';
+
+/** A finding or problem of a range: lines are counted from the range's first, conversations from its first record. */
+export type RangeItem = { readonly finding: Omit<ReportedFinding, 'path'> } | { readonly problem: Omit<ReportedProblem, 'path'> };
+
+/** What a range held, as plain data that a worker thread can post. */
+export interface RangeReport {
+  /** Lines read, blank ones included. */
+  readonly lines: number;
+  /** Lines that were not blank: each is a record, numbered through the file. */
+  readonly records: number;
+  readonly bytes: number;
+  readonly conversations: number;
+  readonly turns: number;
+  /** Findings left out because a note on their turn marks them as reviewed. */
+  readonly reviewed: number;
+  readonly items: RangeItem[];
+}
+
+/** Reads and checks the lines of bytes `range` of the file at `path`. */
+export function checkRange(path: string, range: ByteRange, ruleset: Ruleset): RangeReport {
+  const items: RangeItem[] = [];
+  let records = 0;
+  let conversations = 0;
+  let turns = 0;
+  let reviewed = 0;
+  let lineNumber = 0;
+  const at = (offset: number) => ({ line: lineNumber, character: offset });
+  const onLine = (line: string, number: number) => {
+    if (isBlankLine(line)) return;
+    lineNumber = number;
+    const parsed = checkedLine(line, records++);
+    for (const p of parsed.problems) {
+      items.push({ problem: { range: { start: at(p.span.start), end: at(p.span.end) }, code: p.code, severity: p.severity, message: p.message } });
+    }
+    conversations += parsed.conversations.length;
+    for (const conversation of parsed.conversations) {
+      turns += conversation.turns.length;
+      for (const f of checkConversation(conversation, ruleset)) {
+        if (f.reviewed) reviewed++;
+        else items.push({ finding: reportedFinding(f, at) });
+      }
+    }
+  };
+  const fd = openSync(path, 'r');
+  try {
+    const totals = readLineRange(fd, range, onLine);
+    return { lines: totals.lines, records, bytes: totals.bytes, conversations, turns, reviewed, items };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A finding as a report gives it, but for its path, with positions from `at`. */
+export function reportedFinding(f: Finding, at: (offset: number) => { line: number; character: number }): Omit<ReportedFinding, 'path'> {
+  return {
+    range: { start: at(f.span.start), end: at(f.span.end) },
+    conversation: f.conversation,
+    turn: f.turn,
+    role: f.role,
+    principle: f.principle,
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    constitution: f.constitution,
+  };
+}
+
+/** `range` moved down by `lines` lines. */
+export function linesDown(range: ReportedRange, lines: number): ReportedRange {
+  if (lines === 0) return range;
+  return {
+    start: { line: range.start.line + lines, character: range.start.character },
+    end: { line: range.end.line + lines, character: range.end.character },
+  };
+}
+
+/**
+ * Keys of a record that no check reads: where it came from, its split, how it was labelled, its
+ * metadata. The scanner still holds their values to strict JSON but builds nothing for them.
+ */
+const uncheckedKeys: ReadonlySet<string> = new Set(['source', 'split', 'label_kind', 'meta']);
+
+/**
+ * One JSONL line as {@link parseJsonlLine} reads it (spans from the line's start), without the
+ * conversations' `meta`, which no check reads and no report shows. A line the fast scanner does not
+ * take (not strict JSON, or nested very deep) is read by `parseJsonlLine` itself, which reports the
+ * first error where jsonc-parser finds it.
+ */
+export function checkedLine(line: string, index: number): { conversations: Conversation[]; problems: Problem[] } {
+  const root = scanJson(line, uncheckedKeys);
+  if (!root) return parseJsonlLine(line, index, 0);
+  const reader = new JsonReader(line, 0, { withoutMeta: true });
+  const conversations = reader.fromValue(root, index);
+  return { conversations, problems: reader.problems };
+}
