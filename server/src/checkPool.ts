@@ -41,7 +41,7 @@ interface Setup {
   readonly constitutions: readonly ConstitutionSource[];
 }
 
-type Reply = { readonly id: number; readonly report: RangeReport } | { readonly id: number; readonly error: string };
+type Reply = { readonly ready: true } | { readonly id: number; readonly report: RangeReport } | { readonly id: number; readonly error: string };
 
 /** Runs in a worker: compiles the constitutions it is sent first, then checks each range it is sent. */
 export function serveChecks(): void {
@@ -51,6 +51,7 @@ export function serveChecks(): void {
   port.on('message', (message: Setup | Request) => {
     if ('constitutions' in message) {
       ruleset = rulesetOf(message.constitutions);
+      port.postMessage({ ready: true } satisfies Reply);
       return;
     }
     const { id, path, range } = message;
@@ -71,10 +72,19 @@ export class RangeWorker {
   readonly #pending = new Map<number, { resolve(report: RangeReport): void; reject(error: Error): void }>();
   #nextId = 0;
   #alive = true;
+  #ready = false;
+  #settled!: () => void;
+  /** Settles when the worker is ready or has stopped. */
+  readonly started = new Promise<void>((resolve) => (this.#settled = resolve));
 
   constructor(script: string) {
     this.#worker = new Worker(script);
     this.#worker.on('message', (reply: Reply) => {
+      if ('ready' in reply) {
+        this.#ready = true;
+        this.#settled();
+        return;
+      }
       const pending = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
       if ('report' in reply) pending?.resolve(reply.report);
@@ -87,6 +97,14 @@ export class RangeWorker {
   /** Whether it still takes ranges. */
   get alive(): boolean {
     return this.#alive;
+  }
+
+  /**
+   * Whether it has compiled the constitutions. Until then it is sent no range, so that the ranges at
+   * the top of a file are checked on the command's thread and written while the worker starts.
+   */
+  get ready(): boolean {
+    return this.#ready && this.#alive;
   }
 
   /** Ranges sent and not yet answered. */
@@ -114,6 +132,7 @@ export class RangeWorker {
 
   #stop(error: Error): void {
     this.#alive = false;
+    this.#settled();
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
   }
@@ -124,9 +143,9 @@ const sentAhead = 2;
 
 /**
  * Checks the ranges of the file at `path` in order, sending them to `workers` and checking them with
- * `checkHere` on this thread, and hands each report to `emit` in file order, waiting on what `emit`
- * returns (the output's backlog) before going on. Reports done out of order are held until their
- * turn, at most a few per thread.
+ * `checkHere` on this thread, and hands each report to `emit` in file order, handing on no more while
+ * what `emit` returns (the output's backlog) is pending. Reports done out of order or while the
+ * output is behind are held until their turn, at most a few per thread.
  */
 export async function checkInOrder(
   path: string,
@@ -158,7 +177,7 @@ export async function checkInOrder(
     return { seq: taken++, range: next.value };
   };
   const send = (worker: RangeWorker) => {
-    while (worker.alive && worker.outstanding < sentAhead) {
+    while (worker.ready && worker.outstanding < sentAhead) {
       const job = take();
       if (!job) return;
       worker.check(path, job.range).then(
@@ -168,14 +187,22 @@ export async function checkInOrder(
     }
   };
 
+  /**
+   * While the output is behind, reports wait in `done` and checking goes on, as far as the window
+   * lets it: whoever reads the output (a pipe, a CI runner) may need a core that the threads hold.
+   */
+  let draining: Promise<void> | undefined;
+
   for (;;) {
-    for (let report = done.get(emitted); report; report = done.get(emitted)) {
+    while (!draining && done.has(emitted)) {
+      const report = done.get(emitted)!;
       done.delete(emitted++);
-      const backlog = emit(report);
-      if (backlog) await backlog;
+      draining = emit(report)?.then(() => {
+        draining = undefined;
+        wake?.();
+      });
     }
     for (const worker of workers) send(worker);
-    if (exhausted && emitted === taken) return;
     const job = orphaned.shift() ?? take();
     if (job) {
       done.set(job.seq, checkHere(job.range));
@@ -183,7 +210,10 @@ export async function checkInOrder(
       await new Promise((resolve) => setImmediate(resolve));
       continue;
     }
-    if (exhausted && emitted === taken) return;
+    if (exhausted && emitted === taken) {
+      await draining;
+      return;
+    }
     await new Promise<void>((resolve) => (wake = resolve));
     wake = undefined;
   }

@@ -31,6 +31,12 @@ export interface Io {
   readonly workerScript?: string;
   /** The size of the ranges a JSONL file is cut into, 1 MiB unless a test makes it small. */
   readonly rangeBytes?: number;
+  /**
+   * Whether to wait for the worker threads to start before reading a file. A run does not (the
+   * command's thread reads on meanwhile), but a test of a small file does, so that its ranges are
+   * sure to be shared out.
+   */
+  readonly awaitThreads?: boolean;
 }
 
 export const checkUsage = `Usage: constitution-lens check [--constitution FILE]... [--format text|json|sarif] [--jobs N] PATH...
@@ -105,8 +111,11 @@ class Threads {
   readonly rangeBytes: number;
   #workers: RangeWorker[] = [];
 
+  readonly #awaited: boolean;
+
   constructor(io: Io) {
     this.rangeBytes = io.rangeBytes ?? rangeBytes;
+    this.#awaited = io.awaitThreads === true;
   }
 
   /** Whether a file of `size` bytes is worth sharing out. */
@@ -124,8 +133,10 @@ class Threads {
   }
 
   /** The workers to share a file of `size` bytes with: none for a small file. */
-  for(size: number): readonly RangeWorker[] {
-    return this.shares(size) ? this.#workers.filter((w) => w.alive) : [];
+  async for(size: number): Promise<readonly RangeWorker[]> {
+    if (!this.shares(size)) return [];
+    if (this.#awaited) await Promise.all(this.#workers.map((w) => w.started));
+    return this.#workers.filter((w) => w.alive);
   }
 
   async close(): Promise<void> {
@@ -315,7 +326,7 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
       run.stats.reviewed += report.reviewed;
       return run.writer.backlog();
     };
-    const workers = stat.isFile() ? run.threads.for(stat.size) : [];
+    const workers = stat.isFile() ? await run.threads.for(stat.size) : [];
     await checkInOrder(path, ranges, (range) => checkRange(path, range, ruleset), workers, emit);
   } finally {
     closeSync(fd);

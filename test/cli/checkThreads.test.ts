@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { runCheck } from '../../server/src/cliCheck.ts';
+import { collector } from '../support/collector.ts';
 
 /** The worker bundle that `npm run build` makes; the test runner builds before it runs the tests. */
 const threadScript = resolve('dist', 'checkThread.js');
@@ -62,24 +62,13 @@ function dataset(): string {
   return `\ufeff${lines.map((l, i) => (i % 3 === 0 ? `${l}\r` : l)).join('\n')}`;
 }
 
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
-
 interface Run {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-async function check(dir: string, args: string[], options: { workerScript?: string; rangeBytes?: number } = {}): Promise<Run> {
+async function check(dir: string, args: string[], options: { workerScript?: string; rangeBytes?: number; awaitThreads?: boolean } = {}): Promise<Run> {
   const out = collector();
   const err = collector();
   const code = await runCheck(['--constitution', 'policy.constitution.md', ...args, 'data.jsonl'], {
@@ -102,8 +91,21 @@ function workspace(): string {
 /** The report without its timing, which is all that may differ between runs. */
 const untimed = (stdout: string) => stdout.replace(/"ms":\d+/, '"ms":0').replace(/ in \d+ ms/, ' in 0 ms');
 
+/** The worker bundle, counting in `marker` the ranges it is sent. */
+function countingThread(dir: string): { script: string; ranges: () => number } {
+  const marker = join(dir, 'ranges');
+  const script = join(dir, 'counting-thread.cjs');
+  writeFileSync(
+    script,
+    `require('node:worker_threads').parentPort.on('message', (m) => { if (m.id !== undefined) require('node:fs').appendFileSync(${JSON.stringify(marker)}, '.'); });\n` +
+      `require(${JSON.stringify(threadScript)});\n`,
+  );
+  return { script, ranges: () => (existsSync(marker) ? readFileSync(marker, 'utf8').length : 0) };
+}
+
 test('a JSONL shared between threads in small ranges gets the report it gets read whole on one thread', { skip: !existsSync(threadScript) && 'run `npm run build` first: the worker bundle is missing' }, async () => {
   const dir = workspace();
+  const thread = countingThread(dir);
   for (const format of ['json', 'text', 'sarif']) {
     const whole = await check(dir, ['--format', format, '--jobs', '1'], { rangeBytes: 1 << 30 });
     assert.equal(whole.code, 1, whole.stderr);
@@ -113,14 +115,16 @@ test('a JSONL shared between threads in small ranges gets the report it gets rea
       ['3', 97],
       ['2', 2048],
     ] as const) {
-      const shared = await check(dir, ['--format', format, '--jobs', jobs], { workerScript: threadScript, rangeBytes });
+      const shared = await check(dir, ['--format', format, '--jobs', jobs], { workerScript: thread.script, rangeBytes, awaitThreads: true });
       assert.equal(shared.code, 1, shared.stderr);
       assert.equal(shared.stderr, '');
       assert.equal(untimed(shared.stdout), untimed(whole.stdout), `${format}, ${jobs} threads, ranges of ${rangeBytes} bytes`);
     }
   }
+  // The workers did check ranges.
+  assert.ok(thread.ranges() > 100, `the workers were sent ${thread.ranges()} ranges`);
   // And the report is right, not only the same: every finding underlines its words, on its line.
-  const report = JSON.parse((await check(dir, ['--format', 'json', '--jobs', '3'], { workerScript: threadScript, rangeBytes: 97 })).stdout) as {
+  const report = JSON.parse((await check(dir, ['--format', 'json', '--jobs', '3'], { workerScript: thread.script, rangeBytes: 97, awaitThreads: true })).stdout) as {
     findings: { rule: string; conversation: number; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[];
     problems: { code: string; range: { start: { line: number } } }[];
     stats: { conversations: number; turns: number; bytes: number };
@@ -143,13 +147,21 @@ test('a JSONL shared between threads in small ranges gets the report it gets rea
 test('when a worker thread fails, the command checks its ranges itself and loses nothing', async () => {
   const dir = workspace();
   const whole = await check(dir, ['--format', 'json', '--jobs', '1']);
-  for (const body of ['process.exit(3);', 'throw new Error("the worker cannot start");', 'require("node:worker_threads").parentPort.on("message", (m) => { if (m.id !== undefined) require("node:worker_threads").parentPort.postMessage({ id: m.id, error: "no" }); });']) {
+  // A worker that cannot start; one that stops at its first range; one that fails every range.
+  const ready = 'const { parentPort } = require("node:worker_threads"); parentPort.on("message", (m) => { if (m.constitutions) return parentPort.postMessage({ ready: true });';
+  for (const body of [
+    'throw new Error("the worker cannot start");',
+    `${ready} process.exit(3); });`,
+    `${ready} require("node:fs").appendFileSync(${JSON.stringify(join(dir, 'asked'))}, "."); parentPort.postMessage({ id: m.id, error: "no" }); });`,
+  ]) {
     const script = join(dir, 'broken-thread.cjs');
     writeFileSync(script, body);
-    const run = await check(dir, ['--format', 'json', '--jobs', '3'], { workerScript: script, rangeBytes: 200 });
+    const run = await check(dir, ['--format', 'json', '--jobs', '3'], { workerScript: script, rangeBytes: 200, awaitThreads: true });
     assert.equal(run.code, 1, run.stderr);
     assert.equal(untimed(run.stdout), untimed(whole.stdout), body);
   }
+  // The failing workers were sent ranges, and each came back to the command's thread.
+  assert.ok(readFileSync(join(dir, 'asked'), 'utf8').length > 0);
 });
 
 test('--jobs takes a number of threads of at least one', async () => {

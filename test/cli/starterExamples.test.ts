@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { runCheck } from '../../server/src/cliCheck.ts';
+import { collector } from '../support/collector.ts';
 
 /** A constitution whose one detector flags its own `pass` example, so that running its examples reports a failure. */
 const constitution = [
@@ -24,17 +24,6 @@ const constitution = [
   '```',
   '',
 ].join('\n');
-
-function collector(): { stream: Writable; text: () => string } {
-  const chunks: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      chunks.push(chunk.toString());
-      done();
-    },
-  });
-  return { stream, text: () => chunks.join('') };
-}
 
 /** Runs `check --format json` in-process with `starterPath` as the bundled starter; the example failures' paths and lines. */
 async function exampleFailures(cwd: string, starterPath: string, args: string[]): Promise<[string, number][]> {
