@@ -26,6 +26,15 @@ export interface RecordedRequest {
 /** Returns the model's answer for a request body: an object (sent as JSON text) or raw text. */
 export type AnswerScript = (body: any) => unknown;
 
+/**
+ * The answer of a critique of the example chats: the flattering opener "What a great question!" is a
+ * finding where a request holds it, with a revision; any other turn has no finding and is unchanged.
+ */
+export const flatteringOpenerAnswer: AnswerScript = (body) =>
+  JSON.stringify(body.messages).includes('What a great question!')
+    ? { findings: [{ principle: 'no-flattery', quote: 'What a great question!', critique: 'Flattering opener.', severity: 'warning' }], revision: 'Yes: connect it with the optical cable or pair it over Bluetooth.' }
+    : { findings: [], revision: 'Unchanged.' };
+
 export interface MockAnthropicOptions {
   readonly answer?: AnswerScript;
   /** Characters per text_delta event (default 16). */

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { CritiqueApi } from '../../../client/src/critique/registerCritique.ts';
 import type { PanelState } from '../../../client/src/webviewMessages.ts';
-import { MockAnthropic } from '../../support/mockAnthropic.ts';
+import { flatteringOpenerAnswer, MockAnthropic } from '../../support/mockAnthropic.ts';
 import { test } from './harness.ts';
 import { activeApi, openExample, positionOf } from './lens.ts';
 import { waitFor } from './waitFor.ts';
@@ -153,10 +153,7 @@ test('critique (journey 6): Critique Dataset above the threshold goes through a 
   const mock = await MockAnthropic.start({
     apiKey: 'sk-batch',
     batchPolls: 2,
-    answer: (body) =>
-      JSON.stringify(body.messages).includes('What a great question!')
-        ? { findings: [{ principle: 'no-flattery', quote: 'What a great question!', critique: 'Flattering opener.', severity: 'warning' }], revision: 'Yes: connect it with the optical cable or pair it over Bluetooth.' }
-        : { findings: [], revision: 'Unchanged.' },
+    answer: flatteringOpenerAnswer,
   });
   const settings = vscode.workspace.getConfiguration('constitutionLens');
   const previousPoll = process.env.CONSTITUTION_LENS_BATCH_POLL_MS;

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { openFile } from '../../../scripts/e2e/browser.ts';
 import { startCodeServer } from '../../../scripts/e2e/codeServer.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
-import { MockAnthropic } from '../../support/mockAnthropic.ts';
+import { flatteringOpenerAnswer, MockAnthropic } from '../../support/mockAnthropic.ts';
 import { critiqueHedgingTurn, critiquePanel, reloadWindow, runCommand, scratchWorkspace, setApiKey, waitForFile } from './critiqueSteps.ts';
 
 const revision = 'The most likely cause is the laptop’s Bluetooth driver. Update it, then pair again; if it still fails, try the speaker with another device.';
@@ -66,10 +66,7 @@ export const journeys: Journey[] = [
       const mock = await MockAnthropic.start({
         apiKey: 'sk-reload-batch',
         batchPolls: 12,
-        answer: (body) =>
-          JSON.stringify(body.messages).includes('What a great question!')
-            ? { findings: [{ principle: 'no-flattery', quote: 'What a great question!', critique: 'Flattering opener.', severity: 'warning' }], revision: 'Yes: use the optical cable or Bluetooth.' }
-            : { findings: [], revision: 'Unchanged.' },
+        answer: flatteringOpenerAnswer,
       });
       const { workspace, stateDir } = scratchWorkspace(root, { 'constitutionLens.baseUrl': mock.url, 'constitutionLens.batchThreshold': 2 });
       const server = await startCodeServer(tools, { workspace, stateDir, smokeTestDriver: true, env: { CONSTITUTION_LENS_BATCH_POLL_MS: '250' } });
