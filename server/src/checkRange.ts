@@ -1,7 +1,7 @@
 /**
  * Checking a stretch of a JSONL file: the lines in a byte range of whole lines, read, parsed and
  * checked, their problems and findings kept in file order with positions counted from the range's
- * first line. `check` reads a JSONL file as a run of such ranges, on its own thread or spread over
+ * first line (a whole transcript file makes the same kind of report, counted from its top). `check` reads a JSONL file as a run of such ranges, on its own thread or spread over
  * worker threads (checkPool.ts), and writes their reports in order, adding to each position the lines
  * of the ranges before it; so a report is the same however the file was cut and shared out.
  */
@@ -9,6 +9,7 @@ import { closeSync, openSync } from 'node:fs';
 import { checkConversation } from './core/detectors/index.ts';
 import type { Finding, Ruleset } from './core/detectors/types.ts';
 import type { Problem } from './core/problem.ts';
+import type { Span } from './core/text.ts';
 import { JsonReader } from './core/transcript/jsonFormat.ts';
 import { scanJson } from './core/transcript/jsonScan.ts';
 import type { Conversation } from './core/transcript/model.ts';
@@ -33,44 +34,62 @@ export interface RangeReport {
   readonly items: RangeItem[];
 }
 
+/**
+ * A report's items and totals as they are gathered, from the lines of a range one by one or from a
+ * whole file at once.
+ */
+export class ReportItems {
+  readonly items: RangeItem[] = [];
+  conversations = 0;
+  turns = 0;
+  reviewed = 0;
+
+  /**
+   * Adds what was read (the problems first) and the findings in its conversations; `rangeOf` gives
+   * a span's place.
+   */
+  add(read: { readonly conversations: readonly Conversation[]; readonly problems: readonly Problem[] }, ruleset: Ruleset, rangeOf: (span: Span) => ReportedRange): void {
+    for (const p of read.problems) this.items.push({ problem: { range: rangeOf(p.span), code: p.code, severity: p.severity, message: p.message } });
+    this.conversations += read.conversations.length;
+    for (const conversation of read.conversations) {
+      this.turns += conversation.turns.length;
+      for (const f of checkConversation(conversation, ruleset)) {
+        if (f.reviewed) this.reviewed++;
+        else this.items.push({ finding: reportedFinding(f, rangeOf(f.span)) });
+      }
+    }
+  }
+
+  /** The report, with the totals only the reader knows. */
+  report(lines: number, records: number, bytes: number): RangeReport {
+    return { lines, records, bytes, conversations: this.conversations, turns: this.turns, reviewed: this.reviewed, items: this.items };
+  }
+}
+
 /** Reads and checks the lines of bytes `range` of the file at `path`. */
 export function checkRange(path: string, range: ByteRange, ruleset: Ruleset): RangeReport {
-  const items: RangeItem[] = [];
+  const gathered = new ReportItems();
   let records = 0;
-  let conversations = 0;
-  let turns = 0;
-  let reviewed = 0;
   let lineNumber = 0;
-  const at = (offset: number) => ({ line: lineNumber, character: offset });
+  const rangeOf = (span: Span) => ({ start: { line: lineNumber, character: span.start }, end: { line: lineNumber, character: span.end } });
   const onLine = (line: string, number: number) => {
     if (isBlankLine(line)) return;
     lineNumber = number;
-    const parsed = checkedLine(line, records++);
-    for (const p of parsed.problems) {
-      items.push({ problem: { range: { start: at(p.span.start), end: at(p.span.end) }, code: p.code, severity: p.severity, message: p.message } });
-    }
-    conversations += parsed.conversations.length;
-    for (const conversation of parsed.conversations) {
-      turns += conversation.turns.length;
-      for (const f of checkConversation(conversation, ruleset)) {
-        if (f.reviewed) reviewed++;
-        else items.push({ finding: reportedFinding(f, at) });
-      }
-    }
+    gathered.add(checkedLine(line, records++), ruleset, rangeOf);
   };
   const fd = openSync(path, 'r');
   try {
     const totals = readLineRange(fd, range, onLine);
-    return { lines: totals.lines, records, bytes: totals.bytes, conversations, turns, reviewed, items };
+    return gathered.report(totals.lines, records, totals.bytes);
   } finally {
     closeSync(fd);
   }
 }
 
-/** A finding as a report gives it, but for its path, with positions from `at`. */
-export function reportedFinding(f: Finding, at: (offset: number) => { line: number; character: number }): Omit<ReportedFinding, 'path'> {
+/** A finding as a report gives it, but for its path, at `range`. */
+function reportedFinding(f: Finding, range: ReportedRange): Omit<ReportedFinding, 'path'> {
   return {
-    range: { start: at(f.span.start), end: at(f.span.end) },
+    range,
     conversation: f.conversation,
     turn: f.turn,
     role: f.role,

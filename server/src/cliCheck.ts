@@ -9,15 +9,14 @@ import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseConstitution, isConstitutionFileName } from './core/constitution/parse.ts';
 import { checkConstitution } from './core/constitution/check.ts';
-import { compileRuleset, checkTranscript } from './core/detectors/index.ts';
-import type { Finding, LoadedConstitution, Ruleset } from './core/detectors/types.ts';
+import { compileRuleset } from './core/detectors/index.ts';
+import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
 import type { Problem } from './core/problem.ts';
 import { decodeText, LineIndex } from './core/text.ts';
 import { isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
-import type { Conversation } from './core/transcript/model.ts';
 import { exampleFailures } from './core/features/citations.ts';
 import { lineRanges } from './lineReader.ts';
-import { checkRange, linesDown, reportedFinding, type RangeReport } from './checkRange.ts';
+import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
 import { checkInOrder, RangeWorker, type ConstitutionSource } from './checkPool.ts';
 import { reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
 
@@ -109,9 +108,8 @@ const rangeBytes = 1 << 20;
  */
 class Threads {
   readonly rangeBytes: number;
-  #workers: RangeWorker[] = [];
-
   readonly #awaited: boolean;
+  #workers: RangeWorker[] = [];
 
   constructor(io: Io) {
     this.rangeBytes = io.rangeBytes ?? rangeBytes;
@@ -286,13 +284,13 @@ async function checkFile(path: string, display: string, ruleset: Ruleset, run: R
     return;
   }
   const bytes = await fs.readFile(path);
+  // Read bytes count even when they turn out not to be text.
   run.stats.bytes += bytes.length;
   const text = decodeText(bytes, display);
-  const transcript = parseTranscript(text, basename(path));
   const lines = new LineIndex(text);
-  for (const p of transcript.problems) run.writer.problem(reportProblem(display, p, lines));
-  countConversations(transcript.conversations, run.stats);
-  writeFindings(checkTranscript(transcript, ruleset), display, run, (offset) => lines.positionAt(offset));
+  const gathered = new ReportItems();
+  gathered.add(parseTranscript(text, basename(path)), ruleset, (span) => lines.rangeOf(span));
+  writeReport(gathered.report(0, 0, 0), display, run, { lines: 0, records: 0 });
 }
 
 /**
@@ -308,50 +306,34 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
     // A pipe or device has no size to cut at: it is read whole, as one range, on this thread.
     const ranges = stat.isFile() ? lineRanges(fd, stat.size, run.threads.rangeBytes) : [{ start: 0, end: Infinity }].values();
     const before = { lines: 0, records: 0 };
-    const emit = (report: RangeReport) => {
-      for (const item of report.items) {
-        if ('finding' in item) {
-          const f = item.finding;
-          if (f.severity === 'error') run.errors = true;
-          run.writer.finding({ path: display, ...f, range: linesDown(f.range, before.lines), conversation: f.conversation + before.records });
-        } else {
-          run.writer.problem({ path: display, ...item.problem, range: linesDown(item.problem.range, before.lines) });
-        }
-      }
-      before.lines += report.lines;
-      before.records += report.records;
-      run.stats.bytes += report.bytes;
-      run.stats.conversations += report.conversations;
-      run.stats.turns += report.turns;
-      run.stats.reviewed += report.reviewed;
-      return run.writer.backlog();
-    };
     const workers = stat.isFile() ? await run.threads.for(stat.size) : [];
-    await checkInOrder(path, ranges, (range) => checkRange(path, range, ruleset), workers, emit);
+    await checkInOrder(path, ranges, (range) => checkRange(path, range, ruleset), workers, (report) => writeReport(report, display, run, before));
   } finally {
     closeSync(fd);
   }
 }
 
-function countConversations(conversations: readonly Conversation[], stats: CheckStats): void {
-  stats.conversations += conversations.length;
-  for (const c of conversations) stats.turns += c.turns.length;
-}
-
-function writeFindings(
-  findings: readonly Finding[],
-  path: string,
-  run: Run,
-  at: (offset: number) => { line: number; character: number },
-): void {
-  for (const f of findings) {
-    if (f.reviewed) {
-      run.stats.reviewed++;
-      continue;
+/**
+ * Writes a report's problems and findings, moved down by the lines and records `before` it, and adds
+ * its totals; `before` then counts its lines and records too. Gives the output's backlog, if any.
+ */
+function writeReport(report: RangeReport, path: string, run: Run, before: { lines: number; records: number }): Promise<void> | undefined {
+  for (const item of report.items) {
+    if ('finding' in item) {
+      const f = item.finding;
+      if (f.severity === 'error') run.errors = true;
+      run.writer.finding({ path, ...f, range: linesDown(f.range, before.lines), conversation: f.conversation + before.records });
+    } else {
+      run.writer.problem({ path, ...item.problem, range: linesDown(item.problem.range, before.lines) });
     }
-    if (f.severity === 'error') run.errors = true;
-    run.writer.finding({ path, ...reportedFinding(f, at) });
   }
+  before.lines += report.lines;
+  before.records += report.records;
+  run.stats.bytes += report.bytes;
+  run.stats.conversations += report.conversations;
+  run.stats.turns += report.turns;
+  run.stats.reviewed += report.reviewed;
+  return run.writer.backlog();
 }
 
 function reportProblem(path: string, p: Problem, lines: LineIndex): ReportedProblem {

@@ -16,7 +16,7 @@ import { readSync } from 'node:fs';
  * large-object size, so it is collected young with the lines cut from it; chunks of 1 MiB went to
  * the old generation and lifted peak memory by a hundred megabytes on a 100 MB file.
  */
-export const chunkSize = 1 << 16;
+const chunkSize = 1 << 16;
 
 /** Called once per line, blank ones included, with the line's text (no line break), number and start offset. */
 export type OnLine = (text: string, line: number, start: number) => void;
