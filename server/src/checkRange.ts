@@ -6,7 +6,7 @@
  * of the ranges before it; so a report is the same however the file was cut and shared out.
  */
 import { closeSync, openSync } from 'node:fs';
-import { checkConversation } from './core/detectors/index.ts';
+import { checkConversations } from './core/detectors/index.ts';
 import type { Finding, Ruleset } from './core/detectors/types.ts';
 import type { Problem } from './core/problem.ts';
 import type { Span } from './core/text.ts';
@@ -51,12 +51,10 @@ export class ReportItems {
   add(read: { readonly conversations: readonly Conversation[]; readonly problems: readonly Problem[] }, ruleset: Ruleset, rangeOf: (span: Span) => ReportedRange): void {
     for (const p of read.problems) this.items.push({ problem: { range: rangeOf(p.span), code: p.code, severity: p.severity, message: p.message } });
     this.conversations += read.conversations.length;
-    for (const conversation of read.conversations) {
-      this.turns += conversation.turns.length;
-      for (const f of checkConversation(conversation, ruleset)) {
-        if (f.reviewed) this.reviewed++;
-        else this.items.push({ finding: reportedFinding(f, rangeOf(f.span)) });
-      }
+    for (const conversation of read.conversations) this.turns += conversation.turns.length;
+    for (const f of checkConversations(read.conversations, ruleset)) {
+      if (f.reviewed) this.reviewed++;
+      else this.items.push({ finding: reportedFinding(f, rangeOf(f.span)) });
     }
   }
 

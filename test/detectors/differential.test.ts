@@ -78,6 +78,7 @@ function referenceTurn(d: CompiledDetector, conversation: Conversation, turn: Tu
   });
 }
 
+/** Findings at one place are one finding, though two conversations hold the place (a preference pair's context). */
 function reference(rs: Ruleset, conversations: readonly Conversation[]): string[] {
   const out: string[] = [];
   for (const c of conversations) {
@@ -87,7 +88,7 @@ function reference(rs: Ruleset, conversations: readonly Conversation[]): string[
       if (turn.role === 'user') lastUser = turn;
     }
   }
-  return out.sort();
+  return [...new Set(out)].sort();
 }
 
 const keys = (findings: readonly Finding[]) => findings.map((f) => `${f.conversation}/${f.turn} ${f.rule} ${f.span.start}-${f.span.end}`).sort();

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { checkConversations, type Finding } from '../../server/src/core/detectors/index.ts';
+import { parseTranscript } from '../../server/src/core/transcript/parse.ts';
 import { check, constitutionText, ruleset, seen } from './helpers.ts';
 
 test('an expression finds what it would find alone: not again inside its own last match', () => {
@@ -60,3 +62,48 @@ test('guards match whole phrases anywhere in the turn or the user turn before it
   const inside = 'User: shack into\nAssistant: I can\'t. policyholder\n';
   assert.deepEqual(seen(inside, check(rs, inside)), [['refuse', "I can't", inside.indexOf("I can't")]]);
 });
+
+test("a preference pair's context is checked once for both sides; each side's own turns are checked as its own", () => {
+  const rs = ruleset(constitutionText(`- id: hedge
+  kind: phrases
+  message: Hedge
+  phrases: [it depends]
+  unless-user: [depend on]`));
+  const src =
+    JSON.stringify({
+      context: [{ role: 'user', content: 'Which?' }, { role: 'assistant', content: 'Well, it depends.' }, { role: 'user', content: 'On what?' }],
+      chosen: { role: 'assistant', content: 'On the weather: it depends on rain.' },
+      rejected: { role: 'assistant', content: 'Honestly, it depends.' },
+    }) + '\n';
+  const found = check(rs, src, 'pairs.jsonl');
+  assert.deepEqual(seen(src, found), [
+    ['hedge', 'it depends', src.indexOf('it depends')],
+    ['hedge', 'it depends', src.indexOf('it depends on rain')],
+    ['hedge', 'it depends', src.indexOf('it depends', src.indexOf('Honestly'))],
+  ]);
+  assert.deepEqual(found.map((f) => [f.conversation, f.turn]), [[0, 1], [0, 3], [0, 3]]);
+  // Both sides still hold the context's turns.
+  const [chosen, rejected] = parseTranscript(src, 'pairs.jsonl').conversations;
+  assert.deepEqual([chosen.turns.length, rejected.turns.length], [4, 4]);
+  assert.equal(chosen.turns[1], rejected.turns[1]);
+});
+
+test('a turn two conversations share is checked again where the user turn before it differs', () => {
+  const rs = ruleset(constitutionText(`- id: hedge
+  kind: phrases
+  message: Hedge
+  phrases: [it depends]
+  unless-user: [depend on]`));
+  const src = 'User: Does it depend on luck?\nAssistant: It depends.\n';
+  const [conversation] = parseTranscript(src, 'a.transcript').conversations;
+  const [user, assistant] = conversation.turns;
+  const alone = { ...conversation, turns: [{ ...user, role: 'system' as const }, assistant] };
+  // After the user turn the guard holds; in the second conversation no user turn comes before it.
+  assert.deepEqual(checkConversations([conversation, alone], rs).map((f) => source(src, f)), ['It depends']);
+  assert.deepEqual(checkConversations([alone, conversation], rs).map((f) => source(src, f)), ['It depends']);
+  assert.equal(checkConversations([conversation, conversation], rs).length, 0);
+});
+
+function source(src: string, f: Finding): string {
+  return src.slice(f.span.start, f.span.end);
+}

@@ -23,23 +23,37 @@ interface Hit {
 
 /** Every finding in every conversation of a transcript, in document order of conversations and turns. */
 export function checkTranscript(transcript: Transcript, ruleset: Ruleset, options: CheckOptions = {}): Finding[] {
+  return checkConversations(transcript.conversations, ruleset, options);
+}
+
+/**
+ * Every finding in the conversations, in their order. A turn that several of them share after the
+ * same user turn (the context of a preference pair, read once for both sides) is checked once, so
+ * that its findings are not reported twice at the same place.
+ */
+export function checkConversations(conversations: readonly Conversation[], ruleset: Ruleset, options: CheckOptions = {}): Finding[] {
   const out: Finding[] = [];
-  for (const c of transcript.conversations) checkInto(c, ruleset, options, out);
+  const checked = conversations.length > 1 ? new Map<Turn, Turn | undefined>() : undefined;
+  for (const c of conversations) checkInto(c, ruleset, options, out, checked);
   return out;
 }
 
 /** The findings in one conversation. */
 export function checkConversation(conversation: Conversation, ruleset: Ruleset, options: CheckOptions = {}): Finding[] {
   const out: Finding[] = [];
-  checkInto(conversation, ruleset, options, out);
+  checkInto(conversation, ruleset, options, out, undefined);
   return out;
 }
 
-function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckOptions, out: Finding[]): void {
+/** `checked` holds the turns checked already, each with the user turn before it. */
+function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckOptions, out: Finding[], checked: Map<Turn, Turn | undefined> | undefined): void {
   let lastUser: Turn | undefined;
   for (const turn of conversation.turns) {
     const matcher = ruleset.matcher(turn.role);
-    if (matcher) checkTurn(conversation, turn, lastUser, matcher, options, out);
+    if (matcher && !(checked?.has(turn) && checked.get(turn) === lastUser)) {
+      checkTurn(conversation, turn, lastUser, matcher, options, out);
+      checked?.set(turn, lastUser);
+    }
     if (turn.role === 'user') lastUser = turn;
   }
 }

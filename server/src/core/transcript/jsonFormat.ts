@@ -151,6 +151,8 @@ export class JsonReader {
   #pair(node: Node, index: number): Conversation[] {
     const out: Conversation[] = [];
     const context = prop(node, 'context');
+    // Read once: both sides hold the same turns, which are then checked once.
+    let contextTurns: Turn[] | undefined;
     for (const side of ['chosen', 'rejected'] as const) {
       const value = prop(node, side)!;
       let turns: Turn[] = [];
@@ -161,7 +163,7 @@ export class JsonReader {
         this.problems.push(...parsed.problems);
         turns = parsed.turns;
       } else {
-        if (context?.type === 'array') turns.push(...this.#messages(context.children ?? []).turns);
+        if (context?.type === 'array') turns.push(...(contextTurns ??= this.#messages(context.children ?? []).turns));
         const items = value.type === 'object' ? [value] : value.type === 'array' ? (value.children ?? []) : [];
         turns.push(...this.#messages(items, turns.length).turns);
       }

@@ -5,7 +5,7 @@
  * edit re-parses the lines it touches (see {@link JsonlModel}); the other lines keep their results,
  * so a keystroke in a 20 MB file costs one line's parse and check plus a shift per result elsewhere.
  */
-import { checkConversation, type Ruleset } from '../detectors/index.ts';
+import { checkConversations, type Ruleset } from '../detectors/index.ts';
 import type { Finding } from '../detectors/types.ts';
 import type { Problem } from '../problem.ts';
 import type { LineText } from '../lineText.ts';
@@ -210,8 +210,7 @@ function isJsonlShaped(model: JsonlModel): boolean {
 
 function checkLine(conversations: readonly Conversation[], ruleset: Ruleset): Finding[] {
   try {
-    if (conversations.length === 1) return checkConversation(conversations[0], ruleset);
-    return conversations.flatMap((c) => checkConversation(c, ruleset));
+    return checkConversations(conversations, ruleset);
   } catch {
     return [];
   }
