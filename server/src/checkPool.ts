@@ -10,25 +10,11 @@
  * start overlaps the command's own. A worker that fails hands its ranges back, and the command's
  * thread checks them itself.
  */
-import { basename } from 'node:path';
 import { parentPort, Worker } from 'node:worker_threads';
-import { parseConstitution } from './core/constitution/parse.ts';
 import { compileRuleset } from './core/detectors/index.ts';
-import type { Ruleset } from './core/detectors/types.ts';
+import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
 import { checkRange, type RangeReport } from './checkRange.ts';
 import type { ByteRange } from './lineReader.ts';
-
-/** A constitution as a worker gets it: its text, from which it compiles the same ruleset. */
-export interface ConstitutionSource {
-  readonly path: string;
-  readonly uri: string;
-  readonly text: string;
-}
-
-/** The ruleset of some constitutions, as `check` compiles it. */
-export function rulesetOf(sources: readonly ConstitutionSource[]): Ruleset {
-  return compileRuleset(sources.map((s) => ({ uri: s.uri, constitution: parseConstitution(s.text, basename(s.path)) })));
-}
 
 interface Request {
   readonly id: number;
@@ -36,9 +22,12 @@ interface Request {
   readonly range: ByteRange;
 }
 
-/** The first message to a worker: the constitutions to compile. */
+/**
+ * The first message to a worker: the constitutions to compile, as the command parsed them (the model
+ * is plain data), so that a worker spends its start on no Markdown or YAML.
+ */
 interface Setup {
-  readonly constitutions: readonly ConstitutionSource[];
+  readonly constitutions: readonly LoadedConstitution[];
 }
 
 type Reply = { readonly ready: true } | { readonly id: number; readonly report: RangeReport } | { readonly id: number; readonly error: string };
@@ -50,7 +39,7 @@ export function serveChecks(): void {
   let ruleset: Ruleset | undefined;
   port.on('message', (message: Setup | Request) => {
     if ('constitutions' in message) {
-      ruleset = rulesetOf(message.constitutions);
+      ruleset = compileRuleset(message.constitutions);
       port.postMessage({ ready: true } satisfies Reply);
       return;
     }
@@ -113,7 +102,7 @@ export class RangeWorker {
   }
 
   /** Sends the constitutions, before any range. */
-  setUp(constitutions: readonly ConstitutionSource[]): void {
+  setUp(constitutions: readonly LoadedConstitution[]): void {
     this.#worker.postMessage({ constitutions } satisfies Setup);
   }
 

@@ -17,7 +17,7 @@ import { isTranscriptFileName, parseTranscript } from './core/transcript/parse.t
 import { exampleFailures } from './core/features/citations.ts';
 import { lineRanges } from './lineReader.ts';
 import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
-import { checkInOrder, RangeWorker, type ConstitutionSource } from './checkPool.ts';
+import { checkInOrder, RangeWorker } from './checkPool.ts';
 import { reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
 
 export interface Io {
@@ -126,7 +126,7 @@ class Threads {
     this.#workers = Array.from({ length: count }, () => new RangeWorker(script));
   }
 
-  setUp(constitutions: readonly ConstitutionSource[]): void {
+  setUp(constitutions: readonly LoadedConstitution[]): void {
     for (const w of this.#workers) w.setUp(constitutions);
   }
 
@@ -196,7 +196,6 @@ async function checkTargets(
   loaded: LoadedConstitution[],
   fail: (message: string) => void,
 ): Promise<void> {
-  const sourceTexts: ConstitutionSource[] = [];
   const constitutionPaths = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found;
   const sources = new Map<string, { display: string; lines: LineIndex }>();
   const constitutionFiles = constitutionPaths.length > 0 ? constitutionPaths : [io.starterPath];
@@ -217,10 +216,9 @@ async function checkTargets(
     const uri = pathToFileURL(path).toString();
     loaded.push({ uri, constitution });
     sources.set(uri, { display, lines });
-    sourceTexts.push({ path, uri, text });
   }
   if (loaded.length > 0) {
-    run.threads.setUp(sourceTexts);
+    run.threads.setUp(loaded);
     const ruleset = compileRuleset(loaded);
     // The bundled starter's examples are run by the product's own tests, so a check that reads only
     // the starter does not run them again; a user's constitution has its examples checked every time.

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { test } from 'node:test';
 import { checkConstitution } from '../../server/src/core/constitution/check.ts';
@@ -129,4 +130,19 @@ test('the 2023 principles yield their sections', { skip: corpusSkip }, () => {
   const { text, c } = load('claude-constitution-2023-principles.md');
   assert.deepEqual(c.clauses.map((x) => [x.level, x.title]), headingsOf(text));
   assert.equal(c.order, undefined);
+});
+
+/** A structured clone of a parsed constitution, as `check` posts it to a worker thread, is equal to it: no class, no function. */
+function assertPlain(text: string, name: string): void {
+  const c = parseConstitution(text, name);
+  assert.ok(c.clauses.length > 0, name);
+  assert.deepStrictEqual(structuredClone(c), c, name);
+}
+
+test('the starter constitution, parsed, is plain data', () => {
+  assertPlain(readFileSync('constitutions/starter.constitution.md', 'utf8'), 'starter.constitution.md');
+});
+
+test('every corpus constitution, parsed, is plain data', { skip: corpusSkip }, () => {
+  for (const path of corpusFiles('constitutions')) assertPlain(readCorpus(path), basename(path));
 });

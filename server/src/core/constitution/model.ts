@@ -1,6 +1,7 @@
 /**
  * The constitution model: a document of named principles ("clauses"), whichever format it came from.
- * Parsers in this folder build it; detectors, hovers, navigation and critiques read it.
+ * Parsers in this folder build it; detectors, hovers, navigation and critiques read it. It is plain
+ * data (objects, arrays, strings, numbers), so that `check` can post it to its worker threads.
  */
 import type { Located } from '../located.ts';
 import type { Problem, Severity } from '../problem.ts';
