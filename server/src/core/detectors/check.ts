@@ -8,7 +8,7 @@ import type { Severity } from '../problem.ts';
 import type { MappedText, Span } from '../text.ts';
 import type { Conversation, Transcript, Turn } from '../transcript/model.ts';
 import { parseReview } from './review.ts';
-import type { CompiledDetector, RoleMatcher, Ruleset, WordProbe } from './ruleset.ts';
+import type { CompiledDetector, Pass, RoleMatcher, Ruleset, WordProbe } from './ruleset.ts';
 import { DetectorKind } from './schema.ts';
 import type { CheckOptions, Finding } from './types.ts';
 
@@ -91,6 +91,16 @@ function checkTurn(
   options: CheckOptions,
   out: Finding[],
 ): void {
+  const list = hitsIn(turn, matcher);
+  if (list.length > 0) findingsOf(list, conversation, turn, lastUser, options, out);
+}
+
+/**
+ * Every match of the matcher's expressions in the turn's text blocks: one reading per block, which
+ * is where nearly all the time goes. What the matches amount to is {@link findingsOf}'s to say, apart,
+ * so that this loop stays small.
+ */
+function hitsIn(turn: Turn, matcher: RoleMatcher): Hit[] {
   if (matcher.expressions > lastEnd.length) {
     lastEnd = new Int32Array(matcher.expressions * 2);
     stamp = new Uint32Array(matcher.expressions * 2);
@@ -110,37 +120,50 @@ function checkTurn(
     current = block.text;
     currentBlock = b;
     matcher.words?.scan(s, from, onProbe);
-    for (const pass of matcher.passes) {
-      const re = pass.regex;
-      re.lastIndex = 0;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(s)) !== null) {
-        const at = m.index;
-        // The alternation reports its first alternative that matches here; each may match here.
-        for (const member of pass.members) {
-          if (from(member.id) > at) continue;
-          member.sticky.lastIndex = at;
-          const o = member.sticky.exec(s);
-          if (o === null || o[0].length === 0) continue;
-          stamp[member.id] = generation;
-          lastEnd[member.id] = at + o[0].length;
-          hits.push({ detector: member.detector, text: block.text, block: b, start: at, end: at + o[0].length });
-        }
-        re.lastIndex = at + 1;
-      }
-    }
+    for (const pass of matcher.passes) readPass(pass, s);
   }
-  if (opening >= 0) {
-    const first = blocks[opening].text;
-    for (const { detector, regex } of matcher.openers) {
-      const m = regex.exec(first.text);
-      const at = m?.indices?.[1];
-      if (at && at[1] > at[0]) hits.push({ detector, text: first, block: opening, start: at[0], end: at[1] });
-    }
-  }
-  if (hits.length === 0) return;
+  if (opening >= 0) readOpeners(matcher, blocks[opening].text, opening);
   const list = hits;
   hits = [];
+  return list;
+}
+
+/** The hits of one pass's members over the current block's text `s`. */
+function readPass(pass: Pass, s: string): void {
+  const re = pass.regex;
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    const at = m.index;
+    // The alternation reports its first alternative that matches here; each may match here.
+    for (const member of pass.members) {
+      if (from(member.id) > at) continue;
+      member.sticky.lastIndex = at;
+      const o = member.sticky.exec(s);
+      if (o === null || o[0].length === 0) continue;
+      stamp[member.id] = generation;
+      lastEnd[member.id] = at + o[0].length;
+      hits.push({ detector: member.detector, text: current, block: currentBlock, start: at, end: at + o[0].length });
+    }
+    re.lastIndex = at + 1;
+  }
+}
+
+/** The hits of `opens-with` detectors at the start of the first text block that is not blank. */
+function readOpeners(matcher: RoleMatcher, first: MappedText, block: number): void {
+  for (const { detector, regex } of matcher.openers) {
+    const m = regex.exec(first.text);
+    const at = m?.indices?.[1];
+    if (at && at[1] > at[0]) hits.push({ detector, text: first, block, start: at[0], end: at[1] });
+  }
+}
+
+/**
+ * The findings that a turn's hits make, into `out`: per detector, unless its severity is off or a
+ * guard holds, its hits that do not overlap, counted where it is a caveat density; marked where a
+ * note on the turn says they were reviewed.
+ */
+function findingsOf(list: Hit[], conversation: Conversation, turn: Turn, lastUser: Turn | undefined, options: CheckOptions, out: Finding[]): void {
   // By detector, then in text order, a longer match first where two start at the same place.
   list.sort((a, b) => a.detector.index - b.detector.index || a.block - b.block || a.start - b.start || b.end - a.end);
 
@@ -161,7 +184,7 @@ function checkTurn(
       if (kept.length < detector.spec.min) continue;
       if (detector.spec.ratio !== undefined) {
         let sentences = 0;
-        for (const b of blocks) if (b.type === 'text') sentences += sentenceCount(b.text.text);
+        for (const b of turn.blocks) if (b.type === 'text') sentences += sentenceCount(b.text.text);
         if (kept.length / Math.max(1, sentences) < detector.spec.ratio) continue;
       }
       note = ` (${kept.length} in this turn)`;
