@@ -1,7 +1,9 @@
 // Bundles every front end of Constitution Lens into dist/: the extension client, the language
 // server, the command line tool and the critique panel's webview script.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -47,9 +49,26 @@ if (existsSync('media/src/panel.ts')) {
   });
 }
 
+/**
+ * Writes the starter constitution's model beside the bundles (see server/src/starterModel.ts): the
+ * parser is bundled in memory and run on the file, so the model is exactly what the command would
+ * parse.
+ */
+async function writeStarterModel() {
+  const { outputFiles } = await esbuild.build({ ...node, sourcemap: false, minify: false, write: false, entryPoints: ['server/src/core/constitution/parse.ts'] });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
+  const name = 'starter.constitution.md';
+  const text = readFileSync(join('constitutions', name), 'utf8');
+  mkdirSync('dist', { recursive: true });
+  writeFileSync(join('dist', 'starter.constitution.json'), JSON.stringify({ name, text, constitution: module.exports.parseConstitution(text, name) }));
+}
+
 if (watch) {
+  // While the parser is being changed, a model written now would go stale: the commands parse instead.
+  rmSync(join('dist', 'starter.constitution.json'), { force: true });
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {
-  await Promise.all(builds.map((b) => esbuild.build(b)));
+  await Promise.all([...builds.map((b) => esbuild.build(b)), writeStarterModel()]);
 }

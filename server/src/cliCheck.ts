@@ -7,7 +7,8 @@ import { closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseConstitution, isConstitutionFileName } from './core/constitution/parse.ts';
+import { isConstitutionFileName } from './core/constitution/parse.ts';
+import { readConstitution } from './starterModel.ts';
 import { checkConstitution } from './core/constitution/check.ts';
 import { compileRuleset } from './core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
@@ -207,7 +208,7 @@ async function checkTargets(
       fail(`cannot read the constitution ${relative(io.cwd, path) || path}: ${(error as Error).message}`);
       continue;
     }
-    const constitution = parseConstitution(text, basename(path));
+    const constitution = readConstitution(text, basename(path));
     const lines = new LineIndex(text);
     const display = displayPath(io.cwd, path);
     for (const p of [...constitution.problems, ...checkConstitution(constitution)]) {

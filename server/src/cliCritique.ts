@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { Constitution } from './core/constitution/model.ts';
-import { parseConstitution } from './core/constitution/parse.ts';
+import { readConstitution } from './starterModel.ts';
 import { LineIndex, type Range } from './core/text.ts';
 import type { Conversation } from './core/transcript/model.ts';
 import { parseTranscript } from './core/transcript/parse.ts';
@@ -181,7 +181,7 @@ async function loadConstitutions(paths: string[], io: CritiqueIo): Promise<Const
       io.stderr.write(`Cannot read the constitution ${path}.\n`);
       return undefined;
     }
-    const c = parseConstitution(text, basename(path));
+    const c = readConstitution(text, basename(path));
     if (c.clauses.length === 0) {
       io.stderr.write(`The constitution ${path} has no clauses.\n`);
       return undefined;
