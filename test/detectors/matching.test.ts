@@ -63,12 +63,17 @@ test('guards match whole phrases anywhere in the turn or the user turn before it
   assert.deepEqual(seen(inside, check(rs, inside)), [['refuse', "I can't", inside.indexOf("I can't")]]);
 });
 
-test("a preference pair's context is checked once for both sides; each side's own turns are checked as its own", () => {
-  const rs = ruleset(constitutionText(`- id: hedge
+/** One phrase detector with a guard on the user turn before, for the tests of shared turns. */
+function hedging() {
+  return ruleset(constitutionText(`- id: hedge
   kind: phrases
   message: Hedge
   phrases: [it depends]
   unless-user: [depend on]`));
+}
+
+test("a preference pair's context is checked once for both sides; each side's own turns are checked as its own", () => {
+  const rs = hedging();
   const src =
     JSON.stringify({
       context: [{ role: 'user', content: 'Which?' }, { role: 'assistant', content: 'Well, it depends.' }, { role: 'user', content: 'On what?' }],
@@ -89,11 +94,7 @@ test("a preference pair's context is checked once for both sides; each side's ow
 });
 
 test('a turn two conversations share is checked again where the user turn before it differs', () => {
-  const rs = ruleset(constitutionText(`- id: hedge
-  kind: phrases
-  message: Hedge
-  phrases: [it depends]
-  unless-user: [depend on]`));
+  const rs = hedging();
   const src = 'User: Does it depend on luck?\nAssistant: It depends.\n';
   const [conversation] = parseTranscript(src, 'a.transcript').conversations;
   const [user, assistant] = conversation.turns;
