@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { constitutionText } from '../detectors/helpers.ts';
 
 const cli = resolve('dist', 'cli.js');
 const fixtures = resolve('test', 'fixtures', 'check');
@@ -116,28 +117,22 @@ test('usage errors and unreadable inputs exit 2 with a clear message; the rest i
 
 test('a malformed constitution is reported at its place and its good rules still run', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lens-bad-'));
-  const constitution = [
-    '# Policy',
-    '',
+  const constitution = constitutionText(
+    [
+      '- id: bad',
+      '  kind: regex',
+      '  message: Broken pattern',
+      '  pattern: "(unclosed"',
+      '- id: good',
+      '  kind: phrases',
+      '  message: Hedges',
+      '  phrases: [it depends]',
+      '  examples:',
+      '    flag: ["Well, it depends."]',
+      '    pass: ["It depends on nothing; take the left one."]',
+    ].join('\n'),
     '## Plain answers {#plain}',
-    '',
-    'Answer plainly.',
-    '',
-    '```rules',
-    '- id: bad',
-    '  kind: regex',
-    '  message: Broken pattern',
-    '  pattern: "(unclosed"',
-    '- id: good',
-    '  kind: phrases',
-    '  message: Hedges',
-    '  phrases: [it depends]',
-    '  examples:',
-    '    flag: ["Well, it depends."]',
-    '    pass: ["It depends on nothing; take the left one."]',
-    '```',
-    '',
-  ].join('\n');
+  );
   writeFileSync(join(dir, 'p.constitution.md'), constitution);
   writeFileSync(join(dir, 'c.transcript'), 'User: Which one?\nAssistant: Well, it depends.\n');
   const report = JSON.parse(check(['--format', 'json', '.'], dir).stdout) as JsonReport;

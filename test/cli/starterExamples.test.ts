@@ -4,26 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCheck } from '../../server/src/cliCheck.ts';
+import { constitutionText } from '../detectors/helpers.ts';
 import { collector } from '../support/collector.ts';
 
 /** A constitution whose one detector flags its own `pass` example, so that running its examples reports a failure. */
-const constitution = [
-  '# Policy',
-  '',
+const constitution = constitutionText(
+  ['- id: hedge', '  kind: phrases', '  message: Hedges', '  phrases: [it depends]', '  examples:', '    pass: ["It depends on nothing."]'].join('\n'),
   '## Plain answers {#plain}',
-  '',
-  'Answer plainly.',
-  '',
-  '```rules',
-  '- id: hedge',
-  '  kind: phrases',
-  '  message: Hedges',
-  '  phrases: [it depends]',
-  '  examples:',
-  '    pass: ["It depends on nothing."]',
-  '```',
-  '',
-].join('\n');
+);
 
 /** Runs `check --format json` in-process with `starterPath` as the bundled starter; the example failures' paths and lines. */
 async function exampleFailures(cwd: string, starterPath: string, args: string[]): Promise<[string, number][]> {
