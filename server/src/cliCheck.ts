@@ -8,7 +8,6 @@ import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isConstitutionFileName } from './core/constitution/parse.ts';
-import { readConstitution } from './starterModel.ts';
 import { checkConstitution } from './core/constitution/check.ts';
 import { compileRuleset } from './core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
@@ -19,6 +18,7 @@ import { exampleFailures } from './core/features/citations.ts';
 import { lineRanges } from './lineReader.ts';
 import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
 import { checkInOrder, RangeWorker } from './checkPool.ts';
+import { readConstitution } from './starterModel.ts';
 import { reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
 
 export interface Io {

@@ -39,12 +39,17 @@ function starterModel(dir: string): StarterModel | null {
   return model;
 }
 
+/** The name of the bundled starter's file, the only one a model is built for. */
+export const starterName = 'starter.constitution.md';
+
 /**
  * The constitution in `text`, read from a file named `fileName`: the prebuilt model where it was
- * made from this very name and text, else parsed. `dir` is where the bundles are.
+ * made from this very name and text, else parsed. `dir` is where the bundles are; the model is read
+ * only for a file of the starter's name.
  */
 export function readConstitution(text: string, fileName: string, dir = __dirname): Constitution {
-  const model = starterModel(dir);
-  if (model && model.text === text && model.name === basename(fileName)) return model.constitution;
+  const name = basename(fileName);
+  const model = name === starterName ? starterModel(dir) : null;
+  if (model && model.name === name && model.text === text) return model.constitution;
   return parseConstitution(text, fileName);
 }
