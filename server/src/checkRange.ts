@@ -1,8 +1,9 @@
 /**
  * Checking a stretch of a JSONL file: the lines in a byte range of whole lines, read, parsed and
  * checked, their problems and findings kept in file order with positions counted from the range's
- * first line (a whole transcript file makes the same kind of report, counted from its top). `check` reads a JSONL file as a run of such ranges, on its own thread or spread over
- * worker threads (checkPool.ts), and writes their reports in order, adding to each position the lines
+ * first line (a whole transcript file makes the same kind of report, counted from its top). Lines
+ * are read without metadata, which no check reads. `check` reads a JSONL file as a run of such
+ * ranges, on its own thread or spread over worker threads (checkPool.ts), and writes their reports in order, adding to each position the lines
  * of the ranges before it; so a report is the same however the file was cut and shared out.
  */
 import { closeSync, openSync } from 'node:fs';
@@ -10,8 +11,6 @@ import { checkConversations } from './core/detectors/index.ts';
 import type { Finding, Ruleset } from './core/detectors/types.ts';
 import type { Problem } from './core/problem.ts';
 import type { Span } from './core/text.ts';
-import { JsonReader } from './core/transcript/jsonFormat.ts';
-import { scanJson } from './core/transcript/jsonScan.ts';
 import type { Conversation } from './core/transcript/model.ts';
 import { isBlankLine, parseJsonlLine } from './core/transcript/parse.ts';
 import { readLineRange, type ByteRange } from './lineReader.ts';
@@ -73,7 +72,7 @@ export function checkRange(path: string, range: ByteRange, ruleset: Ruleset): Ra
   const onLine = (line: string, number: number) => {
     if (isBlankLine(line)) return;
     lineNumber = number;
-    gathered.add(checkedLine(line, records++), ruleset, rangeOf);
+    gathered.add(parseJsonlLine(line, records++, 0, { withoutMeta: true }), ruleset, rangeOf);
   };
   const fd = openSync(path, 'r');
   try {
@@ -106,24 +105,4 @@ export function linesDown(range: ReportedRange, lines: number): ReportedRange {
     start: { line: range.start.line + lines, character: range.start.character },
     end: { line: range.end.line + lines, character: range.end.character },
   };
-}
-
-/**
- * Keys of a record that no check reads: where it came from, its split, how it was labelled, its
- * metadata. The scanner still holds their values to strict JSON but builds nothing for them.
- */
-const uncheckedKeys: ReadonlySet<string> = new Set(['source', 'split', 'label_kind', 'meta']);
-
-/**
- * One JSONL line as {@link parseJsonlLine} reads it (spans from the line's start), without the
- * conversations' `meta`, which no check reads and no report shows. A line the fast scanner does not
- * take (not strict JSON, or nested very deep) is read by `parseJsonlLine` itself, which reports the
- * first error where jsonc-parser finds it.
- */
-export function checkedLine(line: string, index: number): { conversations: Conversation[]; problems: Problem[] } {
-  const root = scanJson(line, uncheckedKeys);
-  if (!root) return parseJsonlLine(line, index, 0);
-  const reader = new JsonReader(line, 0, { withoutMeta: true });
-  const conversations = reader.fromValue(root, index);
-  return { conversations, problems: reader.problems };
 }

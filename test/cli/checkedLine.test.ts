@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkedLine } from '../../server/src/checkRange.ts';
 import { parseJsonlLine } from '../../server/src/core/transcript/parse.ts';
 import type { Conversation } from '../../server/src/core/transcript/model.ts';
 import { corpusFiles, corpusSkip, readCorpus } from '../support/corpus.ts';
@@ -16,6 +15,11 @@ function withoutMeta(c: Conversation): unknown {
       notes: t.notes.map((n) => ({ ...n, text: { text: n.text.text, ends: [n.text.toSource(0), n.text.toSource(n.text.text.length)] } })),
     })),
   };
+}
+
+/** A line as `check` reads it. */
+function checkedLine(line: string, index: number) {
+  return parseJsonlLine(line, index, 0, { withoutMeta: true });
 }
 
 function assertSameAsEditor(line: string, index: number): void {

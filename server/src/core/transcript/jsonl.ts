@@ -1,6 +1,6 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { problem, type Problem } from '../problem.ts';
-import { JsonReader } from './jsonFormat.ts';
+import { JsonReader, type JsonReaderOptions } from './jsonFormat.ts';
 import { scanJson } from './jsonScan.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
 import { shiftConversation } from './shift.ts';
@@ -13,13 +13,22 @@ export interface JsonlLine {
 }
 
 /**
+ * Keys of a record that no check reads: where it came from, its split, how it was labelled, its
+ * metadata. Read `withoutMeta`, a line's scan still holds their values to strict JSON but builds
+ * nothing for them.
+ */
+const uncheckedKeys: ReadonlySet<string> = new Set(['source', 'split', 'label_kind', 'meta']);
+
+/**
  * Parses one JSONL line (without its line break) that starts at offset `base` of the file and is
  * the `index`-th non-empty line. A line that is not valid JSON is one `jsonl.syntax` problem at the
- * first error and gives no conversation; a valid line of no known shape is a warning.
+ * first error and gives no conversation; a valid line of no known shape is a warning. `withoutMeta`
+ * (for `check`, which no metadata serves) leaves out the conversations' `meta` and builds nothing
+ * for the record's keys that no check reads.
  */
-export function parseJsonlLine(line: string, index: number, base: number): JsonlLine {
-  const root = scanJson(line);
-  return root ? readLine(line, root, index, base) : parseJsonlLineWithJsonc(line, index, base);
+export function parseJsonlLine(line: string, index: number, base: number, options: JsonReaderOptions = {}): JsonlLine {
+  const root = scanJson(line, options.withoutMeta ? uncheckedKeys : undefined);
+  return root ? readLine(line, root, index, base, options) : parseJsonlLineWithJsonc(line, index, base, options);
 }
 
 /**
@@ -27,7 +36,7 @@ export function parseJsonlLine(line: string, index: number, base: number): Jsonl
  * way, so that their first error is reported where jsonc-parser finds it; for the others it gives
  * exactly what the fast way gives, which is what the tests hold the fast way to.
  */
-export function parseJsonlLineWithJsonc(line: string, index: number, base: number): JsonlLine {
+export function parseJsonlLineWithJsonc(line: string, index: number, base: number, options: JsonReaderOptions = {}): JsonlLine {
   const errors: ParseError[] = [];
   const root = parseTree(line, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || !root) {
@@ -40,11 +49,11 @@ export function parseJsonlLineWithJsonc(line: string, index: number, base: numbe
       problems: [problem('jsonl.syntax', `This line is not valid JSON (${what}); the other lines are still read.`, { start: base + at, end: base + Math.max(at, end) })],
     };
   }
-  return readLine(line, root, index, base);
+  return readLine(line, root, index, base, options);
 }
 
-function readLine(line: string, root: Node, index: number, base: number): JsonlLine {
-  const reader = new JsonReader(line, base);
+function readLine(line: string, root: Node, index: number, base: number, options: JsonReaderOptions): JsonlLine {
+  const reader = new JsonReader(line, base, options);
   const conversations = reader.fromValue(root, index);
   return { conversations, problems: reader.problems };
 }
