@@ -13,7 +13,7 @@ import { compileRuleset } from './core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
 import type { Problem } from './core/problem.ts';
 import { decodeText, LineIndex } from './core/text.ts';
-import { isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
+import { isJsonlFileName, isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
 import { exampleFailures } from './core/features/citations.ts';
 import { lineRanges } from './lineReader.ts';
 import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
@@ -243,15 +243,11 @@ async function checkTargets(
 /** Whether some JSONL target is big enough to share out between threads. */
 async function someLargeJsonl(targets: readonly string[], threads: Threads): Promise<boolean> {
   for (const path of targets) {
-    if (!isJsonl(path)) continue;
+    if (!isJsonlFileName(path)) continue;
     const stat = await fs.stat(path).catch(() => undefined);
     if (stat?.isFile() && threads.shares(stat.size)) return true;
   }
   return false;
-}
-
-function isJsonl(path: string): boolean {
-  return path.endsWith('.jsonl') || path.endsWith('.ndjson');
 }
 
 /** Whether every constitution file is the bundled starter itself, however its path was written. */
@@ -278,7 +274,7 @@ async function collect(path: string, targets: string[], constitutions: string[],
 
 async function checkFile(path: string, display: string, ruleset: Ruleset, run: Run): Promise<void> {
   run.stats.files++;
-  if (isJsonl(path)) {
+  if (isJsonlFileName(path)) {
     await checkJsonl(path, display, ruleset, run);
     return;
   }

@@ -22,6 +22,12 @@ export const FileKind = {
 } as const;
 export type FileKind = (typeof FileKind)[keyof typeof FileKind];
 
+/** Whether a file's name says JSONL, one record per line (`.jsonl`, `.ndjson`, in any case). */
+export function isJsonlFileName(name: string): boolean {
+  const n = name.toLowerCase();
+  return n.endsWith('.jsonl') || n.endsWith('.ndjson');
+}
+
 /** The kind a file name settles, or `undefined` for a name that says nothing or is ambiguous (`.txt`). */
 function kindFromName(name: string): FileKind | undefined {
   const n = name.toLowerCase();
@@ -29,7 +35,7 @@ function kindFromName(name: string): FileKind | undefined {
   if (n.endsWith('.prompt.md') || n.endsWith('.prompt.txt')) return FileKind.prompt;
   if (n.endsWith('.transcript.md')) return FileKind.markdown;
   if (n.endsWith('.transcript') || n.endsWith('.transcript.txt')) return FileKind.text;
-  if (n.endsWith('.jsonl') || n.endsWith('.ndjson')) return FileKind.jsonl;
+  if (isJsonlFileName(n)) return FileKind.jsonl;
   if (n.endsWith('.json')) return FileKind.json;
   return undefined;
 }

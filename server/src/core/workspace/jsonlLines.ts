@@ -11,7 +11,7 @@ import type { Problem } from '../problem.ts';
 import type { LineText } from '../lineText.ts';
 import type { LineIndex } from '../text.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from '../transcript/model.ts';
-import { detectKind, FileKind, JsonlModel } from '../transcript/parse.ts';
+import { detectKind, FileKind, isJsonlFileName, JsonlModel } from '../transcript/parse.ts';
 import type { JsonlLineView } from '../transcript/jsonl.ts';
 import type { CitationRef } from './index.ts';
 
@@ -50,7 +50,7 @@ export class JsonlLines {
    */
   static open(content: string | LineText, fileName: string, hooks: JsonlLinesHooks = {}): JsonlLines | undefined {
     const name = fileName.toLowerCase();
-    const byName = name.endsWith('.jsonl') || name.endsWith('.ndjson');
+    const byName = isJsonlFileName(name);
     const text = typeof content === 'string' ? content : undefined;
     const whole = () => text ?? (content as LineText).text;
     // A `.json` file is almost always one value over many lines; it is read as JSONL only when its
