@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { corpusJsonl } from './dataset.ts';
 import { parseConstitution } from '../server/src/core/constitution/parse.ts';
-import { checkConversation, compileRuleset, type Ruleset } from '../server/src/core/detectors/index.ts';
+import { checkConversation, checkConversations, compileRuleset, type Ruleset } from '../server/src/core/detectors/index.ts';
 import { parseJsonlLine } from '../server/src/core/transcript/jsonl.ts';
 import { turnText, type Conversation } from '../server/src/core/transcript/model.ts';
 import { verbatimText } from '../server/src/core/text.ts';
@@ -253,7 +253,8 @@ export async function run(): Promise<void> {
     let n = 0;
     let base = 0;
     for (let i = 0; i < lines.length; i++) {
-      for (const c of parseJsonlLine(lines[i], i, base).conversations) n += checkConversation(c, ruleset).length;
+      // As check does: a pair's context, which both sides share, is checked once.
+      n += checkConversations(parseJsonlLine(lines[i], i, base).conversations, ruleset).length;
       base += lines[i].length + 1;
     }
     return n;
