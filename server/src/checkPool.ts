@@ -61,7 +61,6 @@ export class RangeWorker {
   readonly #pending = new Map<number, { resolve(report: RangeReport): void; reject(error: Error): void }>();
   #nextId = 0;
   #alive = true;
-  #ready = false;
   #settled!: () => void;
   /** Settles when the worker is ready or has stopped. */
   readonly started = new Promise<void>((resolve) => (this.#settled = resolve));
@@ -70,7 +69,6 @@ export class RangeWorker {
     this.#worker = new Worker(script);
     this.#worker.on('message', (reply: Reply) => {
       if ('ready' in reply) {
-        this.#ready = true;
         this.#settled();
         return;
       }
@@ -86,14 +84,6 @@ export class RangeWorker {
   /** Whether it still takes ranges. */
   get alive(): boolean {
     return this.#alive;
-  }
-
-  /**
-   * Whether it has compiled the constitutions. Until then it is sent no range, so that the ranges at
-   * the top of a file are checked on the command's thread and written while the worker starts.
-   */
-  get ready(): boolean {
-    return this.#ready && this.#alive;
   }
 
   /** Ranges sent and not yet answered. */
@@ -166,7 +156,7 @@ export async function checkInOrder(
     return { seq: taken++, range: next.value };
   };
   const send = (worker: RangeWorker) => {
-    while (worker.ready && worker.outstanding < sentAhead) {
+    while (worker.alive && worker.outstanding < sentAhead) {
       const job = take();
       if (!job) return;
       worker.check(path, job.range).then(
@@ -191,8 +181,11 @@ export async function checkInOrder(
         wake?.();
       });
     }
-    for (const worker of workers) send(worker);
+    // This thread takes the next range before the workers are sent theirs, so that the top of the
+    // file is checked here while a worker starts; a worker is sent ranges before it is ready and
+    // checks them as soon as it is, rather than when this thread next looks up from a range.
     const job = orphaned.shift() ?? take();
+    for (const worker of workers) send(worker);
     if (job) {
       done.set(job.seq, checkHere(job.range));
       // Checking a range holds this thread; the workers' answers wait until it lets go.

@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { checkInOrder, type RangeWorker } from '../../server/src/checkPool.ts';
+import type { RangeReport } from '../../server/src/checkRange.ts';
 import { runCheck } from '../../server/src/cliCheck.ts';
 import { collector } from '../support/collector.ts';
 
@@ -162,6 +164,47 @@ test('when a worker thread fails, the command checks its ranges itself and loses
   }
   // The failing workers were sent ranges, and each came back to the command's thread.
   assert.ok(readFileSync(join(dir, 'asked'), 'utf8').length > 0);
+});
+
+test('the top of a file is checked on the command\'s thread, and a worker that is still starting is sent the next ranges', async () => {
+  const ranges = [0, 1, 2, 3, 4, 5].map((n) => ({ start: n, end: n + 1 }));
+  const report = (n: number): RangeReport => ({ lines: n, records: 0, bytes: 1, conversations: 0, turns: 0, reviewed: 0, items: [] });
+  let ready!: () => void;
+  const started = new Promise<void>((resolve) => (ready = resolve));
+  const here: number[] = [];
+  const sent: number[] = [];
+  // A worker that answers nothing until it is ready, as one that is still compiling the constitutions.
+  const starting = {
+    alive: true,
+    outstanding: 0,
+    check(_path: string, range: { start: number }): Promise<RangeReport> {
+      sent.push(range.start);
+      this.outstanding++;
+      return started.then(() => {
+        this.outstanding--;
+        return report(range.start);
+      });
+    },
+  };
+  const written: number[] = [];
+  await checkInOrder(
+    'data.jsonl',
+    ranges.values(),
+    (range) => {
+      here.push(range.start);
+      if (here.length === 2) setTimeout(ready, 10);
+      return report(range.start);
+    },
+    [starting as unknown as RangeWorker],
+    (r) => {
+      written.push(r.lines);
+      return undefined;
+    },
+  );
+  assert.equal(here[0], 0, 'the first range is checked here');
+  assert.deepEqual(sent.slice(0, 2), [1, 2], 'the next two went to the worker before it was ready');
+  assert.deepEqual([...here, ...sent].sort(), [0, 1, 2, 3, 4, 5]);
+  assert.deepEqual(written, [0, 1, 2, 3, 4, 5], 'written in file order');
 });
 
 test('--jobs takes a number of threads of at least one', async () => {
