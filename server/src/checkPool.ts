@@ -30,7 +30,7 @@ interface Setup {
   readonly constitutions: readonly LoadedConstitution[];
 }
 
-type Reply = { readonly ready: true } | { readonly id: number; readonly report: RangeReport } | { readonly id: number; readonly error: string };
+type Reply = { readonly id: number; readonly report: RangeReport } | { readonly id: number; readonly error: string };
 
 /** Runs in a worker: compiles the constitutions it is sent first, then checks each range it is sent. */
 export function serveChecks(): void {
@@ -40,7 +40,6 @@ export function serveChecks(): void {
   port.on('message', (message: Setup | Request) => {
     if ('constitutions' in message) {
       ruleset = compileRuleset(message.constitutions);
-      port.postMessage({ ready: true } satisfies Reply);
       return;
     }
     const { id, path, range } = message;
@@ -61,17 +60,10 @@ export class RangeWorker {
   readonly #pending = new Map<number, { resolve(report: RangeReport): void; reject(error: Error): void }>();
   #nextId = 0;
   #alive = true;
-  #settled!: () => void;
-  /** Settles when the worker is ready or has stopped. */
-  readonly started = new Promise<void>((resolve) => (this.#settled = resolve));
 
   constructor(script: string) {
     this.#worker = new Worker(script);
     this.#worker.on('message', (reply: Reply) => {
-      if ('ready' in reply) {
-        this.#settled();
-        return;
-      }
       const pending = this.#pending.get(reply.id);
       this.#pending.delete(reply.id);
       if ('report' in reply) pending?.resolve(reply.report);
@@ -111,7 +103,6 @@ export class RangeWorker {
 
   #stop(error: Error): void {
     this.#alive = false;
-    this.#settled();
     for (const pending of this.#pending.values()) pending.reject(error);
     this.#pending.clear();
   }

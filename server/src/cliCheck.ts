@@ -31,12 +31,6 @@ export interface Io {
   readonly workerScript?: string;
   /** The size of the ranges a JSONL file is cut into, 1 MiB unless a test makes it small. */
   readonly rangeBytes?: number;
-  /**
-   * Whether to wait for the worker threads to start before reading a file. A run does not (the
-   * command's thread reads on meanwhile), but a test of a small file does, so that its ranges are
-   * sure to be shared out.
-   */
-  readonly awaitThreads?: boolean;
 }
 
 export const checkUsage = `Usage: constitution-lens check [--constitution FILE]... [--format text|json|sarif] [--jobs N] PATH...
@@ -109,12 +103,10 @@ const rangeBytes = 1 << 20;
  */
 class Threads {
   readonly rangeBytes: number;
-  readonly #awaited: boolean;
   #workers: RangeWorker[] = [];
 
   constructor(io: Io) {
     this.rangeBytes = io.rangeBytes ?? rangeBytes;
-    this.#awaited = io.awaitThreads === true;
   }
 
   /** Whether a file of `size` bytes is worth sharing out. */
@@ -132,10 +124,8 @@ class Threads {
   }
 
   /** The workers to share a file of `size` bytes with: none for a small file. */
-  async for(size: number): Promise<readonly RangeWorker[]> {
-    if (!this.shares(size)) return [];
-    if (this.#awaited) await Promise.all(this.#workers.map((w) => w.started));
-    return this.#workers.filter((w) => w.alive);
+  for(size: number): readonly RangeWorker[] {
+    return this.shares(size) ? this.#workers.filter((w) => w.alive) : [];
   }
 
   async close(): Promise<void> {
@@ -301,7 +291,7 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
     // A pipe or device has no size to cut at: it is read whole, as one range, on this thread.
     const ranges = stat.isFile() ? lineRanges(fd, stat.size, run.threads.rangeBytes) : [{ start: 0, end: Infinity }].values();
     const before = { lines: 0, records: 0 };
-    const workers = stat.isFile() ? await run.threads.for(stat.size) : [];
+    const workers = stat.isFile() ? run.threads.for(stat.size) : [];
     await checkInOrder(path, ranges, (range) => checkRange(path, range, ruleset), workers, (report) => writeReport(report, display, run, before));
   } finally {
     closeSync(fd);

@@ -70,7 +70,7 @@ interface Run {
   stderr: string;
 }
 
-async function check(dir: string, args: string[], options: { workerScript?: string; rangeBytes?: number; awaitThreads?: boolean } = {}): Promise<Run> {
+async function check(dir: string, args: string[], options: { workerScript?: string; rangeBytes?: number } = {}): Promise<Run> {
   const out = collector();
   const err = collector();
   const code = await runCheck(['--constitution', 'policy.constitution.md', ...args, 'data.jsonl'], {
@@ -117,7 +117,7 @@ test('a JSONL shared between threads in small ranges gets the report it gets rea
       ['3', 97],
       ['2', 2048],
     ] as const) {
-      const shared = await check(dir, ['--format', format, '--jobs', jobs], { workerScript: thread.script, rangeBytes, awaitThreads: true });
+      const shared = await check(dir, ['--format', format, '--jobs', jobs], { workerScript: thread.script, rangeBytes });
       assert.equal(shared.code, 1, shared.stderr);
       assert.equal(shared.stderr, '');
       assert.equal(untimed(shared.stdout), untimed(whole.stdout), `${format}, ${jobs} threads, ranges of ${rangeBytes} bytes`);
@@ -126,7 +126,7 @@ test('a JSONL shared between threads in small ranges gets the report it gets rea
   // The workers did check ranges.
   assert.ok(thread.ranges() > 100, `the workers were sent ${thread.ranges()} ranges`);
   // And the report is right, not only the same: every finding underlines its words, on its line.
-  const report = JSON.parse((await check(dir, ['--format', 'json', '--jobs', '3'], { workerScript: thread.script, rangeBytes: 97, awaitThreads: true })).stdout) as {
+  const report = JSON.parse((await check(dir, ['--format', 'json', '--jobs', '3'], { workerScript: thread.script, rangeBytes: 97 })).stdout) as {
     findings: { rule: string; conversation: number; range: { start: { line: number; character: number }; end: { line: number; character: number } } }[];
     problems: { code: string; range: { start: { line: number } } }[];
     stats: { conversations: number; turns: number; bytes: number };
@@ -150,15 +150,15 @@ test('when a worker thread fails, the command checks its ranges itself and loses
   const dir = workspace();
   const whole = await check(dir, ['--format', 'json', '--jobs', '1']);
   // A worker that cannot start; one that stops at its first range; one that fails every range.
-  const ready = 'const { parentPort } = require("node:worker_threads"); parentPort.on("message", (m) => { if (m.constitutions) return parentPort.postMessage({ ready: true });';
+  const onRange = 'const { parentPort } = require("node:worker_threads"); parentPort.on("message", (m) => { if (m.constitutions) return;';
   for (const body of [
     'throw new Error("the worker cannot start");',
-    `${ready} process.exit(3); });`,
-    `${ready} require("node:fs").appendFileSync(${JSON.stringify(join(dir, 'asked'))}, "."); parentPort.postMessage({ id: m.id, error: "no" }); });`,
+    `${onRange} process.exit(3); });`,
+    `${onRange} require("node:fs").appendFileSync(${JSON.stringify(join(dir, 'asked'))}, "."); parentPort.postMessage({ id: m.id, error: "no" }); });`,
   ]) {
     const script = join(dir, 'broken-thread.cjs');
     writeFileSync(script, body);
-    const run = await check(dir, ['--format', 'json', '--jobs', '3'], { workerScript: script, rangeBytes: 200, awaitThreads: true });
+    const run = await check(dir, ['--format', 'json', '--jobs', '3'], { workerScript: script, rangeBytes: 200 });
     assert.equal(run.code, 1, run.stderr);
     assert.equal(untimed(run.stdout), untimed(whole.stdout), body);
   }
