@@ -116,6 +116,8 @@ export class WordIndex<T> {
     const mask = size - 1;
     const slots = new Map<number, number[]>();
     const follow = new Int32Array(size * 4);
+    const hashes = new Int32Array(size);
+    const shared = new Uint8Array(size);
     const add = (map: Map<number, number[]>, at: number, i: number) => {
       const list = map.get(at) ?? [];
       if (!list.includes(i)) list.push(i);
@@ -124,7 +126,10 @@ export class WordIndex<T> {
     entries.forEach((e, i) => {
       for (const k of e.keys) {
         if (k.word !== undefined) {
-          const slot = slotOf(wordHash(k.word), mask);
+          const hash = wordHash(k.word);
+          const slot = slotOf(hash, mask);
+          if (slots.has(slot) && hashes[slot] !== hash) shared[slot] = 1;
+          hashes[slot] = hash;
           add(slots, slot, i);
           if (k.follow) for (const code of k.follow) follow[slot * 4 + (code >> 5)] |= 1 << (code & 31);
           else follow.fill(-1, slot * 4, slot * 4 + 4);
@@ -159,16 +164,6 @@ export class WordIndex<T> {
       }
     }
     for (const [slot, members] of slots) wordTable[slot] = bucketOf(members.sort((x, y) => x - y));
-    const hashes = new Int32Array(size);
-    const shared = new Uint8Array(size);
-    const filed = new Uint8Array(size);
-    for (const word of words) {
-      const hash = wordHash(word);
-      const slot = slotOf(hash, mask);
-      if (filed[slot] === 1 && hashes[slot] !== hash) shared[slot] = 1;
-      filed[slot] = 1;
-      hashes[slot] = hash;
-    }
     return new WordIndex(entries.length, rows, table, wordTable, follow, hashes, shared, buckets);
   }
 

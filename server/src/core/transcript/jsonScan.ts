@@ -50,11 +50,6 @@ export class ScannedNode implements Node {
     return this.#children;
   }
 
-  /** For a property: the node of its value. */
-  get propertyValue(): ScannedNode {
-    return this.#value as ScannedNode;
-  }
-
   /** Makes a property hold its value; its key literal starts at the property's own offset. */
   setPropertyValue(value: ScannedNode): void {
     this.#value = value;
