@@ -83,7 +83,7 @@ interface LineDiagnostics {
 const lineDiagnosticsKey = { name: 'line diagnostics' };
 
 /**
- * A JSONL transcript's diagnostics as a complete walk last assembled them, for one ruleset, set of
+ * A JSONL transcript's diagnostics as a walk last assembled them, for one ruleset, set of
  * constitutions and settings: the three lists (problems, citation problems, findings) in line order,
  * and where each line's part of each list starts, so that a keystroke replaces one line's part.
  */
@@ -94,8 +94,13 @@ interface Assembled {
   /** The revision of the text the lists are for. */
   revision: number;
   readonly lists: readonly [Diagnostic[], Diagnostic[], Diagnostic[]];
-  /** Per list, where the part of the `k`-th line starts; one more entry ends the last part. */
+  /** Per list, where the part of the `k`-th line starts; once complete, one more entry ends the last part. */
   readonly starts: readonly [number[], number[], number[]];
+  /**
+   * The first line the walk has not assembled, where a deadline stopped it; undefined once it got
+   * to the end of the file. The next walk of the same revision goes on from there.
+   */
+  next: number | undefined;
 }
 
 const assembledByFile = new WeakMap<JsonlLines, Assembled>();
@@ -107,35 +112,39 @@ const assembledByFile = new WeakMap<JsonlLines, Assembled>();
  * When the edit moved no line, the lists assembled last time are kept and only the edited lines'
  * parts are replaced. Otherwise lines are parsed and checked as the walk reaches them; once
  * `deadline` has passed, the walk goes on through lines already worked out and stops at the first
- * that is not.
+ * that is not, and the next walk of the same text goes on from there rather than from the top.
  */
 function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines, lines: LineIndex, options: DiagnosticOptions, deadline: number): DiagnosticsSoFar {
   const ruleset = index.ruleset();
   const constitutions = index.constitutions();
   const overrides = options.severityOverrides;
   const last = assembledByFile.get(jsonl);
-  if (last && last.ruleset === ruleset && last.constitutions === constitutions && last.overrides === overrides) {
-    const replaced = jsonl.viewsReplacedSince(last.revision);
+  const current = last && last.ruleset === ruleset && last.constitutions === constitutions && last.overrides === overrides ? last : undefined;
+  if (current && current.next === undefined) {
+    const replaced = jsonl.viewsReplacedSince(current.revision);
     if (replaced) {
       for (const k of new Set(replaced)) {
         const view = jsonl.viewAt(k)!;
         const kept = lineDiagnostics(index, uri, jsonl, lines, view, ruleset, constitutions, options);
         view.memo.set(lineDiagnosticsKey, kept);
-        replacePart(last, 0, k, kept.problems);
-        replacePart(last, 1, k, kept.citations);
-        replacePart(last, 2, k, kept.findings);
+        replacePart(current, 0, k, kept.problems);
+        replacePart(current, 1, k, kept.citations);
+        replacePart(current, 2, k, kept.findings);
       }
-      last.revision = jsonl.revision;
-      return { diagnostics: last.lists[0].concat(last.lists[1], last.lists[2]), complete: true };
+      current.revision = jsonl.revision;
+      return { diagnostics: current.lists[0].concat(current.lists[1], current.lists[2]), complete: true };
     }
   }
   const revision = jsonl.revision;
-  const lists: Assembled['lists'] = [[], [], []];
-  const starts: Assembled['starts'] = [[], [], []];
+  // A walk of this text that a deadline stopped is taken up where it stopped.
+  const resumed = current && current.next !== undefined && current.revision === revision ? current : undefined;
+  const assembled: Assembled = resumed ?? { ruleset, constitutions, overrides, revision, lists: [[], [], []], starts: [[], [], []], next: 0 };
+  const { lists, starts } = assembled;
   const [problems, citations, findings] = lists;
   let complete = true;
   let late = false;
-  for (let k = 0; ; k++) {
+  let k = assembled.next ?? 0;
+  for (; ; k++) {
     const view = jsonl.viewAt(k);
     if (!view) break;
     const memo = view.memo.get(lineDiagnosticsKey) as LineDiagnostics | undefined;
@@ -177,8 +186,9 @@ function jsonlDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines,
     starts[0].push(problems.length);
     starts[1].push(citations.length);
     starts[2].push(findings.length);
-    assembledByFile.set(jsonl, { ruleset, constitutions, overrides, revision, lists, starts });
   }
+  assembled.next = complete ? undefined : k;
+  assembledByFile.set(jsonl, assembled);
   return { diagnostics: problems.concat(citations, findings), complete };
 }
 
