@@ -49,8 +49,9 @@ export class LineSplitter {
   constructor(onLine: OnLine, options: { atFileStart?: boolean } = {}) {
     this.#onLine = onLine;
     this.#started = options.atFileStart === false;
-    // The decoder drops a byte order mark at the start of what it decodes, unless told to keep it.
-    this.#decoder = new TextDecoder('utf-8', { ignoreBOM: this.#started });
+    // The decoder keeps a byte order mark (`ignoreBOM`), so that bytes and strings lose the same
+    // one: the first, which `push` drops, and no other.
+    this.#decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   }
 
   /** Splits one more chunk; bytes are decoded as UTF-8, strings are taken as they are. */

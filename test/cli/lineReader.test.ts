@@ -115,6 +115,14 @@ test('a UTF-8 byte order mark is not part of the first line, even when cut betwe
   ]);
 });
 
+test('only the first of two byte order marks is dropped: the second is a character of the first line, from bytes as from a string', () => {
+  const text = '\ufeff\ufeff{"a":1}\n';
+  const bytes = Buffer.from(text);
+  for (const chunks of [...everyCut(bytes), [text]]) {
+    assert.deepEqual(split(chunks).lines, [['\ufeff{"a":1}', 0, 0]]);
+  }
+});
+
 /** A temporary file holding `bytes`, open for reading, and its lines as the splitter gives them read whole. */
 function openFile(bytes: Buffer): { fd: number; whole: Line[] } {
   const path = join(mkdtempSync(join(tmpdir(), 'lens-lines-')), 'lines.jsonl');
