@@ -83,16 +83,6 @@ export class ScannedNode implements Node {
     return undefined;
   }
 
-  /**
-   * The value `JSON.parse` gives for this node's text: ordinary objects and arrays, a later
-   * duplicate key replacing an earlier one, and `__proto__` an own property like any other key.
-   */
-  plain(): unknown {
-    // The scanner accepted this node's text, so the native parser gives its value, and faster than a walk of the children.
-    if (this.type === 'array' || this.type === 'object') return JSON.parse(this.#source.slice(this.offset, this.offset + this.length));
-    return this.value;
-  }
-
   /** The JSON value of a literal (a string decoded), as jsonc-parser gives it; `undefined` for the others. */
   get value(): unknown {
     if (this.type === 'property') return undefined;
@@ -142,11 +132,12 @@ export function scanJson(text: string, skip?: ReadonlySet<string>): ScannedNode 
 
 /** The first offset from `p` on that is not JSON whitespace. */
 function skipSpace(t: string, p: number): number {
-  for (;;) {
+  // Bounded, not left to `charCodeAt` past the end (NaN): a read out of bounds undoes the optimised code once per thread.
+  for (const n = t.length; p < n; p++) {
     const c = t.charCodeAt(p);
-    if (c === 32 || c === 10 || c === 13 || c === 9) p++;
-    else return p;
+    if (c !== 32 && c !== 10 && c !== 13 && c !== 9) break;
   }
+  return p;
 }
 
 class Scanner {
