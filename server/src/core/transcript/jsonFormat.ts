@@ -282,12 +282,11 @@ export class JsonReader {
   }
 
   /**
-   * The plain value of a node, as `JSON.parse` of its slice gives it. A scanned node builds it from
-   * its children. Otherwise `JSON.parse` of the slice is native and gives ordinary objects; a node
-   * of a file with syntax errors may not parse alone, and then jsonc-parser's value is used.
+   * The plain value of a node, as `JSON.parse` of its slice gives it: native, fast, and ordinary
+   * objects (a later duplicate key winning, `__proto__` an own key). Every node the scanner made
+   * parses alone; a node of a file with syntax errors may not, and then jsonc-parser's value is used.
    */
   #plain(node: Node): unknown {
-    if (node instanceof ScannedNode) return node.plain();
     try {
       return JSON.parse(this.#source.slice(node.offset, node.offset + node.length));
     } catch {
