@@ -11,33 +11,14 @@ import { collector } from '../support/collector.ts';
 /** The worker bundle that `npm run build` makes; the test runner builds before it runs the tests. */
 const threadScript = resolve('dist', 'checkThread.js');
 
-const constitution = [
-  '# Policy',
-  '',
-  '## Be candid about being an AI {#ai-candour}',
-  '',
-  'The assistant says it is an AI.',
-  '',
-  '```rules',
-  '- id: claims-human',
-  '  kind: phrases',
-  '  severity: error',
-  '  message: The assistant says it is a person',
-  '  phrases: ["I am a human", "I\'m a real person"]',
-  '```',
-  '',
-  '## Answer without flattery {#no-flattery}',
-  '',
-  'Open with the answer.',
-  '',
-  '```rules',
-  '- id: flattering-opener',
-  '  kind: opens-with',
-  '  message: Opens by praising the question',
-  '  phrases: ["great question", "what a great question"]',
-  '```',
-  '',
-].join('\n');
+/**
+ * The policy of the `check` command's tests (detectors of phrases and of openings), its claims-human
+ * an error here, so that the exit code says whether findings made on a worker thread were counted.
+ */
+const constitution = readFileSync(resolve('test', 'fixtures', 'check', 'policy.constitution.md'), 'utf8').replace(
+  '- id: claims-human\n  kind: phrases\n',
+  '- id: claims-human\n  kind: phrases\n  severity: error\n',
+);
 
 const chat = (user: string, assistant: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({ ...extra, messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] });

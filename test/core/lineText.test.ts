@@ -4,15 +4,8 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineText } from '../../server/src/core/lineText.ts';
 import { LineIndex } from '../../server/src/core/text.ts';
 import { JsonlModel } from '../../server/src/core/transcript/parse.ts';
+import { randomFrom } from '../support/random.ts';
 
-/** A deterministic pseudo-random source, so that a failure can be replayed. */
-function randomFrom(seed: number): (n: number) => number {
-  let state = seed;
-  return (n) => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state % n;
-  };
-}
 
 function starts(lines: LineIndex): number[] {
   return Array.from({ length: lines.lineCount }, (_, i) => lines.lineStart(i));

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { WordIndex } from '../../server/src/core/detectors/wordIndex.ts';
+import { slotOf, wordHash, WordIndex } from '../../server/src/core/detectors/wordIndex.ts';
 
-/** The slot a word takes in a table of `size` slots, worked out as the index does. */
+/** The slot a word takes in a table of `size` slots. */
 function slot(word: string, size: number): number {
-  let h = 0;
-  for (let i = 0; i < word.length; i++) h = (Math.imul(h, 31) + (word.charCodeAt(i) | 32)) | 0;
-  return (h ^ (h >>> 13)) & (size - 1);
+  return slotOf(wordHash(word), size - 1);
 }
 
 /** Lower-case words of three letters that take the same slot as `word` in the smallest table (64 slots). */

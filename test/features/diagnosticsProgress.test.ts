@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { limitCode, limitDiagnostics } from '../../server/src/core/features/diagnosticLimit.ts';
 import { fileDiagnostics, fileDiagnosticsUntil } from '../../server/src/core/features/fileDiagnostics.ts';
-import { WorkspaceIndex } from '../../server/src/core/workspace/index.ts';
-import { ethics, uriOf } from './workspace.ts';
+import { randomFrom } from '../support/random.ts';
+import { openTranscript, uriOf } from './workspace.ts';
 
 const uri = uriOf('data/chats.jsonl');
 
@@ -15,11 +15,12 @@ function record(i: number): string {
 }
 
 function openIndex(lines: number) {
-  const parsed: number[] = [];
-  const index = new WorkspaceIndex({ hooks: { onParseLine: (_uri, line) => parsed.push(line) } });
-  index.upsert(uriOf('ethics.constitution.md'), ethics, 1, 'disk');
-  index.upsert(uri, `${Array.from({ length: lines }, (_, i) => record(i)).join('\n')}\n`, 1, 'open');
-  return { index, parsed };
+  return openTranscript(uri, `${Array.from({ length: lines }, (_, i) => record(i)).join('\n')}\n`);
+}
+
+/** The diagnostics a server that has just opened `text` gives. */
+function freshDiagnostics(text: string) {
+  return fileDiagnostics(openTranscript(uri, text).index, uri);
 }
 
 test('diagnostics worked out against a deadline come line by line from the top, and calls one after the other end with what one call gives', () => {
@@ -39,6 +40,41 @@ test('diagnostics worked out against a deadline come line by line from the top, 
   assert.equal(lines.length, 30, "the call that works out the last line says it is complete");
   assert.deepEqual(parsed, Array.from({ length: 30 }, (_, i) => i), 'each line is parsed once, in order');
   assert.deepEqual(fileDiagnosticsUntil(index, uri, -Infinity).diagnostics, whole);
+});
+
+test('a walk that its deadline stopped is taken up where it stopped: across the calls each line is read about once', () => {
+  const { index } = openIndex(200);
+  const jsonl = index.jsonlLines(uri)!;
+  const viewAt = jsonl.viewAt.bind(jsonl);
+  let reads = 0;
+  jsonl.viewAt = (k: number) => {
+    reads++;
+    return viewAt(k);
+  };
+  let calls = 0;
+  while (!fileDiagnosticsUntil(index, uri, -Infinity).complete) calls++;
+  assert.equal(calls, 199);
+  // Walked from the top each time, the calls would read 200 * 201 / 2 lines.
+  assert.ok(reads <= 2 * 200 + 1, `${reads} lines read`);
+  assert.deepEqual(fileDiagnosticsUntil(index, uri, -Infinity).diagnostics, fileDiagnostics(openIndex(200).index, uri));
+});
+
+test('an edit while a walk is stopped starts it again on the new text, which ends with what a fresh check gives', () => {
+  const { index } = openIndex(40);
+  for (let call = 0; call < 10; call++) assert.equal(fileDiagnosticsUntil(index, uri, -Infinity).complete, false);
+  const text = index.get(uri)!.text;
+  const lines = text.split('\n');
+  // Line 3 no longer flagged, line 30 now broken: one edit behind the walk, one ahead of it.
+  lines[3] = lines[3].replace('I am a person', 'I am an assistant');
+  lines[30] = lines[30].slice(0, -2);
+  const next = lines.join('\n');
+  index.upsert(uri, next, 2, 'open');
+  let result = fileDiagnosticsUntil(index, uri, -Infinity);
+  for (let call = 0; call < 100 && !result.complete; call++) result = fileDiagnosticsUntil(index, uri, -Infinity);
+  assert.ok(result.complete);
+  assert.deepEqual(result.diagnostics, freshDiagnostics(next));
+  assert.ok(!result.diagnostics.some((d) => d.range.start.line === 3 && d.source === 'constitution-lens'), 'the edited line 3 is no longer flagged');
+  assert.ok(result.diagnostics.some((d) => d.range.start.line === 30 && d.severity === 1), 'the broken line 30 is an error');
 });
 
 function diagnostic(line: number, severity: 1 | 2 | 3 | 4): Diagnostic {
@@ -75,11 +111,7 @@ test('the limit applies to a real dataset as the editor would apply it: every er
 });
 
 test('typing within the lines of a checked dataset works out only the edited lines again, and gives what a fresh check of the text gives', () => {
-  let seed = 7;
-  const random = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
-  };
+  const random = randomFrom(7);
   const { index, parsed } = openIndex(60);
   fileDiagnostics(index, uri);
   let text = index.get(uri)!.text;
@@ -101,10 +133,7 @@ test('typing within the lines of a checked dataset works out only the edited lin
       inPlace++;
       assert.deepEqual(parsed, [line], `round ${round}: only the edited line is parsed`);
     }
-    const fresh = new WorkspaceIndex();
-    fresh.upsert(uriOf('ethics.constitution.md'), ethics, 1, 'disk');
-    fresh.upsert(uri, next, 1, 'open');
-    assert.deepEqual(edited, fileDiagnostics(fresh, uri), `round ${round}`);
+    assert.deepEqual(edited, freshDiagnostics(next), `round ${round}`);
     text = next;
   }
   assert.ok(inPlace > 200, `${inPlace} edits in place`);

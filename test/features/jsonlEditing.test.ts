@@ -4,10 +4,10 @@ import type { Position } from 'vscode-languageserver-types';
 import { fileDiagnostics } from '../../server/src/core/features/fileDiagnostics.ts';
 import { LineIndex } from '../../server/src/core/text.ts';
 import { WorkspaceIndex, type TextChange } from '../../server/src/core/workspace/index.ts';
-import { ethics, uriOf } from './workspace.ts';
+import { randomFrom } from '../support/random.ts';
+import { openTranscript, uriOf } from './workspace.ts';
 
 const uri = uriOf('data/chats.jsonl');
-const constitution = { uri: uriOf('ethics.constitution.md'), text: ethics };
 
 /** Line `i` of the dataset: most lines flag, some cite, some are reviewed, some are broken. */
 function record(i: number): string {
@@ -20,16 +20,8 @@ function dataset(lines: number): string {
   return `${Array.from({ length: lines }, (_, i) => record(i)).join('\n')}\n`;
 }
 
-/** The index a server holds: the constitution on disk, the transcript open, with counting hooks. */
 function openIndex(text: string) {
-  const parsed: number[] = [];
-  const checked: number[] = [];
-  const index = new WorkspaceIndex({
-    hooks: { onParseLine: (_uri, line) => parsed.push(line), onCheckLine: (_uri, i) => checked.push(i) },
-  });
-  index.upsert(constitution.uri, constitution.text, 1, 'disk');
-  index.upsert(uri, text, 1, 'open');
-  return { index, parsed, checked };
+  return openTranscript(uri, text);
 }
 
 /** Everything the features read of a transcript, in plain data. */
@@ -160,11 +152,7 @@ test('an edit that leaves one line reads the file as JSON again, as a fresh pars
 
 test('LineIndex.edited gives the index a scan of the new text gives, for edits around line breaks', () => {
   const pieces = ['a', 'bc', '\n', '\r', '\r\n', 'é', ''];
-  let seed = 7;
-  const random = (n: number) => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed % n;
-  };
+  const random = randomFrom(7);
   let text = 'ab\r\ncd\re\n\nfg\r';
   let lines = new LineIndex(text);
   for (let round = 0; round < 3000; round++) {

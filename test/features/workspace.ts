@@ -14,6 +14,21 @@ export interface TestWorkspace {
 
 export const uriOf = (name: string) => `file:///ws/${name}`;
 
+/**
+ * The index a server holds for an open transcript: the {@link ethics} constitution on disk and
+ * `text` open at `uri`, with the lines it parses and checks, in order, as hooks report them.
+ */
+export function openTranscript(uri: string, text: string) {
+  const parsed: number[] = [];
+  const checked: number[] = [];
+  const index = new WorkspaceIndex({
+    hooks: { onParseLine: (_uri, line) => parsed.push(line), onCheckLine: (_uri, i) => checked.push(i) },
+  });
+  index.upsert(uriOf('ethics.constitution.md'), ethics, 1, 'disk');
+  index.upsert(uri, text, 1, 'open');
+  return { index, parsed, checked };
+}
+
 export function workspace(files: Record<string, string>, options: { starter?: { uri: string; text: string } } = {}): TestWorkspace {
   const index = new WorkspaceIndex(options);
   let uri = uriOf(Object.keys(files)[0]);

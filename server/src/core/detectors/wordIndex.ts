@@ -38,13 +38,14 @@ for (let c = 0; c < 128; c++) asciiKey[c] = keyCode(c);
 const row = 129;
 
 /** The hash of a word as {@link WordIndex.scan} works it out: over its lower-cased character codes. */
-function wordHash(word: string): number {
+export function wordHash(word: string): number {
   let h = 0;
   for (let i = 0; i < word.length; i++) h = (Math.imul(h, 31) + (word.charCodeAt(i) | 32)) | 0;
   return h;
 }
 
-function slotOf(hash: number, mask: number): number {
+/** The slot of a word's hash in a table of `mask + 1` slots. */
+export function slotOf(hash: number, mask: number): number {
   return (hash ^ (hash >>> 13)) & mask;
 }
 
