@@ -1,5 +1,6 @@
 /** The status bar item: the constitution in force and the number of flags in the workspace. */
 import * as vscode from 'vscode';
+import { countFindings } from '../../server/src/core/features/diagnosticLimit.ts';
 import type { ConstitutionInfo } from '../../server/src/protocol.ts';
 
 export class StatusItem implements vscode.Disposable {
@@ -45,9 +46,8 @@ export class StatusItem implements vscode.Disposable {
 
   #render(): void {
     let flags = 0;
-    for (const [, diagnostics] of vscode.languages.getDiagnostics()) {
-      for (const d of diagnostics) if (d.source === 'constitution-lens') flags++;
-    }
+    // A file's report over the editor's limit holds a notice that counts the flags it left out.
+    for (const [, diagnostics] of vscode.languages.getDiagnostics()) flags += countFindings(diagnostics);
     this.#item.text = `$(law) ${this.#names || 'no constitution'} · ${flags} flag${flags === 1 ? '' : 's'}`;
     this.#item.tooltip = `Constitution Lens: ${this.#names || 'no constitution loaded'}. ${flags} flagged turns. Click for the Problems panel.`;
     this.#item.show();

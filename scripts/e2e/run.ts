@@ -52,6 +52,8 @@ async function buildSuite(): Promise<void> {
     external: ['vscode'],
     outfile: suiteOut,
     logLevel: 'warning',
+    // As for the product's bundles (esbuild.mjs): jsonc-parser's ES module build, which bundles cleanly.
+    mainFields: ['module', 'main'],
   });
 }
 

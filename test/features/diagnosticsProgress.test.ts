@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { limitCode, limitDiagnostics } from '../../server/src/core/features/diagnosticLimit.ts';
+import { countFindings, limitCode, limitDiagnostics } from '../../server/src/core/features/diagnosticLimit.ts';
 import { fileDiagnostics, fileDiagnosticsUntil } from '../../server/src/core/features/fileDiagnostics.ts';
 import { randomFrom } from '../support/random.ts';
 import { openTranscript, uriOf } from './workspace.ts';
@@ -108,6 +108,12 @@ test('the limit applies to a real dataset as the editor would apply it: every er
     rest.slice(0, 199 - errors.length).sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character),
   );
   assert.match(String(limited.at(-1)!.message), new RegExp(`^${(all.length - 199).toLocaleString('en')} more diagnostics are not shown`));
+  // The flags the status bar counts are all of them, the ones left out counted by the notice.
+  const flags = all.filter((d) => d.source === 'constitution-lens').length;
+  assert.ok(flags > limited.filter((d) => d.source === 'constitution-lens').length, 'some flags are left out');
+  assert.equal(countFindings(limited), flags);
+  assert.equal(countFindings(all), flags);
+  assert.equal(countFindings(limitDiagnostics(all, 1)), flags);
 });
 
 test('typing within the lines of a checked dataset works out only the edited lines again, and gives what a fresh check of the text gives', () => {

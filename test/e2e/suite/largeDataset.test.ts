@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { countFindings } from '../../../server/src/core/features/diagnosticLimit.ts';
 import { test } from './harness.ts';
 import { requireCapability, workspaceFolder } from './lens.ts';
 import { waitForDiagnostics } from './waitFor.ts';
@@ -15,7 +16,7 @@ function record(i: number): string {
   });
 }
 
-test('journey 1 at scale: a 2 MB dataset shows the most severe flags the editor can show, and counts the rest', async (t) => {
+test('journey 1 at scale: a 2 MB dataset shows the most severe flags the editor can show, and counts the rest, for the status bar too', async (t) => {
   await requireCapability(t, 'diagnosticProvider');
   const records = 12_000;
   const uri = vscode.Uri.joinPath(workspaceFolder(), 'large-orders.jsonl');
@@ -39,6 +40,8 @@ test('journey 1 at scale: a 2 MB dataset shows the most severe flags the editor 
       ],
     );
     assert.equal(Math.max(...flags.map((d) => d.range.start.line)), 998, 'flags of one severity are kept in file order');
+    // The notice reaches the editor with its data, so the status bar counts every flag, shown or not.
+    assert.equal(countFindings(diagnostics), records);
   } finally {
     // The editor keeps a closed document for a while, and the server with it: emptied, it flags
     // nothing that the other journeys count.

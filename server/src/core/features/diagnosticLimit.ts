@@ -6,13 +6,19 @@
  * same choice itself and says what it left out.
  */
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { fileProblemSource } from './fileDiagnostics.ts';
+import { diagnosticSource, fileProblemSource } from './fileDiagnostics.ts';
 
 /** What VS Code shows of one file; the default of the `maxDiagnosticsPerFile` setting. */
 export const editorDiagnosticsLimit = 1000;
 
 /** The code of the diagnostic that stands for those left out. */
 export const limitCode = 'diagnostics.limit';
+
+/** The data of the diagnostic that stands for those left out: how many of them are findings, which the status bar counts. */
+export interface LimitData {
+  readonly kind: 'limit';
+  readonly findings: number;
+}
 
 /**
  * At most `max` of `items`: the most severe, each level in the given order, the last of them saying
@@ -37,12 +43,33 @@ export function limitDiagnostics(items: Diagnostic[], max: number): Diagnostic[]
     }
   }
   const omitted = items.length - out.length;
+  let findings = 0;
+  for (const d of items) if (d.source === diagnosticSource) findings++;
+  for (const d of out) if (d.source === diagnosticSource) findings--;
   out.push({
     range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
     severity: 3,
     code: limitCode,
     source: fileProblemSource,
+    data: { kind: 'limit', findings } satisfies LimitData,
     message: `${omitted.toLocaleString('en')} more ${omitted === 1 ? 'diagnostic is' : 'diagnostics are'} not shown: at most ${max.toLocaleString('en')} are shown per file, the most severe first. \`constitution-lens check\` lists them all.`,
   });
   return out;
+}
+
+/**
+ * How many findings a file's report stands for, as the status bar counts them: those it holds,
+ * and those it left out, which the notice standing for them counts. The editor's diagnostics will
+ * do: the language client keeps each one's LSP `data` on it.
+ */
+export function countFindings(diagnostics: Iterable<{ readonly source?: string; readonly code?: unknown }>): number {
+  let count = 0;
+  for (const d of diagnostics) {
+    if (d.source === diagnosticSource) count++;
+    else if (d.code === limitCode) {
+      const data = (d as { data?: Partial<LimitData> }).data;
+      if (data?.kind === 'limit' && typeof data.findings === 'number') count += data.findings;
+    }
+  }
+  return count;
 }
