@@ -3,6 +3,7 @@ import { closeSync, mkdtempSync, openSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { decodeText } from '../../server/src/core/text.ts';
 import { LineSplitter, lineRanges, readLineRange, type ByteRange } from '../../server/src/lineReader.ts';
 
 type Line = [text: string, line: number, start: number];
@@ -115,12 +116,15 @@ test('a UTF-8 byte order mark is not part of the first line, even when cut betwe
   ]);
 });
 
-test('only the first of two byte order marks is dropped: the second is a character of the first line, from bytes as from a string', () => {
+test('only the first of two byte order marks is dropped: the second is a character of the first line, from bytes, a string or a whole file', () => {
   const text = '\ufeff\ufeff{"a":1}\n';
   const bytes = Buffer.from(text);
   for (const chunks of [...everyCut(bytes), [text]]) {
     assert.deepEqual(split(chunks).lines, [['\ufeff{"a":1}', 0, 0]]);
   }
+  // A file read whole loses the same one.
+  assert.equal(decodeText(bytes, 'two-marks.jsonl'), '\ufeff{"a":1}\n');
+  assert.equal(decodeText(Buffer.from('\ufeff{}'), 'one-mark.json'), '{}');
 });
 
 /** A temporary file holding `bytes`, open for reading, and its lines as the splitter gives them read whole. */

@@ -209,13 +209,15 @@ export function mappedSpan(text: MappedText, start: number, end: number): Span {
 
 /**
  * Decodes UTF-8, refusing binary files and text that is not UTF-8 with a message that says which.
- * A byte-order mark is dropped, as editors do.
+ * One byte-order mark is dropped, as editors do, and as the line reader drops it.
  */
 export function decodeText(bytes: Uint8Array, name: string): string {
   const probe = bytes.subarray(0, 8192);
   if (probe.includes(0)) throw new Error(`${name} looks binary (it holds NUL bytes); it is not checked.`);
   try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    // The decoder keeps the mark (`ignoreBOM`) for the line below to drop: left to the decoder, a
+    // first mark was dropped there and a second here.
+    const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   } catch {
     throw new Error(`${name} is not valid UTF-8; save it as UTF-8 to have it checked.`);
