@@ -49,24 +49,24 @@ if (existsSync('media/src/panel.ts')) {
   });
 }
 
-/**
- * Writes the starter constitution's model beside the bundles (see server/src/starterModel.ts): the
- * parser is bundled in memory and run on the file, so the model is exactly what the command would
- * parse.
- */
-async function writeStarterModel() {
-  const { outputFiles } = await esbuild.build({ ...node, sourcemap: false, minify: false, write: false, entryPoints: ['server/src/core/constitution/parse.ts'] });
+/** server/src/starterModel.ts with the parser, bundled in memory and loaded: the names the commands look for, and the parser. */
+async function starterModule() {
+  const { outputFiles } = await esbuild.build({ ...node, sourcemap: false, minify: false, write: false, entryPoints: ['server/src/starterModel.ts'] });
   const module = { exports: {} };
-  new Function('module', 'exports', 'require', outputFiles[0].text)(module, module.exports, createRequire(import.meta.url));
-  const name = 'starter.constitution.md';
-  const text = readFileSync(join('constitutions', name), 'utf8');
+  new Function('module', 'exports', 'require', '__dirname', outputFiles[0].text)(module, module.exports, createRequire(import.meta.url), 'dist');
+  return module.exports;
+}
+
+/** Writes the starter constitution's model beside the bundles: exactly what the commands would parse. */
+async function writeStarterModel() {
+  const { starterName, starterModelFile, starterModelOf } = await starterModule();
   mkdirSync('dist', { recursive: true });
-  writeFileSync(join('dist', 'starter.constitution.json'), JSON.stringify({ name, text, constitution: module.exports.parseConstitution(text, name) }));
+  writeFileSync(join('dist', starterModelFile), JSON.stringify(starterModelOf(readFileSync(join('constitutions', starterName), 'utf8'))));
 }
 
 if (watch) {
   // While the parser is being changed, a model written now would go stale: the commands parse instead.
-  rmSync(join('dist', 'starter.constitution.json'), { force: true });
+  rmSync(join('dist', (await starterModule()).starterModelFile), { force: true });
   const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

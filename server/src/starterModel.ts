@@ -42,6 +42,11 @@ function starterModel(dir: string): StarterModel | null {
 /** The name of the bundled starter's file, the only one a model is built for. */
 export const starterName = 'starter.constitution.md';
 
+/** The model the build writes for the starter's text. */
+export function starterModelOf(text: string): StarterModel {
+  return { name: starterName, text, constitution: parseConstitution(text, starterName) };
+}
+
 /**
  * The constitution in `text`, read from a file named `fileName`: the prebuilt model where it was
  * made from this very name and text, else parsed. `dir` is where the bundles are; the model is read
