@@ -3,8 +3,9 @@
  * json` with the starter constitution, on a JSONL of at least 100 MB built by repeating the dev
  * corpus, run as a child process with its output drained (on one thread per core, as a user runs
  * it, and on one thread), beside child processes that read the same file the same way (the CLI's
- * line reader, on one thread) and call `JSON.parse` on each line, or only split it. Targets: at least a third of the `JSON.parse` reader's rate, and a peak
- * memory that follows the longest line, not the file (it stays flat from 100 MB to 200 MB).
+ * line reader, on one thread) and call `JSON.parse` on each line, or only split it. Targets: at
+ * least a third of the `JSON.parse` reader's rate, and a peak memory that follows the longest line,
+ * not the file (it stays flat from 100 MB to 200 MB).
  *
  * Below that, the parser and detectors in memory, and the prose linter `alex` as a peer on a sample
  * of the same turn texts.

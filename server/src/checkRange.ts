@@ -3,8 +3,9 @@
  * checked, their problems and findings kept in file order with positions counted from the range's
  * first line (a whole transcript file makes the same kind of report, counted from its top). Lines
  * are read without metadata, which no check reads. `check` reads a JSONL file as a run of such
- * ranges, on its own thread or spread over worker threads (checkPool.ts), and writes their reports in order, adding to each position the lines
- * of the ranges before it; so a report is the same however the file was cut and shared out.
+ * ranges, on its own thread or spread over worker threads (checkPool.ts), and writes their reports
+ * in order, adding to each position the lines of the ranges before it; so a report is the same
+ * however the file was cut and shared out.
  */
 import { closeSync, openSync } from 'node:fs';
 import { checkConversations } from './core/detectors/index.ts';
