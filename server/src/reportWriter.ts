@@ -75,7 +75,7 @@ export interface ReportWriter {
 export class BufferedOutput {
   static readonly chunkSize = 1 << 16;
   readonly #stream: NodeJS.WritableStream;
-  #pending: string[] = [];
+  readonly #pending: string[] = [];
   #size = 0;
   #drain: Promise<void> | undefined;
 
@@ -92,7 +92,9 @@ export class BufferedOutput {
   flush(): void {
     if (this.#size === 0) return;
     const chunk = this.#pending.join('');
-    this.#pending = [];
+    // Emptied in place: a new array would start out holding small integers, and the first string
+    // pushed into it would undo the optimised `write`.
+    this.#pending.length = 0;
     this.#size = 0;
     if (!this.#stream.write(chunk) && !this.#drain) {
       this.#drain = once(this.#stream, 'drain').then(() => {

@@ -113,6 +113,29 @@ test('scanJson accepts exactly what JSON.parse accepts, and gives the nodes pars
   }
 });
 
+test('a skipped value is held to JSON.parse as strictly as a read one, at the same depths', () => {
+  const skip = new Set(['meta']);
+  for (const value of valid) {
+    const text = `{"meta": ${value}, "id": "x"}`;
+    JSON.parse(text);
+    const scanned = scanJson(text, skip);
+    assert.ok(scanned, text);
+    assert.deepEqual(scanned.children?.map((p) => p.key), ['id'], text);
+    assert.equal(scanned.length, text.length, text);
+  }
+  for (const value of [...invalid, '[1}', '{"a": 1]', '[{"a": []]}', '{"a": {"b": 1]}', '[1, ]', '{"a": 1 "b": 2}']) {
+    const text = `{"meta": ${value}, "id": "x"}`;
+    assert.throws(() => JSON.parse(text), SyntaxError, text);
+    assert.equal(scanJson(text, skip), undefined, text);
+  }
+  // Nesting is counted from the root, as it is for a value that is read.
+  const nested = (n: number) => `{"meta": ${'['.repeat(n)}${']'.repeat(n)}}`;
+  const deepest = Array.from({ length: 300 }, (_, n) => n).filter((n) => scanJson(nested(n)) !== undefined).pop();
+  assert.ok(deepest !== undefined && deepest > 100 && deepest < 300);
+  assert.ok(scanJson(nested(deepest), skip));
+  assert.equal(scanJson(nested(deepest + 1), skip), undefined);
+});
+
 test('scanJson leaves very deep nesting to jsonc-parser, and such a line is still read', () => {
   const deep = '['.repeat(1000) + ']'.repeat(1000);
   assert.equal(scanJson(deep), undefined);

@@ -112,7 +112,7 @@ function hitsIn(turn: Turn, matcher: RoleMatcher): Hit[] {
     const block = blocks[b];
     if (block.type !== 'text') continue;
     const s = block.text.text;
-    if (opening < 0 && matcher.openers.length && nonSpace.test(s)) opening = b;
+    if (opening < 0 && matcher.openers && nonSpace.test(s)) opening = b;
     if (++generation === 0xffffffff) {
       generation = 1;
       stamp.fill(0);
@@ -122,7 +122,7 @@ function hitsIn(turn: Turn, matcher: RoleMatcher): Hit[] {
     matcher.words?.scan(s, from, onProbe);
     for (const pass of matcher.passes) readPass(pass, s);
   }
-  if (opening >= 0) readOpeners(matcher, blocks[opening].text, opening);
+  if (opening >= 0 && matcher.openers) readOpeners(matcher.openers, blocks[opening].text, opening);
   const list = hits;
   hits = [];
   return list;
@@ -150,8 +150,8 @@ function readPass(pass: Pass, s: string): void {
 }
 
 /** The hits of `opens-with` detectors at the start of the first text block that is not blank. */
-function readOpeners(matcher: RoleMatcher, first: MappedText, block: number): void {
-  for (const { detector, regex } of matcher.openers) {
+function readOpeners(openers: NonNullable<RoleMatcher['openers']>, first: MappedText, block: number): void {
+  for (const { detector, regex } of openers) {
     const m = regex.exec(first.text);
     const at = m?.indices?.[1];
     if (at && at[1] > at[0]) hits.push({ detector, text: first, block, start: at[0], end: at[1] });

@@ -69,8 +69,12 @@ export interface RoleMatcher {
   readonly words: WordIndex | undefined;
   /** The rest, joined into as few expressions as their flags allow. */
   readonly passes: readonly Pass[];
-  /** `opens-with` detectors, each an expression anchored at the start of the turn. */
-  readonly openers: readonly { readonly detector: CompiledDetector; readonly regex: RegExp }[];
+  /**
+   * `opens-with` detectors, each an expression anchored at the start of the turn; `undefined` where
+   * the role has none (not an empty list, whose shape differs from a full one's: reading both at one
+   * place in the checking loop would undo its optimised code).
+   */
+  readonly openers: readonly { readonly detector: CompiledDetector; readonly regex: RegExp }[] | undefined;
   /** How many expressions `words` and `passes` hold; they are numbered from 0. */
   readonly expressions: number;
 }
@@ -205,7 +209,7 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
     matchers.set(role, {
       words,
       passes: passes.map((p) => ({ regex: p.regex, members: p.members.map((m) => ({ ...m, id: renumber.get(m.id)! })) })),
-      openers,
+      openers: openers.length > 0 ? openers : undefined,
       expressions: units.length,
     });
   }

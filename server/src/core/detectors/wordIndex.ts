@@ -10,7 +10,7 @@
  * end is sought anyway; two words that share a slot of the table share its expressions, which only
  * costs a try, since the expressions themselves decide what matches.
  */
-import { anySecond, keyCode, wordKeys, type WordKey } from './firstWords.ts';
+import { anySecond, keyCodes, wordKeys, type WordKey } from './firstWords.ts';
 
 /** An expression of the index: `id` is its number among its matcher's expressions. */
 export interface WordProbe<T> {
@@ -32,8 +32,6 @@ for (let c = 0; c < 128; c++) {
   const l = c | 32;
   wordClass[c] = l >= 97 && l <= 122 ? 1 : (c >= 48 && c <= 57) || c === 95 ? 2 : 0;
 }
-const asciiKey = new Uint8Array(128);
-for (let c = 0; c < 128; c++) asciiKey[c] = keyCode(c);
 /** Second characters are filed as codes 0 to 127 (0 for the end of the text) and 128 for any. */
 const row = 129;
 
@@ -226,7 +224,7 @@ export class WordIndex<T> {
       const slot = slotOf(h, mask);
       const w = words[slot];
       const r = wordClass[c] === 1 ? rows[(c | 32) - 97] : -1;
-      const b = r < 0 ? 0 : table[r + (at + 1 < n ? secondKey(text.charCodeAt(at + 1)) : 0)];
+      const b = r < 0 ? 0 : table[r + (at + 1 < n ? keyCodes[text.charCodeAt(at + 1)] : 0)];
       let whole = false;
       if (w !== 0 && (hashes[slot] === h || shared[slot] === 1)) {
         const code = nextCode(text, i);
@@ -242,7 +240,10 @@ export class WordIndex<T> {
         out[count++] = w;
         out[count++] = at;
       }
-      if (b !== 0 && !(whole && b === w)) {
+      // Compared on every candidate, not only after a whole word: a comparison the optimising compiler
+      // has never seen made is one it gives up on when it is first made.
+      const again = b === w;
+      if (b !== 0 && !(whole && again)) {
         out[count++] = b;
         out[count++] = at;
       }
@@ -255,14 +256,10 @@ export class WordIndex<T> {
 function nextCode(text: string, i: number): number {
   const n = text.length;
   for (; i < n; i++) {
-    const k = secondKey(text.charCodeAt(i));
+    const k = keyCodes[text.charCodeAt(i)];
     if (k !== 32) return k;
   }
   return 0;
-}
-
-function secondKey(c: number): number {
-  return c < 128 ? asciiKey[c] : keyCode(c);
 }
 
 function tryAny(any: readonly RegExp[], text: string, at: number): boolean {

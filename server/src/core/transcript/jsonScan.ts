@@ -100,10 +100,30 @@ const reject = new Error('not strict JSON');
 /** Deeper nesting than this is left to jsonc-parser, so that the scanner's recursion stays shallow. */
 const maxDepth = 200;
 
-/** Keys met before, by their length and first character; see `#keyText`. */
 const numberPattern = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 const controlPattern = /[\u0000-\u001f]/g;
 const hexPattern = /[0-9a-fA-F]{4}/y;
+/**
+ * What a value that starts with each ASCII character is: 1 a string, 2 an object, 3 an array,
+ * 4 `true`, 5 `false`, 6 `null`, 0 a number or nothing. The readers switch on it: a `switch` over
+ * a few small numbers is one jump, where one over the characters is a chain of comparisons, each
+ * of which the optimising compiler gives up on when it is first made (the first `null` in a file's
+ * fifth megabyte).
+ */
+const starts = new Uint8Array(128);
+[34 /* " */, 123 /* { */, 91 /* [ */, 116 /* t */, 102 /* f */, 110 /* n */].forEach((c, i) => (starts[c] = i + 1));
+
+/** The kind of value (see {@link starts}) that starts with character code `c`. */
+function startOf(c: number): number {
+  return c < 128 ? starts[c] : 0;
+}
+
+/**
+ * 1 for the characters that may follow a backslash alone (`"\\/bfnrt`): a load, where a chain of
+ * comparisons has a link that the optimising compiler gives up on when the first `\/` comes.
+ */
+const simpleEscapes = new Uint8Array(128);
+for (const c of '"\\/bfnrt') simpleEscapes[c.charCodeAt(0)] = 1;
 
 /**
  * The tree of `text` when it is one strict JSON value (RFC 8259: no comments, no trailing commas),
@@ -166,18 +186,18 @@ class Scanner {
   #value(parent: ScannedNode | undefined, depth: number): ScannedNode {
     const t = this.#text;
     const start = this.#pos;
-    switch (t.charCodeAt(start)) {
-      case 34 /* " */:
+    switch (startOf(t.charCodeAt(start))) {
+      case 1 /* string */:
         return this.#string(parent);
-      case 123 /* { */:
+      case 2 /* object */:
         return this.#object(parent, depth + 1);
-      case 91 /* [ */:
+      case 3 /* array */:
         return this.#array(parent, depth + 1);
-      case 116 /* t */:
+      case 4 /* true */:
         return this.#literal(parent, 'true', 'boolean', true);
-      case 102 /* f */:
+      case 5 /* false */:
         return this.#literal(parent, 'false', 'boolean', false);
-      case 110 /* n */:
+      case 6 /* null */:
         return this.#literal(parent, 'null', 'null', null);
       default: {
         numberPattern.lastIndex = start;
@@ -235,51 +255,84 @@ class Scanner {
 
   /**
    * Reads the value at the current position as {@link #value} does, accepting and rejecting the
-   * same texts at the same depths, but makes no node.
+   * same texts at the same depths, but makes no node. It reads in one loop, keeping which of the
+   * containers it is inside are objects, rather than calling itself for each: a recursive call is
+   * inlined into itself level after level, and compiling that costs the optimising compiler more
+   * than skipping metadata ever does.
    */
   #skipValue(depth: number): void {
     const t = this.#text;
-    const start = this.#pos;
-    const c = t.charCodeAt(start);
-    if (c === 34 /* " */) {
-      this.#stringEnd();
-      return;
-    }
-    if (c === 123 /* { */ || c === 91 /* [ */) {
-      if (depth + 1 > maxDepth) throw reject;
-      const object = c === 123;
-      const close = object ? 125 /* } */ : 93; /* ] */
-      let p = skipSpace(t, start + 1);
-      if (t.charCodeAt(p) !== close) {
-        for (;;) {
+    /** Per container open around the current place, innermost last: whether it is an object. */
+    const open: boolean[] = [];
+    let p = this.#pos;
+    for (;;) {
+      // `p` is at the start of a value.
+      let word: string | undefined;
+      switch (startOf(t.charCodeAt(p))) {
+        case 1 /* string */:
           this.#pos = p;
-          if (object) {
-            if (t.charCodeAt(p) !== 34 /* " */) throw reject;
-            this.#stringEnd();
-            p = skipSpace(t, this.#pos);
-            if (t.charCodeAt(p) !== 58 /* : */) throw reject;
-            this.#pos = skipSpace(t, p + 1);
-          }
-          this.#skipValue(depth + 1);
-          p = skipSpace(t, this.#pos);
-          const d = t.charCodeAt(p);
-          if (d === close) break;
-          if (d !== 44 /* , */) throw reject;
+          p = this.#stringEnd() + 1;
+          break;
+        case 2 /* object */:
+        case 3 /* array */: {
+          if (depth + open.length + 1 > maxDepth) throw reject;
+          const object = t.charCodeAt(p) === 123; /* { */
           p = skipSpace(t, p + 1);
+          if (t.charCodeAt(p) === (object ? 125 /* } */ : 93) /* ] */) {
+            p++;
+            break;
+          }
+          open.push(object);
+          p = object ? this.#skipKey(p) : p;
+          continue;
         }
+        case 4 /* true */:
+          word = 'true';
+          break;
+        case 5 /* false */:
+          word = 'false';
+          break;
+        case 6 /* null */:
+          word = 'null';
+          break;
+        default:
+          numberPattern.lastIndex = p;
+          if (!numberPattern.test(t)) throw reject;
+          p = numberPattern.lastIndex;
       }
-      this.#pos = p + 1;
-      return;
+      if (word !== undefined) {
+        if (!t.startsWith(word, p)) throw reject;
+        p += word.length;
+      }
+      // A value ends at `p`: close the containers it ends, up to one that goes on with another.
+      for (;;) {
+        if (open.length === 0) {
+          this.#pos = p;
+          return;
+        }
+        const object = open[open.length - 1];
+        p = skipSpace(t, p);
+        const c = t.charCodeAt(p);
+        if (c === 44 /* , */) {
+          p = skipSpace(t, p + 1);
+          p = object ? this.#skipKey(p) : p;
+          break;
+        }
+        if (c !== (object ? 125 /* } */ : 93) /* ] */) throw reject;
+        open.pop();
+        p++;
+      }
     }
-    const word = c === 116 /* t */ ? 'true' : c === 102 /* f */ ? 'false' : c === 110 /* n */ ? 'null' : undefined;
-    if (word !== undefined) {
-      if (!t.startsWith(word, start)) throw reject;
-      this.#pos = start + word.length;
-      return;
-    }
-    numberPattern.lastIndex = start;
-    if (!numberPattern.test(t)) throw reject;
-    this.#pos = numberPattern.lastIndex;
+  }
+
+  /** Reads the key at `p` and its colon; gives where the value after them starts. */
+  #skipKey(p: number): number {
+    const t = this.#text;
+    if (t.charCodeAt(p) !== 34 /* " */) throw reject;
+    this.#pos = p;
+    const q = skipSpace(t, this.#stringEnd() + 1);
+    if (t.charCodeAt(q) !== 58 /* : */) throw reject;
+    return skipSpace(t, q + 1);
   }
 
   #array(parent: ScannedNode | undefined, depth: number): ScannedNode {
@@ -367,7 +420,7 @@ class Scanner {
         hexPattern.lastIndex = b + 2;
         if (!hexPattern.test(t)) throw reject;
         p = b + 6;
-      } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
+      } else if (e < 128 && simpleEscapes[e] === 1) {
         p = b + 2;
       } else {
         throw reject;
