@@ -275,7 +275,10 @@ export async function run(): Promise<void> {
   console.log(`  JSON.parse per line        ${rate(best.json).toFixed(0)} MB/s`);
   console.log(`  transcript parser alone    ${rate(best.parse).toFixed(0)} MB/s`);
   console.log(`  parse + check              ${rate(best.check).toFixed(0)} MB/s`);
-  console.log(`  ratio (parse + check / JSON.parse): ${(best.json / best.check).toFixed(2)} (target 0.33)`);
+  console.log(
+    `  ratio (parse + check / JSON.parse): ${(best.json / best.check).toFixed(2)} ` +
+      '(one thread, metadata read too, lines already in memory: where the time goes, not the target, which is the command end to end above)',
+  );
 
   // The peer: alex reads prose, so both it and the detectors get the same sample of turn texts.
   const sample: Conversation[] = [];

@@ -1,5 +1,6 @@
 /** The `constitution-lens` command line tool: `check` for CI, `critique` for model critiques. */
 import { join, resolve } from 'node:path';
+import { commandOutput } from './pipeOutput.ts';
 
 const usage = `Usage: constitution-lens <command> [options]
 
@@ -17,10 +18,16 @@ function bundle<T>(name: string): T {
   return require(join(__dirname, `${name}.js`)) as T;
 }
 
+/**
+ * Standard output. `process.stdout` is not touched where it is a pipe: making it would set the
+ * pipe's descriptor non-blocking, and {@link commandOutput} writes it from the thread pool.
+ */
+const stdout = commandOutput();
+
 async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
   const io = {
-    stdout: process.stdout,
+    stdout,
     stderr: process.stderr,
     cwd: process.cwd(),
     env: process.env,
@@ -35,10 +42,10 @@ async function main(argv: readonly string[]): Promise<number> {
     case '--help':
     case '-h':
     case undefined:
-      process.stdout.write(`${usage}\n`);
+      stdout.write(`${usage}\n`);
       return command === undefined ? 2 : 0;
     case '--version':
-      process.stdout.write('0.1.0\n');
+      stdout.write('0.1.0\n');
       return 0;
     default:
       process.stderr.write(`Unknown command ${command}.\n\n${usage}\n`);
@@ -47,7 +54,7 @@ async function main(argv: readonly string[]): Promise<number> {
 }
 
 // A reader that stops early (`check ... | head`) closes the pipe; that ends the output, not in a crash.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   throw error;
 });
