@@ -120,7 +120,7 @@ function hitsIn(turn: Turn, matcher: RoleMatcher): Hit[] {
     current = block.text;
     currentBlock = b;
     matcher.words?.scan(s, from, onProbe);
-    for (const pass of matcher.passes) readPass(pass, s);
+    if (matcher.passes) for (const pass of matcher.passes) readPass(pass, s);
   }
   if (opening >= 0 && matcher.openers) readOpeners(matcher.openers, blocks[opening].text, opening);
   const list = hits;

@@ -67,13 +67,13 @@ export type WordIndex = ProbeIndex<CompiledDetector>;
 export interface RoleMatcher {
   /** Detectors whose matches start at known words, tried only at those words in one reading of the text. */
   readonly words: WordIndex | undefined;
-  /** The rest, joined into as few expressions as their flags allow. */
-  readonly passes: readonly Pass[];
   /**
-   * `opens-with` detectors, each an expression anchored at the start of the turn; `undefined` where
-   * the role has none (not an empty list, whose shape differs from a full one's: reading both at one
-   * place in the checking loop would undo its optimised code).
+   * The rest, joined into as few expressions as their flags allow; `undefined` where there are none
+   * (not an empty list, whose shape differs from a full one's: reading both at one place in the
+   * checking loop would undo its optimised code).
    */
+  readonly passes: readonly Pass[] | undefined;
+  /** `opens-with` detectors, each an expression anchored at the start of the turn; `undefined` where the role has none. */
   readonly openers: readonly { readonly detector: CompiledDetector; readonly regex: RegExp }[] | undefined;
   /** How many expressions `words` and `passes` hold; they are numbered from 0. */
   readonly expressions: number;
@@ -208,7 +208,7 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
     const words = indexed.length ? ProbeIndex.build(indexed) : undefined;
     matchers.set(role, {
       words,
-      passes: passes.map((p) => ({ regex: p.regex, members: p.members.map((m) => ({ ...m, id: renumber.get(m.id)! })) })),
+      passes: passes.length > 0 ? passes.map((p) => ({ regex: p.regex, members: p.members.map((m) => ({ ...m, id: renumber.get(m.id)! })) })) : undefined,
       openers: openers.length > 0 ? openers : undefined,
       expressions: units.length,
     });

@@ -21,8 +21,12 @@ export interface WordProbe<T> {
 }
 
 interface Bucket<T> {
-  /** One sticky alternation of the probes per flag set: a match of none means no probe matches. */
-  readonly any: readonly RegExp[];
+  /**
+   * One sticky alternation of the probes per flag set: a match of none means no probe matches.
+   * `undefined` for a bucket of one probe, which is as quick to try itself, and is then compiled
+   * alone rather than also inside an alternation of one.
+   */
+  readonly any: readonly RegExp[] | undefined;
   readonly probes: readonly WordProbe<T>[];
 }
 
@@ -177,7 +181,7 @@ export class WordIndex<T> {
     for (let k = 0; k < count; k += 2) {
       const bucket = this.#buckets[candidates[k] - 1];
       const at = candidates[k + 1];
-      if (!tryAny(bucket.any, text, at)) continue;
+      if (bucket.any !== undefined && !tryAny(bucket.any, text, at)) continue;
       for (const p of bucket.probes) {
         if (from(p.id) > at) continue;
         p.regex.lastIndex = at;
@@ -271,6 +275,7 @@ function tryAny(any: readonly RegExp[], text: string, at: number): boolean {
 }
 
 function bucket<T>(probes: WordProbe<T>[], entries: readonly { source: string; flags: string }[]): Bucket<T> {
+  if (probes.length === 1) return { any: undefined, probes };
   const byFlags = new Map<string, string[]>();
   entries.forEach((e) => {
     const list = byFlags.get(e.flags) ?? [];
