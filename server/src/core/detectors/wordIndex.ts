@@ -30,11 +30,15 @@ interface Bucket<T> {
   readonly probes: readonly WordProbe<T>[];
 }
 
-/** Word characters for `\b` without the `u` flag: 1 for letters, 2 for digits and `_`. */
-const wordClass = new Uint8Array(128);
+/**
+ * Per character code, what a word's hash adds for it: `c | 32` (a letter lower-cased) for the word
+ * characters of `\b` without the `u` flag, letters, digits and `_`, and 0 for every other code. A
+ * table of all codes, so that reading a text costs a load per character and no test of its range.
+ */
+const wordCodes = new Uint8Array(0x10000);
 for (let c = 0; c < 128; c++) {
   const l = c | 32;
-  wordClass[c] = l >= 97 && l <= 122 ? 1 : (c >= 48 && c <= 57) || c === 95 ? 2 : 0;
+  if ((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 95) wordCodes[c] = l;
 }
 /** Second characters are filed as codes 0 to 127 (0 for the end of the text) and 128 for any. */
 const row = 129;
@@ -215,19 +219,19 @@ export class WordIndex<T> {
     let out = this.#candidates;
     let count = 0;
     for (let i = 0; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c >= 128 || wordClass[c] === 0) continue;
+      const first = wordCodes[text.charCodeAt(i)];
+      if (first === 0) continue;
       // A word starts at i: hash it while seeking the character after it.
       const at = i;
-      let h = c | 32;
+      let h = first;
       while (++i < n) {
-        const d = text.charCodeAt(i);
-        if (d >= 128 || wordClass[d] === 0) break;
-        h = (Math.imul(h, 31) + (d | 32)) | 0;
+        const k = wordCodes[text.charCodeAt(i)];
+        if (k === 0) break;
+        h = (Math.imul(h, 31) + k) | 0;
       }
       const slot = slotOf(h, mask);
       const w = words[slot];
-      const r = wordClass[c] === 1 ? rows[(c | 32) - 97] : -1;
+      const r = first >= 97 && first <= 122 ? rows[first - 97] : -1;
       const b = r < 0 ? 0 : table[r + (at + 1 < n ? keyCodes[text.charCodeAt(at + 1)] : 0)];
       let whole = false;
       if (w !== 0 && (hashes[slot] === h || shared[slot] === 1)) {
