@@ -28,9 +28,9 @@ export class PipeOutput extends Writable {
     this.#fallback = fallback;
   }
 
-  /** Whatever has gathered since the last write goes out in one. */
+  /** Whatever has gathered since the last write (more than one chunk) goes out in one. */
   override _writev(chunks: { chunk: Buffer }[], callback: (error?: Error | null) => void): void {
-    this.#send(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk)), callback);
+    this.#send(Buffer.concat(chunks.map((c) => c.chunk)), callback);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -39,7 +39,7 @@ export class PipeOutput extends Writable {
 
   #send(data: Buffer, callback: (error?: Error | null) => void): void {
     if (this.#fellBack) {
-      this.#fellBack.write(data, (error?: Error | null) => callback(error));
+      this.#fellBack.write(data, callback);
       return;
     }
     write(this.#fd, data, 0, data.length, null, (error, written) => {

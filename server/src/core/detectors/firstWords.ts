@@ -117,7 +117,7 @@ function isOptional(ch: string | undefined): boolean {
 }
 
 /** Whether a key code stands for a word character of `\b` without the `u` flag. */
-function isWordCode(code: number): boolean {
+export function isWordCode(code: number): boolean {
   return (code >= 97 && code <= 122) || (code >= 48 && code <= 57) || code === 95;
 }
 

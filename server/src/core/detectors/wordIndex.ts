@@ -10,7 +10,7 @@
  * end is sought anyway; two words that share a slot of the table share its expressions, which only
  * costs a try, since the expressions themselves decide what matches.
  */
-import { anySecond, keyCodes, wordKeys, type WordKey } from './firstWords.ts';
+import { anySecond, isWordCode, keyCodes, wordKeys, type WordKey } from './firstWords.ts';
 
 /** An expression of the index: `id` is its number among its matcher's expressions. */
 export interface WordProbe<T> {
@@ -36,10 +36,7 @@ interface Bucket<T> {
  * table of all codes, so that reading a text costs a load per character and no test of its range.
  */
 const wordCodes = new Uint8Array(0x10000);
-for (let c = 0; c < 128; c++) {
-  const l = c | 32;
-  if ((l >= 97 && l <= 122) || (c >= 48 && c <= 57) || c === 95) wordCodes[c] = l;
-}
+for (let c = 0; c < 128; c++) if (isWordCode(keyCodes[c])) wordCodes[c] = c | 32;
 /** Second characters are filed as codes 0 to 127 (0 for the end of the text) and 128 for any. */
 const row = 129;
 
