@@ -54,11 +54,30 @@ test('check reads a JSONL line as the editor does, less the metadata', () => {
     `{"messages": [], "meta": ${'['.repeat(199)}${']'.repeat(199)}}`,
     `{"messages": [], "meta": ${'{"a": '.repeat(199)}1${'}'.repeat(199)}}`,
     `{"messages": [], "meta": ${'['.repeat(200)}${']'.repeat(200)}}`,
+    String.raw`{"source": "a \"quoted\" \\ \/ \b\f\n\r\t \u00e9 \uD83D\uDE00 end", "messages": [{"role": "user", "content": "Hi"}], "meta": {"s": "\u0000 escaped control", "n": [0, -0, 1e5, 2.5E-3, true, null, false]}}`,
+    String.raw`{"messages": [], "meta": {"a": "\u12G4"}}`,
+    '{"messages": [], "meta": {"a": "raw\\u001f ok", "b": "raw\u001f not"}}',
+    '{"messages": [], "meta": {"a": 1.}}',
+    '{"messages": [], "meta": {"a": -}}',
+    '{"messages": [], "meta": {"a": nul}}',
+    '{"messages": [], "meta": {"a": "unterminated}}',
   ];
   lines.forEach((line, i) => assertSameAsEditor(line, i));
   assert.deepEqual(checkedLine('{"messages": [}', 0).problems.map((p) => [p.code, p.span.start]), [['jsonl.syntax', 14]]);
   // A skipped value is held to JSON as strictly as the rest: its error is the line's one problem, at its place.
   assert.deepEqual(checkedLine('{"messages": [], "source": "bad \\x escape"}', 0).problems.map((p) => [p.code, p.span.start, p.span.end]), [['jsonl.syntax', 27, 42]]);
+});
+
+test('a skipped string of millions of escapes is read, by jsonc-parser, as the editor reads it', () => {
+  // Five million escapes overflow the stack of the expression that skips a value; the line is then
+  // read by jsonc-parser, and gives the same conversations and problems.
+  const escapes = '\\n'.repeat(5_000_000);
+  const line = `{"messages": [{"role": "assistant", "content": "I'm a real person"}], "meta": {"notes": "${escapes}"}}`;
+  assertSameAsEditor(line, 0);
+  assert.equal(checkedLine(line, 0).conversations[0].turns.length, 1);
+  const bad = `{"messages": [], "meta": {"notes": "${escapes}\\q"}}`;
+  assertSameAsEditor(bad, 0);
+  assert.deepEqual(checkedLine(bad, 0).problems.map((p) => p.code), ['jsonl.syntax']);
 });
 
 test('check reads every line of the corpus as the editor does, less the metadata', { skip: corpusSkip }, () => {

@@ -101,6 +101,13 @@ const reject = new Error('not strict JSON');
 const maxDepth = 200;
 
 const numberPattern = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
+/**
+ * A JSON value that is not an object or an array, as strict as the scanner: a string with no
+ * character below U+0020 and only valid escapes, a number, `true`, `false` or `null`. A string of
+ * millions of escapes overflows the expression's stack (a `RangeError`), and the line is read by
+ * jsonc-parser instead.
+ */
+const scalarPattern = /"[^"\\\u0000-\u001f]*(?:\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})[^"\\\u0000-\u001f]*)*"|-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null/y;
 const controlPattern = /[\u0000-\u001f]/g;
 const hexPattern = /[0-9a-fA-F]{4}/y;
 /**
@@ -145,7 +152,7 @@ export function scanJson(text: string, skip?: ReadonlySet<string>): ScannedNode 
   try {
     return new Scanner(text, skip).root();
   } catch (e) {
-    if (e === reject) return undefined;
+    if (e === reject || e instanceof RangeError) return undefined;
     throw e;
   }
 }
@@ -164,6 +171,11 @@ class Scanner {
   readonly #text: string;
   /** Where the next token starts; each method leaves it after what it read. */
   #pos = 0;
+  /**
+   * Where the next backslash and the next control character are, as far as searched: -1 before
+   * the first search, the text's length when there is none. (A length, not `Infinity`, keeps these
+   * fields small integers: a field that turns into a double undoes the code compiled for it.)
+   */
   #nextBackslash = -1;
   #nextControl = -1;
   readonly #skip: ReadonlySet<string> | undefined;
@@ -258,7 +270,9 @@ class Scanner {
    * same texts at the same depths, but makes no node. It reads in one loop, keeping which of the
    * containers it is inside are objects, rather than calling itself for each: the optimising
    * compiler inlined the recursive call into itself level after level, and compiled the result
-   * three times a thread on the bench file, at about 17 ms each.
+   * three times a thread on the bench file, at about 17 ms each. Any other value is read by one
+   * expression: a way taken first by the first number or `null` deep in a file's metadata undid
+   * the compiled loop, where strings, which come from the first line, take the same way.
    */
   #skipValue(depth: number): void {
     const t = this.#text;
@@ -268,12 +282,7 @@ class Scanner {
     for (;;) {
       // `p` is at the start of a value.
       const c = t.charCodeAt(p);
-      let word: string | undefined;
       switch (startOf(c)) {
-        case 1 /* string */:
-          this.#pos = p;
-          p = this.#stringEnd() + 1;
-          break;
         case 2 /* object */:
         case 3 /* array */: {
           if (depth + open.length + 1 > maxDepth) throw reject;
@@ -287,23 +296,10 @@ class Scanner {
           if (object) p = this.#skipKey(p);
           continue;
         }
-        case 4 /* true */:
-          word = 'true';
-          break;
-        case 5 /* false */:
-          word = 'false';
-          break;
-        case 6 /* null */:
-          word = 'null';
-          break;
         default:
-          numberPattern.lastIndex = p;
-          if (!numberPattern.test(t)) throw reject;
-          p = numberPattern.lastIndex;
-      }
-      if (word !== undefined) {
-        if (!t.startsWith(word, p)) throw reject;
-        p += word.length;
+          scalarPattern.lastIndex = p;
+          if (!scalarPattern.test(t)) throw reject;
+          p = scalarPattern.lastIndex;
       }
       // A value ends at `p`: close the containers it ends, up to one that goes on with another.
       for (;;) {
@@ -330,8 +326,9 @@ class Scanner {
   #skipKey(p: number): number {
     const t = this.#text;
     if (t.charCodeAt(p) !== 34 /* " */) throw reject;
-    this.#pos = p;
-    const q = skipSpace(t, this.#stringEnd() + 1);
+    scalarPattern.lastIndex = p;
+    if (!scalarPattern.test(t)) throw reject;
+    const q = skipSpace(t, scalarPattern.lastIndex);
     if (t.charCodeAt(q) !== 58 /* : */) throw reject;
     return skipSpace(t, q + 1);
   }
@@ -408,7 +405,7 @@ class Scanner {
       }
       if (this.#nextBackslash < p) {
         const b = t.indexOf('\\', p);
-        this.#nextBackslash = b < 0 ? Infinity : b;
+        this.#nextBackslash = b < 0 ? t.length : b;
       }
       const b = this.#nextBackslash;
       if (b > quote) {
@@ -430,7 +427,7 @@ class Scanner {
     if (this.#nextControl < start) {
       controlPattern.lastIndex = start;
       const m = controlPattern.exec(t);
-      this.#nextControl = m ? m.index : Infinity;
+      this.#nextControl = m ? m.index : t.length;
     }
     if (this.#nextControl < end) throw reject;
     this.#pos = end + 1;
