@@ -39,7 +39,7 @@ export interface RangeReport {
  * whole file at once.
  */
 export class ReportItems {
-  readonly items: RangeItem[] = [];
+  readonly items: RangeItem[] = objectList();
   conversations = 0;
   turns = 0;
   reviewed = 0;
@@ -62,6 +62,17 @@ export class ReportItems {
   report(lines: number, records: number, bytes: number): RangeReport {
     return { lines, records, bytes, conversations: this.conversations, turns: this.turns, reviewed: this.reviewed, items: this.items };
   }
+}
+
+/**
+ * An empty list of the kind that holds objects. A `[]` is made to hold small integers and changes
+ * kind at its first object; the optimised `push` in {@link ReportItems.add}, having met lists of
+ * both kinds, was undone at the first finding of every range.
+ */
+function objectList<T>(): T[] {
+  const list: (T | undefined)[] = [undefined];
+  list.length = 0;
+  return list as T[];
 }
 
 /** Reads and checks the lines of bytes `range` of the file at `path`. */

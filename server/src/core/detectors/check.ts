@@ -33,7 +33,7 @@ export function checkTranscript(transcript: Transcript, ruleset: Ruleset, option
  */
 export function checkConversations(conversations: readonly Conversation[], ruleset: Ruleset, options: CheckOptions = {}): Finding[] {
   const out: Finding[] = [];
-  const checked = conversations.length > 1 ? new Map<Turn, Turn | undefined>() : undefined;
+  const checked = conversations.length > 1 ? new Map<Turn, Turn | null>() : undefined;
   for (const c of conversations) checkInto(c, ruleset, options, out, checked);
   return out;
 }
@@ -45,14 +45,17 @@ export function checkConversation(conversation: Conversation, ruleset: Ruleset, 
   return out;
 }
 
-/** `checked` holds the turns checked already, each with the user turn before it. */
-function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckOptions, out: Finding[], checked: Map<Turn, Turn | undefined> | undefined): void {
+/**
+ * `checked` holds the turns checked already, each with the user turn before it (`null` for none),
+ * so that one lookup tells a turn checked in the same place from one not checked.
+ */
+function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckOptions, out: Finding[], checked: Map<Turn, Turn | null> | undefined): void {
   let lastUser: Turn | undefined;
   for (const turn of conversation.turns) {
     const matcher = ruleset.matcher(turn.role);
-    if (matcher && !(checked?.has(turn) && checked.get(turn) === lastUser)) {
+    if (matcher && checked?.get(turn) !== (lastUser ?? null)) {
       checkTurn(conversation, turn, lastUser, matcher, options, out);
-      checked?.set(turn, lastUser);
+      checked?.set(turn, lastUser ?? null);
     }
     if (turn.role === 'user') lastUser = turn;
   }

@@ -329,8 +329,16 @@ function named(block: Mutable<ContentBlock>, name: Node | undefined): ContentBlo
   return block;
 }
 
+/**
+ * `turns` numbered from 0 in order: the list itself when they already are, else a copy built by
+ * pushing. A copy made by `map` is a holey array, of another kind than every other conversation's
+ * turns, and the checking loop, compiled for the one kind, was undone by the other.
+ */
 function reindex(turns: Turn[]): Turn[] {
-  return turns.map((t, i) => (t.index === i ? t : { ...t, index: i }));
+  if (turns.every((t, i) => t.index === i)) return turns;
+  const out: Turn[] = [];
+  turns.forEach((t, i) => out.push(t.index === i ? t : { ...t, index: i }));
+  return out;
 }
 
 function emptyAt(at: number): MappedText {
