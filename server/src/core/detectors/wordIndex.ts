@@ -1,10 +1,10 @@
 /**
  * Expressions filed under the word starts their matches begin with, so that a text is read once,
  * character code by character code, and an expression is tried only where a word starts as its
- * matches do: with the whole word its source settles (`that` in `that\s+is`), else with its first
- * letter followed by a character it can go on with. Per key, the expressions are also joined into
- * one sticky alternation: at most one expression runs at a word start where nothing matches, which
- * is nearly everywhere.
+ * matches do: with the whole word its source settles (`that` in `that\s+is`) and followed by a
+ * character it can go on with, else with its first letter followed by a character it can go on
+ * with. Per key, the expressions are also joined into one sticky alternation: at most one expression
+ * runs at a word start where nothing matches, which is nearly everywhere.
  *
  * Whole words are found by a hash of the word's lower-cased characters, worked out while the word's
  * end is sought anyway; two words that share a slot of the table share its expressions, which only
@@ -59,14 +59,15 @@ export class WordIndex<T> {
   readonly #rows: Int32Array;
   /** Bucket number + 1, or 0, per `row * letter + second`. */
   readonly #table: Int32Array;
-  /** Bucket number + 1, or 0, per slot of a whole word's hash. */
+  /** Per slot of a whole word's hash, the number + 1 of its row in `#next`, or 0. */
   readonly #words: Int32Array;
   /**
-   * Per slot, 128 bits in four numbers: whether a match can go on with a character of that key code
-   * after the word and its white space (0 for the end of the text). All set where a word of the slot
-   * does not say.
+   * Per row of a slot, 128 bucket numbers + 1, or 0: per key code of the character after the word
+   * and its white space (0 for the end of the text), the bucket of the slot's expressions that can
+   * go on with it. So after `I`, only the expressions that go on with the next word's first letter
+   * are tried, not every expression that starts with `I`.
    */
-  readonly #follow: Int32Array;
+  readonly #next: Int32Array;
   /**
    * Per slot, the whole hash of the one word filed there, so that a word of the text that only
    * shares the slot (a quarter of all words, the table being a quarter full) is passed over at once.
@@ -83,7 +84,7 @@ export class WordIndex<T> {
     rows: Int32Array,
     table: Int32Array,
     words: Int32Array,
-    follow: Int32Array,
+    next: Int32Array,
     hashes: Int32Array,
     shared: Uint8Array,
     buckets: Bucket<T>[],
@@ -94,7 +95,7 @@ export class WordIndex<T> {
     this.#rows = rows;
     this.#table = table;
     this.#words = words;
-    this.#follow = follow;
+    this.#next = next;
     this.#buckets = buckets;
   }
 
@@ -118,8 +119,8 @@ export class WordIndex<T> {
     let size = 64;
     while (size < words.size * 4) size *= 2;
     const mask = size - 1;
-    const slots = new Map<number, number[]>();
-    const follow = new Int32Array(size * 4);
+    /** Per slot, its expressions, each with the key codes it can go on with after the word (`undefined`: any). */
+    const slots = new Map<number, Map<number, Set<number> | undefined>>();
     const hashes = new Int32Array(size);
     const shared = new Uint8Array(size);
     const add = (map: Map<number, number[]>, at: number, i: number) => {
@@ -134,9 +135,12 @@ export class WordIndex<T> {
           const slot = slotOf(hash, mask);
           if (slots.has(slot) && hashes[slot] !== hash) shared[slot] = 1;
           hashes[slot] = hash;
-          add(slots, slot, i);
-          if (k.follow) for (const code of k.follow) follow[slot * 4 + (code >> 5)] |= 1 << (code & 31);
-          else follow.fill(-1, slot * 4, slot * 4 + 4);
+          const filed = slots.get(slot) ?? new Map<number, Set<number> | undefined>();
+          slots.set(slot, filed);
+          // An expression with several alternatives that start with the word goes on with any of
+          // theirs, and with anything if one of them does not say.
+          const known = filed.has(i) ? filed.get(i) : new Set<number>();
+          filed.set(i, known && k.follow ? new Set([...known, ...k.follow]) : undefined);
           continue;
         }
         add(sets, (k.first - 97) * row + k.second, i);
@@ -146,6 +150,7 @@ export class WordIndex<T> {
     letters.sort((x, y) => x - y).forEach((l, n) => (rows[l] = n * row));
     const table = new Int32Array(letters.length * row);
     const wordTable = new Int32Array(size);
+    const next = new Int32Array(slots.size * 128);
     const probes = entries.map((e, id) => ({ id, owner: e.owner, regex: new RegExp(e.source, e.flags + 'y') }));
     const buckets: Bucket<T>[] = [];
     const byMembers = new Map<string, number>();
@@ -167,8 +172,22 @@ export class WordIndex<T> {
         if (members.length > 0) table[rows[l] + second] = bucketOf(members);
       }
     }
-    for (const [slot, members] of slots) wordTable[slot] = bucketOf(members.sort((x, y) => x - y));
-    return new WordIndex(entries.length, rows, table, wordTable, follow, hashes, shared, buckets);
+    let slotRow = 0;
+    for (const [slot, filed] of slots) {
+      wordTable[slot] = slotRow + 1;
+      // The expressions that go on with anything are in every bucket of the row; the others, in
+      // the buckets of the codes they go on with.
+      const anyCode: number[] = [];
+      const byCode = new Map<number, number[]>();
+      for (const [i, follow] of filed) {
+        if (follow === undefined) anyCode.push(i);
+        else for (const code of follow) byCode.set(code, [...(byCode.get(code) ?? []), i]);
+      }
+      const at = slotRow++ * 128;
+      if (anyCode.length > 0) next.fill(bucketOf(anyCode.sort((x, y) => x - y)), at, at + 128);
+      for (const [code, members] of byCode) next[at + code] = bucketOf([...members, ...anyCode].sort((x, y) => x - y));
+    }
+    return new WordIndex(entries.length, rows, table, wordTable, next, hashes, shared, buckets);
   }
 
   /**
@@ -209,7 +228,7 @@ export class WordIndex<T> {
     const rows = this.#rows;
     const table = this.#table;
     const words = this.#words;
-    const follow = this.#follow;
+    const next = this.#next;
     const hashes = this.#hashes;
     const shared = this.#shared;
     const mask = words.length - 1;
@@ -230,25 +249,19 @@ export class WordIndex<T> {
       const w = words[slot];
       const r = first >= 97 && first <= 122 ? rows[first - 97] : -1;
       const b = r < 0 ? 0 : table[r + (at + 1 < n ? keyCodes[text.charCodeAt(at + 1)] : 0)];
-      let whole = false;
-      if (w !== 0 && (hashes[slot] === h || shared[slot] === 1)) {
-        const code = nextCode(text, i);
-        whole = ((follow[slot * 4 + (code >> 5)] >>> (code & 31)) & 1) === 1;
-      }
-      if (!whole && b === 0) continue;
+      // The bucket of the whole word for the character after it, if the word is filed.
+      const whole = w !== 0 && (hashes[slot] === h || shared[slot] === 1) ? next[(w - 1) * 128 + nextCode(text, i)] : 0;
+      if (whole === 0 && b === 0) continue;
       if (count + 4 > out.length) {
         const grown = new Int32Array(out.length * 2);
         grown.set(out);
         this.#candidates = out = grown;
       }
-      if (whole) {
-        out[count++] = w;
+      if (whole !== 0) {
+        out[count++] = whole;
         out[count++] = at;
       }
-      // Compared on every candidate, not only after a whole word: a comparison the optimising compiler
-      // has never seen made is one it gives up on when it is first made.
-      const again = b === w;
-      if (b !== 0 && !(whole && again)) {
+      if (b !== 0 && b !== whole) {
         out[count++] = b;
         out[count++] = at;
       }
