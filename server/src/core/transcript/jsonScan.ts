@@ -167,6 +167,14 @@ function skipSpace(t: string, p: number): number {
   return p;
 }
 
+/** The set last turned into a list, and the list. */
+let lastSkip: { readonly set: ReadonlySet<string>; readonly list: readonly string[] } | undefined;
+
+function listOf(skip: ReadonlySet<string>): readonly string[] {
+  if (lastSkip?.set !== skip) lastSkip = { set: skip, list: [...skip] };
+  return lastSkip.list;
+}
+
 class Scanner {
   readonly #text: string;
   /** Where the next token starts; each method leaves it after what it read. */
@@ -178,13 +186,17 @@ class Scanner {
    */
   #nextBackslash = -1;
   #nextControl = -1;
-  readonly #skip: ReadonlySet<string> | undefined;
+  /**
+   * The root keys to skip, as a list: a key read is a new string, and comparing it with a few keys
+   * costs less than working out its hash for a set, once per root key of every line.
+   */
+  readonly #skip: readonly string[] | undefined;
   /** Whether the string {@link #stringEnd} read last holds an escape. */
   #escaped = false;
 
   constructor(text: string, skip: ReadonlySet<string> | undefined) {
     this.#text = text;
-    this.#skip = skip;
+    this.#skip = skip && listOf(skip);
   }
 
   root(): ScannedNode {
@@ -243,7 +255,7 @@ class Scanner {
         p = skipSpace(t, this.#pos);
         if (t.charCodeAt(p) !== 58 /* : */) throw reject;
         this.#pos = skipSpace(t, p + 1);
-        if (skip !== undefined && skip.has(key)) {
+        if (skip !== undefined && skip.includes(key)) {
           this.#skipValue(depth);
         } else {
           const property = new ScannedNode('property', start, -1, node, t, undefined, false, undefined);
