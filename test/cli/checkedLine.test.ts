@@ -68,9 +68,9 @@ test('check reads a JSONL line as the editor does, less the metadata', () => {
   assert.deepEqual(checkedLine('{"messages": [], "source": "bad \\x escape"}', 0).problems.map((p) => [p.code, p.span.start, p.span.end]), [['jsonl.syntax', 27, 42]]);
 });
 
-test('a skipped string of millions of escapes is read, by jsonc-parser, as the editor reads it', () => {
-  // Five million escapes overflow the stack of the expression that skips a value; the line is then
-  // read by jsonc-parser, and gives the same conversations and problems.
+test('a skipped string of millions of escapes is read as the editor reads it', () => {
+  // Held for a skipping way that reads strings by an expression, whose stack five million escapes
+  // overflow: the line must still give the same conversations and problems.
   const escapes = '\\n'.repeat(5_000_000);
   const line = `{"messages": [{"role": "assistant", "content": "I'm a real person"}], "meta": {"notes": "${escapes}"}}`;
   assertSameAsEditor(line, 0);
