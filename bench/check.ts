@@ -163,6 +163,9 @@ async function endToEnd(): Promise<void> {
   const bytes = statSync(dataFile).size;
   const starterPath = join('constitutions', 'starter.constitution.md');
   const check = (file: string, ...options: string[]) => [cli, 'check', '--format', 'json', ...options, '--constitution', starterPath, file];
+  // The 200 MB file is checked in the same rounds as the 100 MB one, so that both meet the same
+  // state of a shared machine.
+  const bigFile = await corpusJsonl('corpus-200mb.jsonl', 2 * targetBytes, 'check');
   const runs = {
     start: () => runChild(probe, [reader, 'start', dataFile]),
     readline: () => runChild(probe, [reader, 'readline', dataFile]),
@@ -171,12 +174,16 @@ async function endToEnd(): Promise<void> {
     cliEmpty: () => runChild(probe, check(empty)),
     cli: () => runChild(probe, check(dataFile)),
     cliOneThread: () => runChild(probe, check(dataFile, '--jobs', '1')),
+    cli200: () => runChild(probe, check(bigFile ?? empty)),
   } as const;
   type Name = keyof typeof runs;
   const best = new Map<Name, ChildRun>();
+  const peaks = new Map<Name, number[]>();
   for (let r = 0; r < endToEndRounds; r++) {
     for (const name of Object.keys(runs) as Name[]) {
+      if (name === 'cli200' && !bigFile) continue;
       const result = await runs[name]();
+      peaks.set(name, [...(peaks.get(name) ?? []), result.peak]);
       const previous = best.get(name);
       // The fastest round's time; the highest peak of any round, so that memory is not flattered.
       best.set(name, {
@@ -217,15 +224,19 @@ async function endToEnd(): Promise<void> {
     `  longest line ${(longest / 1024).toFixed(1)} KiB; CLI peak RSS / (2 x longest line) = ${(cli100.peak / (2 * longest)).toFixed(0)}; ` +
       `above the CLI's floor on an empty file: ${mib(above)} = ${(above / (2 * longest)).toFixed(0)} x (2 x longest line)`,
   );
-  const bigFile = await corpusJsonl('corpus-200mb.jsonl', 2 * targetBytes, 'check');
   if (!bigFile) return;
-  let peak200 = 0;
-  for (let r = 0; r < endToEndRounds; r++) peak200 = Math.max(peak200, (await runChild(probe, check(bigFile))).peak);
-  const growth = peak200 - cli100.peak;
-  const flat = growth < 0.1 * cli100.peak;
+  // Growth is told by the middle round of each size: one run's peak varies by a tenth or more on a
+  // shared machine, as much as the margin it is held to, and the highest of several is the least steady.
+  const median = (name: Name) => {
+    const sorted = [...peaks.get(name)!].sort((a, b) => a - b);
+    return sorted[(sorted.length - 1) >> 1];
+  };
+  const [mid100, mid200] = [median('cli'), median('cli200')];
+  const growth = mid200 - mid100;
+  const flat = growth < 0.1 * mid100;
   console.log(
-    `  CLI peak RSS on ${mib(statSync(bigFile).size)}: ${mib(peak200)}, ${growth >= 0 ? '+' : ''}${mib(growth)} against ${mib(bytes)} ` +
-      `(streaming: flat within 10%): ${verdict(flat)}`,
+    `  CLI peak RSS on ${mib(statSync(bigFile).size)}: ${mib(get('cli200').peak)} at most, middle round ${mib(mid200)}, ` +
+      `${growth >= 0 ? '+' : ''}${mib(growth)} against the middle round on ${mib(bytes)} (${mib(mid100)}) (streaming: flat within 10%): ${verdict(flat)}`,
   );
   console.log(
     `  memory target (peak under a small constant x 2 x longest line, not the file size): ${verdict(flat)} as to the file size; ` +
