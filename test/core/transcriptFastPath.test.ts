@@ -114,7 +114,7 @@ test('scanJson accepts exactly what JSON.parse accepts, and gives the nodes pars
 });
 
 test('a skipped value is held to JSON.parse as strictly as a read one, at the same depths', () => {
-  const skip = new Set(['meta']);
+  const skip = ['meta'];
   for (const value of valid) {
     const text = `{"meta": ${value}, "id": "x"}`;
     JSON.parse(text);

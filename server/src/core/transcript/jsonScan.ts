@@ -102,7 +102,7 @@ const maxDepth = 200;
 
 const numberPattern = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 /** A number, `true`, `false` or `null`: what skipped metadata holds besides strings and containers. */
-const scalarPattern = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?|true|false|null/y;
+const scalarPattern = new RegExp(`${numberPattern.source}|true|false|null`, 'y');
 const controlPattern = /[\u0000-\u001f]/g;
 const hexPattern = /[0-9a-fA-F]{4}/y;
 /**
@@ -143,7 +143,7 @@ for (const c of '"\\/bfnrt') simpleEscapes[c.charCodeAt(0)] = 1;
  * text is still rejected exactly when `JSON.parse` rejects it, but they get no nodes: the tree then
  * lacks them, which suits a reader that never asks for them.
  */
-export function scanJson(text: string, skip?: ReadonlySet<string>): ScannedNode | undefined {
+export function scanJson(text: string, skip?: readonly string[]): ScannedNode | undefined {
   try {
     return new Scanner(text, skip).root();
   } catch (e) {
@@ -162,14 +162,6 @@ function skipSpace(t: string, p: number): number {
   return p;
 }
 
-/** The set last turned into a list, and the list. */
-let lastSkip: { readonly set: ReadonlySet<string>; readonly list: readonly string[] } | undefined;
-
-function listOf(skip: ReadonlySet<string>): readonly string[] {
-  if (lastSkip?.set !== skip) lastSkip = { set: skip, list: [...skip] };
-  return lastSkip.list;
-}
-
 class Scanner {
   readonly #text: string;
   /** Where the next token starts; each method leaves it after what it read. */
@@ -181,17 +173,14 @@ class Scanner {
    */
   #nextBackslash = -1;
   #nextControl = -1;
-  /**
-   * The root keys to skip, as a list: a key read is a new string, and comparing it with a few keys
-   * costs less than working out its hash for a set, once per root key of every line.
-   */
+  /** The root keys to skip. */
   readonly #skip: readonly string[] | undefined;
   /** Whether the string {@link #stringEnd} read last holds an escape. */
   #escaped = false;
 
-  constructor(text: string, skip: ReadonlySet<string> | undefined) {
+  constructor(text: string, skip: readonly string[] | undefined) {
     this.#text = text;
-    this.#skip = skip && listOf(skip);
+    this.#skip = skip;
   }
 
   root(): ScannedNode {
