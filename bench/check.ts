@@ -16,6 +16,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { corpusJsonl } from './dataset.ts';
+import { median } from './stats.ts';
 import { parseConstitution } from '../server/src/core/constitution/parse.ts';
 import { checkConversation, checkConversations, compileRuleset, type Ruleset } from '../server/src/core/detectors/index.ts';
 import { parseJsonlLine } from '../server/src/core/transcript/jsonl.ts';
@@ -227,11 +228,7 @@ async function endToEnd(): Promise<void> {
   if (!bigFile) return;
   // Growth is told by the middle round of each size: one run's peak varies by a tenth or more on a
   // shared machine, as much as the margin it is held to, and the highest of several is the least steady.
-  const median = (name: Name) => {
-    const sorted = [...peaks.get(name)!].sort((a, b) => a - b);
-    return sorted[(sorted.length - 1) >> 1];
-  };
-  const [mid100, mid200] = [median('cli'), median('cli200')];
+  const [mid100, mid200] = [median(peaks.get('cli')!), median(peaks.get('cli200')!)];
   const growth = mid200 - mid100;
   const flat = growth < 0.1 * mid100;
   console.log(

@@ -18,6 +18,7 @@ import { WorkspaceIndex } from '../server/src/core/workspace/index.ts';
 import { statsRequest, type StatsResult } from '../server/src/protocol.ts';
 import { TestServer } from '../test/support/lspClient.ts';
 import { corpusJsonl } from './dataset.ts';
+import { median } from './stats.ts';
 
 const target = 20 * 1024 * 1024;
 
@@ -42,11 +43,6 @@ function serialiseMs(items: unknown[]): number {
   const t = performance.now();
   Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, result: { kind: 'full', items } }), 'utf8');
   return performance.now() - t;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
 }
 
 export async function run(): Promise<void> {
