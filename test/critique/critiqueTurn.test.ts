@@ -45,12 +45,15 @@ test('the request carries the instructions and the cached constitution as system
   assert.equal(body.messages.length, 1);
   assert.equal(body.messages[0].role, 'user');
   const content = body.messages[0].content;
-  assert.equal(content.length, 5);
-  assert.equal(content[0].text, '<turn index="0" role="user">\nHow do I boil an egg?\n</turn>');
-  assert.equal(content[2].text, '<turn index="2" role="user">\nAnd a soft one?\n</turn>');
-  assert.deepEqual(content[2].cache_control, { type: 'ephemeral' });
-  assert.equal(content[3].text, '<turn index="3" role="assistant" under_critique="true">\nGreat question again! Six minutes.\n</turn>');
-  assert.match(content[4].text, /^Critique turn 3 \(assistant\)/);
+  assert.equal(content.length, 6);
+  const fence = /^The conversation under review follows\. Each turn is enclosed between <(turn-[0-9a-f]{12}) \.\.\.> and <\/\1>\./.exec(content[0].text)?.[1];
+  assert.ok(fence, content[0].text);
+  assert.equal(content[1].text, `<${fence} index="0" role="user">\nHow do I boil an egg?\n</${fence}>`);
+  assert.equal(content[3].text, `<${fence} index="2" role="user">\nAnd a soft one?\n</${fence}>`);
+  assert.deepEqual(content[3].cache_control, { type: 'ephemeral' });
+  assert.equal(content[0].cache_control, undefined);
+  assert.equal(content[4].text, `<${fence} index="3" role="assistant" under_critique="true">\nGreat question again! Six minutes.\n</${fence}>`);
+  assert.match(content[5].text, /^Critique turn 3 \(assistant\)/);
 });
 
 test('streaming yields started, text, findings as they complete, revision, usage and done, in order; quotes map to source spans', async () => {
