@@ -1,4 +1,4 @@
-/** The `constitution-lens` command line tool: `check` for CI, `critique` for model critiques. */
+/** The `constitution-lens` command line tool: `check` for CI, `critique` for model critiques, `agreement` to measure a judge against labels. */
 import { join, resolve } from 'node:path';
 import { commandOutput } from './pipeOutput.ts';
 
@@ -7,6 +7,7 @@ const usage = `Usage: constitution-lens <command> [options]
 Commands:
   check      Check transcripts and prompts against constitutions (offline detectors).
   critique   Ask a model to critique a turn, or a whole dataset, against the constitution.
+  agreement  Measure a judge (the detectors, or model critiques) against reviewers' labels.
 
 Run "constitution-lens <command> --help" for a command's options.`;
 
@@ -39,6 +40,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return bundle<typeof import('./cliCheck.ts')>('check').runCheck(rest, io);
     case 'critique':
       return bundle<typeof import('./cliCritique.ts')>('critique').runCritique(rest, io);
+    case 'agreement':
+      return bundle<typeof import('./cliAgreement.ts')>('agreement').runAgreement(rest, io);
     case '--help':
     case '-h':
     case undefined:
