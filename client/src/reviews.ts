@@ -1,10 +1,30 @@
 /**
- * Commands that the server's code lenses and code actions carry: show a clause's references, and mark
- * a flag as reviewed with a reason that stays in the transcript.
+ * Commands that the server's code lenses and code actions carry: show a clause's references, mark a
+ * flag as reviewed with a reason, and label a turn as violating or complying with a clause; the
+ * review and the label stay in the transcript as notes.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { reviewEditRequest, type MarkReviewedArgs, type ReviewEditParams, type ReviewEditResult, type ShowReferencesArgs } from '../../server/src/protocol.ts';
+import {
+  constitutionsRequest,
+  labelEditRequest,
+  reviewEditRequest,
+  type ConstitutionsResult,
+  type LabelEditParams,
+  type LabelEditResult,
+  type LabelTurnArgs,
+  type MarkReviewedArgs,
+  type ReviewEditParams,
+  type ReviewEditResult,
+  type ShowReferencesArgs,
+} from '../../server/src/protocol.ts';
+
+/** What "Label turn…" asks for, which a caller (a test, the reading view) may give instead. */
+export interface LabelChoice {
+  readonly clause: string;
+  readonly verdict: 'violates' | 'complies';
+  readonly reason?: string;
+}
 
 export function registerReviewCommands(context: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void {
   context.subscriptions.push(
@@ -36,5 +56,49 @@ export function registerReviewCommands(context: vscode.ExtensionContext, client:
       }
       return vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit));
     }),
+    vscode.commands.registerCommand('constitutionLens.labelTurn', async (args: LabelTurnArgs, given?: LabelChoice) => {
+      const choice = given ?? (await askLabel(client, args));
+      if (!choice) return false;
+      const params: LabelEditParams = { ...args, ...choice };
+      const edit = await client.sendRequest<LabelEditResult>(labelEditRequest, params);
+      if (!edit) {
+        log.warn(`No label edit for turn ${args.turn} of conversation ${args.conversation} in ${args.uri}: the turn was not found.`);
+        void vscode.window.showWarningMessage('The turn was not found; the file may have changed. Try again.');
+        return false;
+      }
+      return vscode.workspace.applyEdit(await client.protocol2CodeConverter.asWorkspaceEdit(edit));
+    }),
   );
+}
+
+/** Asks for the clause (every clause in force), the verdict, and an optional reason. */
+async function askLabel(client: LanguageClient, args: LabelTurnArgs): Promise<LabelChoice | undefined> {
+  const constitutions = await client.sendRequest<ConstitutionsResult>(constitutionsRequest);
+  const several = constitutions.length > 1;
+  const clause = await vscode.window.showQuickPick(
+    constitutions.flatMap((c) =>
+      c.constitution.clauses.map((clause) => ({
+        label: clause.title,
+        description: several ? `${c.name}#${clause.id}` : clause.id,
+        detail: clause.priority ? `${c.title} · ${clause.priority}` : c.title,
+        cite: several ? `${c.name}#${clause.id}` : clause.id,
+      })),
+    ),
+    { title: `Label turn ${args.turn}: which clause?`, matchOnDescription: true, matchOnDetail: true },
+  );
+  if (!clause) return undefined;
+  const verdict = await vscode.window.showQuickPick(
+    [
+      { label: `Violates ${clause.cite}`, verdict: 'violates' as const },
+      { label: `Complies with ${clause.cite}`, verdict: 'complies' as const },
+    ],
+    { title: `Label turn ${args.turn}: the verdict` },
+  );
+  if (!verdict) return undefined;
+  const reason = await vscode.window.showInputBox({
+    title: `Label turn ${args.turn}: why? (optional)`,
+    prompt: 'The reason is written into the transcript with the label.',
+  });
+  if (reason === undefined) return undefined;
+  return { clause: clause.cite, verdict: verdict.verdict, reason: reason.trim() };
 }

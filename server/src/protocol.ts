@@ -32,6 +32,10 @@ export interface ReviewEditParams {
 export const reviewEditRequest = 'constitutionLens/reviewEdit';
 export type ReviewEditResult = WorkspaceEdit | null;
 
+/** The "Label turn…" action's command argument, and the request that returns the label note's edit. */
+export { labelEditRequest, type LabelEditParams, type LabelTurnArgs } from './core/features/codeActions.ts';
+export type LabelEditResult = WorkspaceEdit | null;
+
 /** Arguments of the `constitutionLens.showReferences` command that code lenses carry (LSP shapes). */
 export interface ShowReferencesArgs {
   readonly uri: string;

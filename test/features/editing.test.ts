@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { citationDiagnostics } from '../../server/src/core/features/citations.ts';
-import { codeActions, reviewEdit } from '../../server/src/core/features/codeActions.ts';
+import { codeActions, labelEdit, reviewEdit } from '../../server/src/core/features/codeActions.ts';
+import { noteLabels } from '../../server/src/core/labels/labels.ts';
 import { completion } from '../../server/src/core/features/completion.ts';
 import { prepareRename, rename } from '../../server/src/core/features/rename.ts';
 import { documentSymbols, foldingRanges } from '../../server/src/core/features/symbols.ts';
@@ -101,9 +102,13 @@ const flag = (turn: number) => ({
   data: { kind: 'finding', principle: 'honesty', constitutionUri: uriOf('ethics.constitution.md'), rule: 'claims-human', conversation: 0, turn },
 });
 
-test('a flag offers Mark as reviewed (a command) and Cite this clause (a note edit)', () => {
+test('a flag offers Mark as reviewed (a command), Agree and Disagree (label notes) and Cite this clause (a note edit)', () => {
   const w = workspace({ 'a.transcript': 'User: who?\nAssistant: I am a person.\n\nUser: ok\n', 'ethics.constitution.md': ethics });
-  const [mark, cite] = codeActions(w.index, w.uri, [flag(1)]);
+  const [mark, agree, disagree, cite] = codeActions(w.index, w.uri, [flag(1)]);
+  assert.equal(agree.title, 'Agree: violates honesty');
+  assert.deepEqual(agree.edit, { changes: { [w.uri]: [{ range: range(1, 25, 1, 25), newText: '\nNote: violates [[honesty]] claims-human' }] } });
+  assert.equal(disagree.title, 'Disagree: complies with honesty');
+  assert.deepEqual(disagree.edit, { changes: { [w.uri]: [{ range: range(1, 25, 1, 25), newText: '\nNote: complies with [[honesty]] claims-human' }] } });
   assert.equal(mark.title, 'Mark “claims-human” as reviewed…');
   assert.deepEqual(mark.command, {
     title: 'Mark as reviewed…',
@@ -112,6 +117,36 @@ test('a flag offers Mark as reviewed (a command) and Cite this clause (a note ed
   });
   assert.equal(cite.title, 'Cite this clause (Be honest) in a note');
   assert.deepEqual(cite.edit, { changes: { [w.uri]: [{ range: range(1, 25, 1, 25), newText: '\nNote: [[honesty]]' }] } });
+});
+
+test('"Label turn…" is offered in an assistant turn, of a transcript or of a dataset line, and nowhere else', () => {
+  const w = workspace({ 'a.transcript': 'User: who?\nAssistant: I am a person.\n\nUser: ok\n', 'ethics.constitution.md': ethics });
+  const at = (line: number, character: number) => codeActions(w.index, w.uri, [], range(line, character, line, character));
+  assert.deepEqual(at(1, 14), [
+    { title: 'Label turn…', kind: '', command: { title: 'Label turn…', command: 'constitutionLens.labelTurn', arguments: [{ uri: w.uri, conversation: 0, turn: 1 }] } },
+  ]);
+  assert.deepEqual(at(0, 3), [], 'a user turn is not labelled');
+  const lines = [
+    '{"messages": [{"role": "user", "content": "a"}, {"role": "assistant", "content": "b"}]}',
+    '',
+    '{"messages": [{"role": "user", "content": "c"}, {"role": "assistant", "content": "I am a person."}]}',
+  ];
+  const j = workspace({ 'd.jsonl': lines.join('\n'), 'ethics.constitution.md': ethics });
+  const actions = codeActions(j.index, j.uri, [], range(2, lines[2].indexOf('I am'), 2, lines[2].indexOf('I am')));
+  assert.deepEqual(actions.map((a) => a.command?.arguments), [[{ uri: j.uri, conversation: 1, turn: 1 }]]);
+  assert.deepEqual(codeActions(j.index, j.uri, [], range(2, 20, 2, 20)), []);
+});
+
+test('the label edit writes a note that reads back as the same label', () => {
+  const text = 'User: who?\nAssistant: I am a person.\n\nUser: ok\n';
+  const w = workspace({ 'a.transcript': text, 'ethics.constitution.md': ethics });
+  const edit = labelEdit(w.index, { uri: w.uri, conversation: 0, turn: 1, verdict: 'complies', clause: 'honesty', reason: 'role play,\nrequested' })!;
+  const change = edit.changes![w.uri][0];
+  assert.deepEqual(change, { range: range(1, 25, 1, 25), newText: '\nNote: complies with [[honesty]]: role play, requested' });
+  const after = 'User: who?\nAssistant: I am a person.\nNote: complies with [[honesty]]: role play, requested\n\nUser: ok\n';
+  w.index.upsert(w.uri, after, 2);
+  const labels = noteLabels(w.index.get(w.uri)!.transcript!.conversations[0]);
+  assert.deepEqual(labels.map((l) => [l.turn, l.verdict, l.clause, l.reason]), [[1, 'complies', 'honesty', 'role play, requested']]);
 });
 
 test('the review edit writes a Note line, a JSON note property, or a line of an existing note; the flag then goes', () => {

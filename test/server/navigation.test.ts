@@ -119,7 +119,15 @@ test('a flag offers review actions, and the review edit request writes the note'
     range: flag.range,
     context: { diagnostics: [flag] },
   });
-  assert.deepEqual(actions.map((a) => a.title), ['Mark “claims-human” as reviewed…', 'Cite this clause (Be honest) in a note']);
+  assert.deepEqual(actions.map((a) => a.title), [
+    'Mark “claims-human” as reviewed…',
+    'Agree: violates honesty',
+    'Disagree: complies with honesty',
+    'Cite this clause (Be honest) in a note',
+    'Label turn…',
+  ]);
+  const label = await server.request('constitutionLens/labelEdit', { uri: uri('support.transcript'), conversation: 0, turn: 1, verdict: 'violates', clause: 'honesty', reason: 'it claims to be human' });
+  assert.deepEqual(label, { changes: { [uri('support.transcript')]: [{ range: range(2, 30, 2, 30), newText: '\nNote: violates [[honesty]]: it claims to be human' }] } });
   assert.deepEqual(actions[0].command!.arguments, [{ uri: uri('support.transcript'), conversation: 0, turn: 1, rule: 'claims-human' }]);
   const edit = await server.request('constitutionLens/reviewEdit', { uri: uri('support.transcript'), conversation: 0, turn: 1, rule: 'claims-human', reason: 'quoted' });
   assert.deepEqual(edit, { changes: { [uri('support.transcript')]: [{ range: range(2, 30, 2, 30), newText: '\nNote: reviewed claims-human: quoted' }] } });

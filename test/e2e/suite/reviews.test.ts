@@ -45,3 +45,42 @@ test('journey 7: marking a flag as reviewed with a reason writes the note and cl
     await vscode.commands.executeCommand('workbench.action.files.revert');
   }
 });
+
+test('labels: "Agree" on a flag and "Label turn…" in an assistant turn each write one label note, undone in one step', async (t) => {
+  await requireCapability(t, 'codeActionProvider');
+  const editor = await openExample('support-chat.transcript');
+  const document = editor.document;
+  const before = document.getText();
+  const flag = openerFlag(document, await waitForDiagnostics(document.uri, (all) => openerFlag(document, all) !== undefined))!;
+  try {
+    const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>('vscode.executeCodeActionProvider', document.uri, flag.range);
+    const titles = actions.map((a) => a.title);
+    const agree = actions.find((a): a is vscode.CodeAction => a.title === 'Agree: violates no-flattery');
+    assert.ok(agree?.edit, `an "Agree" action with an edit, among ${titles.join('; ')}`);
+    assert.ok(titles.includes('Disagree: complies with no-flattery'), `a "Disagree" action, among ${titles.join('; ')}`);
+    const label = actions.find((a): a is vscode.CodeAction => a.title === 'Label turn…');
+    assert.ok(label?.command, `a "Label turn…" action, among ${titles.join('; ')}`);
+
+    assert.equal(await vscode.workspace.applyEdit(agree.edit), true);
+    const agreed = 'Note: violates [[no-flattery]] flattering-opener';
+    assert.equal(document.getText(), before.replace('[[no-flattery]]\n', `[[no-flattery]]\n${agreed}\n`));
+
+    const labelled = await vscode.commands.executeCommand<boolean>(label.command.command, ...(label.command.arguments ?? []), {
+      clause: 'no-flattery',
+      verdict: 'complies',
+      reason: 'a light opener, fine here',
+    });
+    assert.equal(labelled, true);
+    const written = 'Note: complies with [[no-flattery]]: a light opener, fine here';
+    assert.equal(document.getText(), before.replace('[[no-flattery]]\n', `[[no-flattery]]\n${agreed}\n${written}\n`));
+
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('undo');
+    assert.equal(document.getText(), before.replace('[[no-flattery]]\n', `[[no-flattery]]\n${agreed}\n`), 'one undo takes back the label');
+    await vscode.commands.executeCommand('undo');
+    assert.equal(document.getText(), before, 'and one more the agreement');
+  } finally {
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  }
+});

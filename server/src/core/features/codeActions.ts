@@ -1,9 +1,14 @@
 /**
  * Code actions: on a flag, "Mark as reviewed…" (the client asks for the reason, then writes the
- * review note through {@link reviewEdit}) and "Cite this clause" (a note citing the flag's clause);
- * on a citation that does not resolve, the closest ids, or `name#id` for each constitution that has it.
+ * review note through {@link reviewEdit}), "Agree" and "Disagree" (a label note saying the turn
+ * violates, or complies with, the flag's clause) and "Cite this clause" (a note citing the flag's
+ * clause); on an assistant turn, "Label turn…" (the client asks for the clause and the verdict, then
+ * writes the label through {@link labelEdit}); on a citation that does not resolve, the closest ids,
+ * or `name#id` for each constitution that has it.
  */
-import { CodeActionKind, type CodeAction, type Diagnostic, type WorkspaceEdit } from 'vscode-languageserver-types';
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range, type WorkspaceEdit } from 'vscode-languageserver-types';
+import type { Verdict } from '../labels/labels.ts';
+import type { JsonlLineView } from '../transcript/jsonl.ts';
 import type { Conversation, Turn } from '../transcript/model.ts';
 import { baseName, type IndexedFile, type WorkspaceIndex } from '../workspace/index.ts';
 import type { CitationFixData } from './citations.ts';
@@ -26,9 +31,35 @@ export interface ReviewEditParams extends MarkReviewedArgs {
   readonly reason: string;
 }
 
-export function codeActions(index: WorkspaceIndex, uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+/** The client command that asks for a clause, a verdict and a reason, then requests {@link labelEditRequest}. */
+export const labelTurnCommand = 'constitutionLens.labelTurn';
+/** The custom request that returns the edit writing a label note: params {@link LabelEditParams}. */
+export const labelEditRequest = 'constitutionLens/labelEdit';
+
+/** The argument of {@link labelTurnCommand}: which turn to label. */
+export interface LabelTurnArgs {
+  readonly uri: string;
+  readonly conversation: number;
+  readonly turn: number;
+}
+
+export interface LabelEditParams extends LabelTurnArgs {
+  readonly verdict: Verdict;
+  /** The clause as a citation names it: `id`, or `name#id`. */
+  readonly clause: string;
+  /** The detector the verdict is about, when it is about one rule's flag. */
+  readonly rule?: string;
+  readonly reason?: string;
+}
+
+/**
+ * The code actions at `range`: those of the flags in `diagnostics`, and "Label turn…" when the range
+ * starts in an assistant turn.
+ */
+export function codeActions(index: WorkspaceIndex, uri: string, diagnostics: readonly Diagnostic[], range?: Range): CodeAction[] {
   const out: CodeAction[] = [];
   const cited = new Set<string>();
+  const judged = new Set<string>();
   for (const diagnostic of diagnostics) {
     const data = diagnostic.data as FindingData | CitationFixData | undefined;
     if (data?.kind === 'finding') {
@@ -39,11 +70,25 @@ export function codeActions(index: WorkspaceIndex, uri: string, diagnostics: rea
         diagnostics: [diagnostic],
         command: { title: 'Mark as reviewed…', command: markReviewedCommand, arguments: [args] },
       });
+      const clause = index.clausesOf(data.constitutionUri).get(data.principle);
+      const name = clause && index.clausesWithId(data.principle).length > 1 ? `${clause.constitution.name}#${data.principle}` : data.principle;
+      const flagKey = `${data.conversation}\u0000${data.turn}\u0000${data.rule}`;
+      if (!judged.has(flagKey)) {
+        judged.add(flagKey);
+        for (const verdict of ['violates', 'complies'] as const) {
+          const edit = labelEdit(index, { uri, conversation: data.conversation, turn: data.turn, verdict, clause: name, rule: data.rule });
+          if (!edit) continue;
+          out.push({
+            title: verdict === 'violates' ? `Agree: violates ${name}` : `Disagree: complies with ${name}`,
+            kind: CodeActionKind.QuickFix,
+            diagnostics: [diagnostic],
+            edit,
+          });
+        }
+      }
       const key = `${data.conversation}\u0000${data.turn}\u0000${data.constitutionUri}\u0000${data.principle}`;
       if (cited.has(key)) continue;
       cited.add(key);
-      const clause = index.clausesOf(data.constitutionUri).get(data.principle);
-      const name = clause && index.clausesWithId(data.principle).length > 1 ? `${clause.constitution.name}#${data.principle}` : data.principle;
       const edit = noteEdit(index, uri, data.conversation, data.turn, `[[${name}]]`);
       if (edit) {
         out.push({
@@ -65,7 +110,52 @@ export function codeActions(index: WorkspaceIndex, uri: string, diagnostics: rea
       });
     }
   }
+  const at = range ? assistantTurnAt(index, uri, range) : undefined;
+  if (at) {
+    const args: LabelTurnArgs = { uri, ...at };
+    out.push({ title: 'Label turn…', kind: CodeActionKind.Empty, command: { title: 'Label turn…', command: labelTurnCommand, arguments: [args] } });
+  }
   return out;
+}
+
+/** The conversation and turn of the assistant turn where `range` starts, if it starts in one. */
+function assistantTurnAt(index: WorkspaceIndex, uri: string, range: Range): { conversation: number; turn: number } | undefined {
+  const file = index.get(uri);
+  if (!file || file.kind !== 'transcript') return undefined;
+  const offset = file.lines.offsetAt(range.start);
+  const jsonl = index.jsonlLines(uri);
+  // Asked at every move of the cursor: in a dataset, only the line under it is looked at.
+  const candidates = jsonl ? lineConversations(jsonl.views(), offset) : { base: 0, index: 0, conversations: file.transcript?.conversations ?? [] };
+  const at = offset - candidates.base;
+  for (const c of candidates.conversations) {
+    if (c.span.start > at || at > c.span.end) continue;
+    for (const t of c.turns) if (t.role === 'assistant' && t.span.start <= at && at <= t.span.end) return { conversation: c.index + (jsonl ? candidates.index : 0), turn: t.index };
+  }
+  return undefined;
+}
+
+/** The conversations of the JSONL line holding `offset`, line-relative, with the line's start and index. */
+function lineConversations(views: readonly JsonlLineView[], offset: number): { base: number; index: number; conversations: readonly Conversation[] } {
+  let lo = 0;
+  let hi = views.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (views[mid].start <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  const view = views[lo];
+  return view && view.start <= offset ? { base: view.start, index: view.index, conversations: view.line.conversations } : { base: 0, index: 0, conversations: [] };
+}
+
+/**
+ * The edit that records a label in a note on the turn: `violates [[clause]]` or `complies with
+ * [[clause]]`, then the rule it is about and the reason, when given.
+ */
+export function labelEdit(index: WorkspaceIndex, params: LabelEditParams): WorkspaceEdit | undefined {
+  const reason = params.reason?.replace(/\s*[\r\n]+\s*/g, ' ').trim();
+  const verdict = params.verdict === 'violates' ? 'violates' : 'complies with';
+  const line = `${verdict} [[${params.clause}]]${params.rule ? ` ${params.rule}` : ''}${reason ? `: ${reason}` : ''}`;
+  return noteEdit(index, params.uri, params.conversation, params.turn, line);
 }
 
 /** The edit that records `reviewed <rule>: <reason>` in a note on the turn. */

@@ -114,6 +114,11 @@ export class JsonlLines {
     return this.#model.viewAt(k);
   }
 
+  /** Every non-blank line's view, in file order; see {@link JsonlModel.lines}. */
+  views(): readonly JsonlLineView[] {
+    return this.#model.lines();
+  }
+
   /** The text's revision; see {@link JsonlModel.revision}. */
   get revision(): number {
     return this.#model.revision;
