@@ -44,7 +44,7 @@ if (existsSync('media/src/panel.ts')) {
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
-    entryPoints: { panel: 'media/src/panel.ts' },
+    entryPoints: { panel: 'media/src/panel.ts', agreement: 'media/src/agreement.ts' },
     outdir: 'dist/media',
   });
 }

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { constitutionsRequest, type ConstitutionInfo, type ConstitutionsResult } from '../../server/src/protocol.ts';
+import { registerAgreementPanel } from './agreement/agreementPanel.ts';
 import { registerCritique } from './critique/index.ts';
 import { registerReviewCommands } from './reviews.ts';
 import { StatusItem } from './statusItem.ts';
@@ -62,6 +63,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Consti
   };
 
   registerReviewCommands(context, client, log);
+  registerAgreementPanel(context, client);
   const status = new StatusItem(constitutions);
   context.subscriptions.push(status);
   const critique = registerCritique(context, {

@@ -8,12 +8,13 @@ import { promises as fs } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isConstitutionFileName } from './core/constitution/parse.ts';
-import { checkConversation, compileRuleset } from './core/detectors/index.ts';
+import { checkTranscript, compileRuleset } from './core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
-import { measureAgreement, type Agreement, type AgreementRow, type JudgedTurn, type JudgeVerdict, type KnownClause } from './core/labels/agreement.ts';
-import { fieldAt, noteLabels, recordLabel, type Label, type RecordLabelOptions } from './core/labels/labels.ts';
+import { measureAgreement, type Agreement, type AgreementRow, type JudgedTurn, type JudgeVerdict } from './core/labels/agreement.ts';
+import { detectorVerdicts, fileLabels, knownClauses } from './core/labels/gather.ts';
+import type { Label, RecordLabelOptions } from './core/labels/labels.ts';
 import { decodeText, LineIndex } from './core/text.ts';
-import type { Conversation, Transcript } from './core/transcript/model.ts';
+import type { Transcript } from './core/transcript/model.ts';
 import { isJsonlFileName, isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
 import { readConstitution } from './starterModel.ts';
 
@@ -183,8 +184,8 @@ export async function runAgreement(argv: readonly string[], io: AgreementIo): Pr
     const file: LabelledFile = { path, display: display(io.cwd, path), transcript: parseTranscript(text, basename(path)), lines: new LineIndex(text) };
     if (file.transcript.conversations.length === 0) return fail(`${file.display} holds no conversation, so it has no turns to label.`);
     files.push(file);
-    for (const c of file.transcript.conversations) for (const l of noteLabels(c)) labels.push({ ...l, file: file.display });
-    for (const l of recordLabels(text, file, parsed, options)) labels.push(l);
+    const fields = { label: parsed.labelField, clause: parsed.clauseField };
+    labels.push(...fileLabels(file.display, text, isJsonlFileName(path), file.transcript.conversations, fields, options));
   }
   const pairCount = files.reduce((n, f) => n + f.transcript.conversations.filter((c) => c.side === 'rejected').length, 0);
   if (labels.length === 0 && pairCount === 0) {
@@ -210,39 +211,6 @@ export async function runAgreement(argv: readonly string[], io: AgreementIo): Pr
   return 0;
 }
 
-/** The labels a dataset's records carry in their fields, read from each record's JSON. */
-function recordLabels(text: string, file: LabelledFile, args: AgreementArgs, options: RecordLabelOptions): Label[] {
-  const byIndex = new Map<number, Conversation>();
-  for (const c of file.transcript.conversations) if (!c.side) byIndex.set(c.index, c);
-  if (byIndex.size === 0) return [];
-  const records: unknown[] = [];
-  if (isJsonlFileName(file.path)) {
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        records.push(JSON.parse(line));
-      } catch {
-        records.push(undefined);
-      }
-    }
-  } else {
-    try {
-      const root = JSON.parse(text) as unknown;
-      if (!Array.isArray(root)) records.push(root);
-    } catch {
-      return [];
-    }
-  }
-  const out: Label[] = [];
-  records.forEach((record, index) => {
-    const conversation = byIndex.get(index);
-    if (!conversation || record === undefined) return;
-    const label = recordLabel(conversation, fieldAt(record, args.labelField), fieldAt(record, args.clauseField), options);
-    if (label) out.push({ ...label, file: file.display });
-  });
-  return out;
-}
-
 interface Judged {
   readonly verdicts: JudgeVerdict[];
   readonly turns?: JudgedTurn[];
@@ -251,24 +219,7 @@ interface Judged {
 
 /** The detectors as a judge: they see every turn; their findings above hint level are verdicts. */
 function detectorJudge(files: readonly LabelledFile[], ruleset: Ruleset): Judged {
-  const verdicts: JudgeVerdict[] = [];
-  for (const f of files) {
-    for (const c of f.transcript.conversations) {
-      for (const finding of checkConversation(c, ruleset)) {
-        if (finding.severity === 'hint') continue;
-        verdicts.push({
-          file: f.display,
-          conversation: c.index,
-          ...(c.side ? { side: c.side } : {}),
-          turn: finding.turn,
-          clause: finding.principle,
-          constitution: finding.constitution,
-          rule: finding.rule,
-          severity: finding.severity,
-        });
-      }
-    }
-  }
+  const verdicts = files.flatMap((f) => detectorVerdicts(f.display, f.transcript.conversations, checkTranscript(f.transcript, ruleset)));
   return { verdicts, unmatched: [] };
 }
 
@@ -321,18 +272,6 @@ interface CritiqueLine {
   readonly turn: number;
   readonly findings?: ReadonlyArray<{ principle?: unknown; severity?: unknown }>;
   readonly error?: unknown;
-}
-
-function knownClauses(loaded: readonly LoadedConstitution[], ruleset: Ruleset | undefined): KnownClause[] {
-  const rulesOf = new Map<string, string[]>();
-  for (const d of ruleset?.detectors ?? []) {
-    if (d.severity === 'off' || d.severity === 'hint') continue;
-    const key = `${d.constitution.name}#${d.clause.id}`;
-    rulesOf.set(key, [...(rulesOf.get(key) ?? []), d.spec.id]);
-  }
-  return loaded.flatMap((l) =>
-    l.constitution.clauses.map((c) => ({ constitution: l.constitution.name, clause: c.id, rules: rulesOf.get(`${l.constitution.name}#${c.id}`) ?? [] })),
-  );
 }
 
 function placeOf(label: Label, reason: string, files: readonly LabelledFile[]): UnmatchedPlace {

@@ -36,6 +36,10 @@ export type ReviewEditResult = WorkspaceEdit | null;
 export { labelEditRequest, type LabelEditParams, type LabelTurnArgs } from './core/features/codeActions.ts';
 export type LabelEditResult = WorkspaceEdit | null;
 
+/** The detectors measured against the reviewers' labels of every transcript in the workspace. */
+export const agreementRequest = 'constitutionLens/agreement';
+export type { WorkspaceAgreement as AgreementResult } from './core/features/agreement.ts';
+
 /** Arguments of the `constitutionLens.showReferences` command that code lenses carry (LSP shapes). */
 export interface ShowReferencesArgs {
   readonly uri: string;

@@ -116,6 +116,13 @@ test('agreement per clause and per rule, counted by hand', () => {
     ['helpfulness', 'caveat-pile', 1, 1, 0, 0, 0],
     ['helpfulness', 'needless-refusal', 2, 0, 1, 1, 0],
   ]);
+  assert.deepEqual(
+    a.disagreements.map((d) => [d.clause, d.label.turn, d.flagged]),
+    [
+      ['honesty', 3, false],
+      ['honesty', 5, true],
+    ],
+  );
   const honesty = a.clauses[0];
   assert.equal(honesty.precision, 0.5);
   assert.equal(honesty.recall, 0.5);

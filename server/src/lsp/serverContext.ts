@@ -9,6 +9,8 @@ import type { Settings } from './settings.ts';
 
 export interface ServerContext {
   readonly index: WorkspaceIndex;
+  /** Settles once the workspace folders have been read into the index for the first time. */
+  readonly indexed: Promise<void>;
   readonly documents: OpenDocuments;
   log(message: string): void;
   /** Runs a handler with cancellation and errors handled: a throw is logged and answers `fallback`. */

@@ -20,6 +20,7 @@ import { WorkspaceIndex } from '../core/workspace/index.ts';
 import { registerCodeActionSupport } from './codeActions.ts';
 import { registerCodeLensSupport } from './codeLens.ts';
 import { registerCompletionSupport } from './completion.ts';
+import { registerAgreementRequest } from './agreement.ts';
 import { registerConstitutionsRequest } from './constitutions.ts';
 import { registerDiagnosticsSupport } from './diagnostics.ts';
 import { OpenDocuments } from './documents.ts';
@@ -63,8 +64,12 @@ export function startServer(connection: Connection): void {
   const isConstitution = (uri: string) => isConstitutionFileName(uri) || constitutionGlobs(uri);
   const relevant = (uri: string) => isConstitution(uri) || isTranscriptFileName(uri);
 
+  let markIndexed: () => void = () => undefined;
+  const indexed = new Promise<void>((resolve) => (markIndexed = resolve));
+
   // One context for every feature; the index exists from `initialize` on, before any request.
   const ctx: ServerContext = {
+    indexed,
     get index() {
       return index!;
     },
@@ -133,6 +138,7 @@ export function startServer(connection: Connection): void {
     let count = 0;
     for (const folder of folders) count += await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
     log(`Indexed ${count} files in ${Date.now() - started} ms.`);
+    markIndexed();
     // Compiling the detectors is the one cost every first check pays; paid now, while the editor is
     // still opening, it does not come out of the first pull's time budget.
     ctx.index.ruleset();
@@ -184,6 +190,7 @@ export function startServer(connection: Connection): void {
   registerCodeActionSupport(connection, ctx);
   registerSymbolSupport(connection, ctx);
   registerConstitutionsRequest(connection, ctx);
+  registerAgreementRequest(connection, ctx);
   registerStatsRequest(connection);
 
   connection.listen();

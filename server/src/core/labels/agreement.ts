@@ -61,8 +61,19 @@ export interface PairAgreement {
   readonly equal: number;
 }
 
+/** A labelled turn where the judge and the reviewer differ: flagged though labelled compliant, or the reverse. */
+export interface Disagreement {
+  readonly constitution: string | null;
+  readonly clause: string | null;
+  readonly label: Label;
+  /** Whether the judge flagged the turn (a false positive) or not (a false negative). */
+  readonly flagged: boolean;
+}
+
 export interface Agreement {
   readonly clauses: readonly AgreementRow[];
+  /** The false positives and false negatives of the clause rows, in label order. */
+  readonly disagreements: readonly Disagreement[];
   readonly rules: readonly AgreementRow[];
   readonly unmatched: readonly Unmatched[];
   readonly pairs?: PairAgreement;
@@ -180,19 +191,26 @@ export function measureAgreement(input: AgreementInput): Agreement {
   const seen = (label: Label) => !judged || judged.has(turnKey(label));
   const said = (label: Label, match: (v: JudgeVerdict) => boolean) => (verdictsOn.get(turnKey(label)) ?? []).some(match);
 
+  const disagreements: Disagreement[] = [];
+  const compare = (counts: Counts, constitution: string | null, clause: string | null, label: Label, flagged: boolean) => {
+    const truth = label.verdict === 'violates';
+    counts.add(truth, flagged);
+    if (truth !== flagged) disagreements.push({ constitution, clause, label, flagged });
+  };
   const clauseRows = new Map<string, Counts>();
   for (const [, { clause, label }] of clauseTruth) {
     const counts = upsert(clauseRows, `${clause.constitution}#${clause.clause}`);
     if (!seen(label)) counts.unseen++;
-    else counts.add(label.verdict === 'violates', said(label, (v) => v.clause === clause.clause && (v.constitution ?? clause.constitution) === clause.constitution));
+    else compare(counts, clause.constitution, clause.clause, label, said(label, (v) => v.clause === clause.clause && (v.constitution ?? clause.constitution) === clause.constitution));
   }
   const wholeRows = new Map<string, Counts>();
   const constitutions = [...new Set(input.clauses.map((c) => c.constitution))];
   const wholeName = constitutions.length === 1 ? constitutions[0] : null;
   for (const [, label] of wholeTruth) {
-    const counts = upsert(wholeRows, label.constitution ?? wholeName ?? '');
+    const name = label.constitution ?? wholeName;
+    const counts = upsert(wholeRows, name ?? '');
     if (!seen(label)) counts.unseen++;
-    else counts.add(label.verdict === 'violates', said(label, (v) => !label.constitution || v.constitution === label.constitution));
+    else compare(counts, name, null, label, said(label, (v) => !label.constitution || v.constitution === label.constitution));
   }
   const ruleRows = new Map<string, { clause: KnownClause; counts: Counts }>();
   for (const [, { clause, rule, label }] of ruleTruth) {
@@ -214,7 +232,7 @@ export function measureAgreement(input: AgreementInput): Agreement {
     .sort(([a, x], [b, y]) => (order.get(`${x.clause.constitution}#${x.clause.clause}`) ?? 0) - (order.get(`${y.clause.constitution}#${y.clause.clause}`) ?? 0) || (a < b ? -1 : 1))
     .map(([rule, { clause, counts }]) => counts.row(clause.constitution, clause.clause, rule));
 
-  return { clauses, rules, unmatched, ...(input.pairs ? { pairs: pairAgreement(input.pairs, input.verdicts) } : {}) };
+  return { clauses, disagreements, rules, unmatched, ...(input.pairs ? { pairs: pairAgreement(input.pairs, input.verdicts) } : {}) };
 }
 
 function upsert(map: Map<string, Counts>, key: string): Counts {
