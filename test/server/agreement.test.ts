@@ -59,3 +59,12 @@ test('each disagreement and unmatched label is placed at its note, or at its tur
     ].sort(),
   );
 });
+
+test('the code lens above a labelled clause adds the reviewers\' agreement with its flags; an unlabelled clause has none', async () => {
+  await server.request<AgreementResult>('constitutionLens/agreement', {});
+  const lenses = await server.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri: uri('policy.constitution.md') } });
+  const titles = lenses.map((l) => l.command.title);
+  assert.ok(titles.some((t) => / · agrees with reviewers 1\.00 F1, n = 1$/.test(t)), titles.join('\n'));
+  assert.ok(titles.some((t) => / · agrees with reviewers 0\.50 F1, n = 4$/.test(t)), titles.join('\n'));
+  assert.ok(titles.some((t) => !t.includes('agrees')), 'the constitution\'s own heading has no labels');
+});

@@ -1,10 +1,25 @@
-/** The "cited in N turns · flagged in M" lenses above each clause of a constitution. */
+/**
+ * The lenses above each clause of a constitution: "cited in N turns · flagged in M", and the
+ * reviewers' agreement with its flags where there are labels. The agreement is measured over the
+ * whole workspace, so it is kept until a file changes.
+ */
 import type { CodeLens, Connection } from 'vscode-languageserver';
+import { workspaceAgreement } from '../core/features/agreement.ts';
 import { codeLenses } from '../core/features/codeLens.ts';
+import type { AgreementRow } from '../core/labels/agreement.ts';
 import type { ServerContext } from './serverContext.ts';
 
 export function registerCodeLensSupport(connection: Connection, ctx: ServerContext): void {
+  let kept: { generation: number; clauses: readonly AgreementRow[] } | undefined;
+  const agreement = (): readonly AgreementRow[] => {
+    const generation = ctx.index.generation;
+    if (kept?.generation !== generation) kept = { generation, clauses: workspaceAgreement(ctx.index).clauses };
+    return kept.clauses;
+  };
   connection.onCodeLens((params, token) =>
-    ctx.runSafe('codeLens', token, (): CodeLens[] => codeLenses(ctx.index, params.textDocument.uri), []),
+    ctx.runSafe('codeLens', token, (): CodeLens[] => {
+      const uri = params.textDocument.uri;
+      return ctx.index.get(uri)?.constitution ? codeLenses(ctx.index, uri, agreement()) : [];
+    }, []),
   );
 }

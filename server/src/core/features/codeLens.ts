@@ -1,8 +1,10 @@
 /**
  * A CodeLens above each clause of a constitution: "cited in N turns · flagged in M", which opens the
- * list of those places.
+ * list of those places, and, where reviewers have labelled turns for the clause, how far its flags
+ * agree with them ("agrees with reviewers 0.91 F1, n = 45").
  */
 import type { CodeLens } from 'vscode-languageserver-types';
+import type { AgreementRow } from '../labels/agreement.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import { clauseReferences } from './references.ts';
 
@@ -12,7 +14,11 @@ import { clauseReferences } from './references.ts';
  */
 export const showReferencesCommand = 'constitutionLens.showReferences';
 
-export function codeLenses(index: WorkspaceIndex, uri: string): CodeLens[] {
+/**
+ * The lenses of a constitution. `agreement`, when given, holds the clause rows of the workspace's
+ * agreement (see `workspaceAgreement`), which the lens of a labelled clause reads.
+ */
+export function codeLenses(index: WorkspaceIndex, uri: string, agreement?: readonly AgreementRow[]): CodeLens[] {
   const file = index.get(uri);
   const constitution = file?.constitution;
   if (!file || !constitution) return [];
@@ -26,10 +32,12 @@ export function codeLenses(index: WorkspaceIndex, uri: string): CodeLens[] {
       index.findingsOfClause(uri, clause.id).map((f) => `${f.uri}\u0000${f.finding.conversation}\u0000${f.finding.turn}`),
     );
     const range = file.lines.rangeOf(clause.headingSpan);
+    const row = agreement?.find((r) => r.clause === clause.id && r.constitution === constitution.name && r.n > 0);
+    const agrees = row ? ` · agrees with reviewers ${row.f1 === null ? '–' : row.f1.toFixed(2)} F1, n = ${row.n}` : '';
     out.push({
       range,
       command: {
-        title: `cited in ${count(cited.size, 'turn')} · flagged in ${flagged.size}`,
+        title: `cited in ${count(cited.size, 'turn')} · flagged in ${flagged.size}${agrees}`,
         command: showReferencesCommand,
         arguments: [{ uri, position: range.start, locations: clauseReferences(index, ref, false) }],
       },

@@ -138,6 +138,11 @@ export class WorkspaceIndex {
     return undefined;
   }
 
+  /** Moves on every change to the workspace's files; what is derived from all of them is good while it stays. */
+  get generation(): number {
+    return this.#generation;
+  }
+
   /** Whether this is the starter constitution shipped with the extension. */
   isStarter(uri: string): boolean {
     return this.#starter?.uri === uri;
