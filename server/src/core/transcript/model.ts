@@ -24,6 +24,18 @@ export const TranscriptFormat = {
   labelled: 'labelled',
   prompt: 'prompt',
   prompty: 'prompty',
+  inspect: 'inspect',
+  petri: 'petri',
+  openaiResponses: 'openai-responses',
+  chatgptExport: 'chatgpt-export',
+  claudeExport: 'claude-export',
+  gemini: 'gemini',
+  oasst: 'oasst',
+  tauBench: 'tau-bench',
+  docent: 'docent',
+  promptfoo: 'promptfoo',
+  openaiEvals: 'openai-evals',
+  claudeCode: 'claude-code',
   unknown: 'unknown',
 } as const;
 export type TranscriptFormat = (typeof TranscriptFormat)[keyof typeof TranscriptFormat];
@@ -47,7 +59,10 @@ export interface Note {
 }
 
 export interface ContentBlock {
-  /** `text`, `tool_use`, `tool_result`, `tool_call`, `thinking`, `image`, ... as the source names it. */
+  /**
+   * `text`, `tool_use`, `tool_result`, `tool_call`, `thinking`, `reasoning`, `image`, ... as the
+   * source names it. Detectors read `text` blocks (and `tool_call` blocks of the tools they name).
+   */
   readonly type: string;
   /** The block's readable text; for tool calls, the arguments as written. Empty for images. */
   readonly text: MappedText;
@@ -89,8 +104,12 @@ export interface Conversation {
   readonly span: Span;
   readonly format: TranscriptFormat;
   readonly turns: readonly Turn[];
-  /** The record's own id, when it has one. */
+  /** The record's own id, when it has one (for an Inspect sample, `<id> epoch <n>`). */
   readonly id?: string;
+  /** The conversation's title, where the file gives one (chat exports). */
+  readonly title?: string;
+  /** What a judge said of the conversation (an auditing transcript's judge output), shown in its hover. */
+  readonly judge?: string;
   /** For preference pairs: which side this conversation is. */
   readonly side?: 'chosen' | 'rejected';
   /** For labelled records: the turn under judgement and its label. */

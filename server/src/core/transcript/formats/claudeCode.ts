@@ -1,0 +1,39 @@
+/**
+ * Claude Code sessions (`~/.claude/projects/<project>/<session>.jsonl`): one entry per line; a
+ * `user` or `assistant` entry holds a Messages API `message`, and the whole file is one
+ * conversation. Entries of other types (`summary`, `system`, `file-history-snapshot`, ...) hold no
+ * turn. A line read alone gives its one turn; `joinSession` makes the file's conversation of them.
+ */
+import type { Node } from 'jsonc-parser';
+import type { JsonReader, Mutable } from '../jsonFormat.ts';
+import { prop, stringProp } from '../jsonNode.ts';
+import { TranscriptFormat, type Conversation, type Turn } from '../model.ts';
+
+export function isClaudeCodeEntry(node: Node): boolean {
+  return prop(node, 'sessionId') !== undefined || (prop(node, 'type') !== undefined && (prop(node, 'leafUuid') !== undefined || prop(node, 'messageId') !== undefined));
+}
+
+export function readClaudeCodeEntry(reader: JsonReader, node: Node, index: number): Conversation[] {
+  const type = stringProp(node, 'type');
+  const message = prop(node, 'message');
+  if ((type !== 'user' && type !== 'assistant') || message?.type !== 'object') return [];
+  const { turn } = reader.message(message, 0, ['role']);
+  const conversation: Mutable<Conversation> = { index, span: reader.span(node), format: TranscriptFormat.claudeCode, turns: [turn] };
+  reader.setId(conversation, node, 'sessionId');
+  return [conversation];
+}
+
+/**
+ * The conversations of a session's lines joined into one: every turn in file order, numbered
+ * through the file, in a conversation that spans the file. Conversations of other formats are
+ * left as they are.
+ */
+export function joinSession(conversations: readonly Conversation[], fileLength: number): Conversation[] {
+  const session = conversations.filter((c) => c.format === TranscriptFormat.claudeCode);
+  if (session.length === 0) return [...conversations];
+  const turns: Turn[] = [];
+  for (const c of session) for (const t of c.turns) turns.push(t.index === turns.length ? t : { ...t, index: turns.length });
+  const joined: Mutable<Conversation> = { index: 0, span: { start: 0, end: fileLength }, format: TranscriptFormat.claudeCode, turns };
+  if (session[0].id !== undefined) joined.id = session[0].id;
+  return [joined, ...conversations.filter((c) => c.format !== TranscriptFormat.claudeCode)];
+}
