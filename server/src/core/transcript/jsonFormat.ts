@@ -128,9 +128,9 @@ export class JsonReader {
    * name, arguments}`) become `tool_call` blocks after the content; an Inspect tool message's
    * `error` a `tool_result` block.
    */
-  message(m: Node, index: number, roleKeys: readonly string[] = ['role', 'from']): { turn: Turn; anthropic: boolean } {
+  message(m: Node, index: number, roleKeys: readonly string[] = ['role', 'from'], content?: Node): { turn: Turn; anthropic: boolean } {
     const roleNode = prop(m, roleKeys[0]) ?? (roleKeys.length > 1 ? prop(m, roleKeys[1]) : undefined);
-    const contentNode = prop(m, 'content') ?? prop(m, 'value');
+    const contentNode = content ?? prop(m, 'content') ?? prop(m, 'value');
     const roleLabel = roleNode?.type === 'string' ? (roleNode.value as string) : '';
     const role = this.role(roleLabel, roleNode ?? m, roleNode !== undefined);
     const { blocks, anthropic } = contentNode ? this.content(contentNode) : { blocks: [] as ContentBlock[], anthropic: false };

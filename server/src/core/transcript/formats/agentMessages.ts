@@ -20,8 +20,9 @@ export function agentTurns(reader: JsonReader, items: readonly Node[], first = 0
   return turns;
 }
 
-export function agentTurn(reader: JsonReader, m: Node, index: number): Turn {
-  const { turn } = reader.message(m, index, ['role']);
+/** One agent message; `content`, when given, is read in place of the message's own. */
+export function agentTurn(reader: JsonReader, m: Node, index: number, content?: Node): Turn {
+  const { turn } = reader.message(m, index, ['role'], content);
   if (turn.role !== 'tool') return turn;
   const name = stringProp(m, 'function') ?? stringProp(m, 'name');
   return { ...turn, blocks: turn.blocks.map((b) => asToolResult(b, name)) };

@@ -1,6 +1,7 @@
 /**
  * A ChatGPT data export's `conversations.json`: an array of conversations, each a `mapping` of
  * nodes. The conversation shown is the path from `current_node` up through `parent` to the root,
+ * (where an export leaves `current_node` out, from the last leaf),
  * read from the root down; a message's role is `author.role` and its text the strings of
  * `content.parts` (or `content.text`). Hidden messages (the empty system prompt, context the app
  * adds) are skipped.
@@ -11,14 +12,29 @@ import { arrayProp, prop, stringProp } from '../jsonNode.ts';
 import { TranscriptFormat, type ContentBlock, type Conversation, type Turn } from '../model.ts';
 
 export function isChatGptExport(node: Node): boolean {
-  return prop(node, 'mapping')?.type === 'object' && prop(node, 'current_node') !== undefined;
+  return prop(node, 'mapping')?.type === 'object' && (prop(node, 'current_node') !== undefined || prop(node, 'create_time') !== undefined || prop(node, 'title') !== undefined);
+}
+
+/**
+ * The node the conversation ends at: `current_node`, or for an export without it, the last node of
+ * the mapping that has no children (the newest leaf, as the mapping lists nodes in the order made).
+ */
+function lastNode(node: Node, mapping: Node): string | undefined {
+  const current = stringProp(node, 'current_node');
+  if (current !== undefined) return current;
+  let leaf: string | undefined;
+  for (const entry of mapping.children ?? []) {
+    const [key, value] = entry.children ?? [];
+    if (key?.type === 'string' && value?.type === 'object' && arrayProp(value, 'children').length === 0) leaf = key.value as string;
+  }
+  return leaf;
 }
 
 export function readChatGptExport(reader: JsonReader, node: Node, index: number): Conversation[] {
   const mapping = prop(node, 'mapping')!;
   const path: Node[] = [];
   const seen = new Set<string>();
-  let id = stringProp(node, 'current_node');
+  let id = lastNode(node, mapping);
   while (id !== undefined && !seen.has(id)) {
     seen.add(id);
     const entry = prop(mapping, id);

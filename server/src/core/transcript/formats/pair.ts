@@ -17,11 +17,12 @@ export function isPair(node: Node): boolean {
  * A side is a text transcript in a string (hh-rlhf), a message whose content is a whole text
  * transcript (it then repeats the context, so the context is not added again), a message, or an
  * array of messages; the pair's context comes before it and `<side>_rest` after. The context is
- * `context` or `messages` (message lists), or `prompt` (a list, or a string read as a user turn).
+ * `context`, `messages` or `conversations` (message lists, the last in ShareGPT's `{from, value}`),
+ * or `prompt` (a list, or a string read as a user turn).
  */
 export function readPair(reader: JsonReader, node: Node, index: number): Conversation[] {
   const out: Conversation[] = [];
-  const context = prop(node, 'context') ?? prop(node, 'messages') ?? prop(node, 'prompt');
+  const context = prop(node, 'context') ?? prop(node, 'messages') ?? prop(node, 'prompt') ?? prop(node, 'conversations');
   // Read once: both sides hold the same turns, which are then checked once.
   let contextTurns: Turn[] | undefined;
   for (const side of ['chosen', 'rejected'] as const) {
