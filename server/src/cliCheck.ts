@@ -13,7 +13,7 @@ import { compileRuleset } from './core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
 import type { Problem } from './core/problem.ts';
 import { decodeText, LineIndex } from './core/text.ts';
-import { isJsonlFileName, isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
+import { isClaudeCodeSession, isJsonlFileName, isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
 import { exampleFailures } from './core/features/citations.ts';
 import { lineRanges } from './lineReader.ts';
 import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
@@ -264,7 +264,7 @@ async function collect(path: string, targets: string[], constitutions: string[],
 
 async function checkFile(path: string, display: string, ruleset: Ruleset, run: Run): Promise<void> {
   run.stats.files++;
-  if (isJsonlFileName(path)) {
+  if (isJsonlFileName(path) && !(await startsAsSession(path))) {
     await checkJsonl(path, display, ruleset, run);
     return;
   }
@@ -276,6 +276,24 @@ async function checkFile(path: string, display: string, ruleset: Ruleset, run: R
   const gathered = new ReportItems();
   gathered.add(parseTranscript(text, basename(path)), ruleset, (span) => lines.rangeOf(span));
   writeReport(gathered.report(0, 0, 0), display, run, { lines: 0, records: 0 });
+}
+
+/**
+ * Whether a JSONL file is a Claude Code session (from its first 64 KiB), which is one conversation
+ * over the whole file and so is read whole rather than line by line.
+ */
+async function startsAsSession(path: string): Promise<boolean> {
+  const file = await fs.open(path, 'r').catch(() => undefined);
+  if (!file) return false;
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, 0);
+    return isClaudeCodeSession(buffer.subarray(0, bytesRead).toString('utf8'));
+  } catch {
+    return false;
+  } finally {
+    await file.close();
+  }
 }
 
 /**

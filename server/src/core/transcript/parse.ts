@@ -2,10 +2,12 @@ import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { problem, type Problem } from '../problem.ts';
 import { verbatimText } from '../text.ts';
 import { JsonReader } from './jsonFormat.ts';
+import { joinSession } from './formats/claudeCode.ts';
 import { scanJson } from './jsonScan.ts';
 import { describe, isBlankLine, parseJsonlLine } from './jsonl.ts';
 
 export { isBlankLine, JsonlModel, parseJsonlLine, parseJsonlLineWithJsonc, type JsonlLine } from './jsonl.ts';
+export { isClaudeCodeSession } from './formats/claudeCode.ts';
 import { parseMarkdownTurns } from './markdownFormat.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
 import { parsePromptFile, parsePromptyFile } from './prompt.ts';
@@ -184,7 +186,9 @@ export function parseJsonlFile(text: string): Transcript {
     if (nl < 0) break;
     start = nl + 1;
   }
-  return { format: formatOf(conversations), conversations, problems };
+  // A Claude Code session is one conversation, whose turns are on lines of their own.
+  const joined = joinSession(conversations, text.length);
+  return { format: formatOf(joined), conversations: joined, problems };
 }
 
 function formatOf(conversations: readonly Conversation[]): TranscriptFormat {

@@ -11,7 +11,7 @@ import type { Problem } from '../problem.ts';
 import type { LineText } from '../lineText.ts';
 import type { LineIndex } from '../text.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from '../transcript/model.ts';
-import { detectKind, FileKind, isJsonlFileName, JsonlModel } from '../transcript/parse.ts';
+import { detectKind, FileKind, isClaudeCodeSession, isJsonlFileName, JsonlModel } from '../transcript/parse.ts';
 import type { JsonlLineView } from '../transcript/jsonl.ts';
 import type { CitationRef } from './index.ts';
 
@@ -56,6 +56,8 @@ export class JsonlLines {
     // A `.json` file is almost always one value over many lines; it is read as JSONL only when its
     // content says so, which is decided before paying for a parse by lines.
     if (!byName && !(name.endsWith('.json') && detectKind(fileName, whole()) === FileKind.jsonl)) return undefined;
+    // A Claude Code session is one conversation over the whole file, read by the whole-file parse.
+    if (isClaudeCodeSession(head(content))) return undefined;
     try {
       const model = new JsonlModel(content, { onParseLine: (line) => hooks.onParseLine?.(line) });
       if (model.someLineHolds('\u0000')) return undefined;
@@ -93,6 +95,7 @@ export class JsonlLines {
       for (const e of next.origin.edits) {
         for (let i = e.first; i < e.first + e.added; i++) if (next.line(i).includes('\u0000')) return false;
       }
+      if (isClaudeCodeSession(head(next))) return false;
       this.#model.update(next);
       return isJsonlShaped(this.#model) || detectKind(fileName, next.text) === FileKind.jsonl;
     } catch {
@@ -197,6 +200,19 @@ export class JsonlLines {
     const conversations = this.#model.conversations();
     return { format: formatOf(conversations), conversations, problems: this.problems() };
   }
+}
+
+/** The first lines of a text (up to 64 KiB), without joining a large document's lines. */
+function head(content: string | LineText): string {
+  if (typeof content === 'string') return content.slice(0, 64 * 1024);
+  const lines: string[] = [];
+  let length = 0;
+  for (let i = 0; i < content.lineCount && length < 64 * 1024; i++) {
+    const line = content.line(i);
+    lines.push(line);
+    length += line.length + 1;
+  }
+  return lines.join('\n');
 }
 
 /**

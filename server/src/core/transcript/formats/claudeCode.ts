@@ -37,3 +37,31 @@ export function joinSession(conversations: readonly Conversation[], fileLength: 
   if (session[0].id !== undefined) joined.id = session[0].id;
   return [joined, ...conversations.filter((c) => c.format !== TranscriptFormat.claudeCode)];
 }
+
+/** How far into a file its first entries are looked for. */
+const sessionProbeLength = 64 * 1024;
+
+/**
+ * Whether a JSONL text is a Claude Code session, from its first entries (the first few non-blank
+ * lines within its first 64 KiB): a session is read as one conversation through the whole-file
+ * path, where a JSONL file of other records is read line by line.
+ */
+export function isClaudeCodeSession(head: string): boolean {
+  const text = head.length > sessionProbeLength ? head.slice(0, sessionProbeLength) : head;
+  let seen = 0;
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    if (++seen > 5) return false;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      return false;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+    const entry = value as Record<string, unknown>;
+    if (typeof entry.sessionId === 'string' && (entry.type === 'user' || entry.type === 'assistant') && typeof entry.message === 'object') return true;
+    if (typeof entry.type !== 'string' || (entry.leafUuid === undefined && entry.messageId === undefined && entry.sessionId === undefined)) return false;
+  }
+  return false;
+}
