@@ -23,6 +23,15 @@ export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /** Blocks whose presence marks a `messages` array as Anthropic Messages rather than OpenAI chat. */
 const anthropicBlockTypes = new Set(['tool_use', 'tool_result', 'thinking', 'redacted_thinking', 'document']);
 
+/** The key that holds a block's text, for blocks that do not hold it in `text`. */
+const textKeys: Readonly<Record<string, string>> = { thinking: 'thinking', reasoning: 'reasoning', refusal: 'refusal' };
+
+/**
+ * Block types that are what the assistant or the user said, under another name (the Responses
+ * API's content parts): they are read as `text` blocks, which detectors check.
+ */
+const textTypes: ReadonlySet<string> = new Set(['input_text', 'output_text', 'refusal']);
+
 /** What a {@link JsonReader} leaves out of the conversations it reads. */
 export interface JsonReaderOptions {
   /**
@@ -245,9 +254,9 @@ export class JsonReader {
         for (const i of inner) blocks.push({ ...i, type });
         continue;
       }
-      const textNode = prop(b, type === 'thinking' ? 'thinking' : type === 'reasoning' ? 'reasoning' : 'text') ?? prop(b, 'text');
+      const textNode = prop(b, textKeys[type] ?? 'text') ?? prop(b, 'text');
       const text = textNode?.type === 'string' ? this.text(textNode) : this.emptyAt(b.offset);
-      blocks.push(named({ type, text, span: textNode?.type === 'string' ? this.inner(textNode) : this.span(b) }, name));
+      blocks.push(named({ type: textTypes.has(type) ? 'text' : type, text, span: textNode?.type === 'string' ? this.inner(textNode) : this.span(b) }, name));
     }
     return { blocks, anthropic };
   }

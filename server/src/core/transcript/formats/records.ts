@@ -63,7 +63,7 @@ export function readPromptfoo(reader: JsonReader, node: Node, index: number): Co
     if (output) turns.push(reader.propertyTurn('assistant', output, turns.length));
     const conversation: Mutable<Conversation> = { index: index + out.length, span: reader.span(result), format: TranscriptFormat.promptfoo, turns };
     const test = prop(result, 'testIdx');
-    const label = stringProp(prop(result, 'testCase'), 'description') ?? stringProp(prompt, 'label');
+    const label = stringProp(prop(result, 'testCase'), 'description');
     const id = [test?.type === 'number' ? `test ${test.value as number}` : undefined, label].filter((s) => s !== undefined).join(' · ');
     if (id) conversation.id = id;
     out.push(conversation);
