@@ -353,3 +353,42 @@ test('a JSON value of no known shape is a warning that lists the shapes known', 
   assert.equal(t.conversations.length, 0);
   assert.match(t.problems[0].message, /`messages`.*`chat_messages`.*`traj`/);
 });
+
+test('the outline names a sample by its id and epoch and lists tool calls, results and reasoning under their turns; hovers show them and the judge', async () => {
+  const { documentSymbols } = await import('../../server/src/core/features/symbols.ts');
+  const { turnHover } = await import('../../server/src/core/features/turnHover.ts');
+  const { WorkspaceIndex } = await import('../../server/src/core/workspace/index.ts');
+  const index = new WorkspaceIndex();
+  const uri = 'file:///ws/docent-run.json';
+  const src = read('docent-run.json');
+  index.upsert(uri, src, 1, 'disk');
+  const [run] = documentSymbols(index, uri);
+  assert.equal(run.name, 't-1');
+  assert.deepEqual(
+    run.children?.map((t) => [t.name, t.children?.map((b) => [b.name, b.detail])]),
+    [
+      ['user', undefined],
+      [
+        'assistant',
+        [
+          ['reasoning', 'I should call the bash tool.'],
+          ['tool call bash', '{ "cmd": "ls" }'],
+        ],
+      ],
+      ['tool', [['tool result bash', 'README.md setup.py']]],
+    ],
+  );
+  const onCall = turnHover(index, uri, src.indexOf('"cmd"'));
+  assert.match((onCall?.contents as { value: string }).value, /^\*\*Tool call\*\* `bash`\n\n```\n\{\n\s+"cmd": "ls"\n\s*\}\n```$/);
+
+  const petriUri = 'file:///ws/petri-transcript.json';
+  const petri = read('petri-transcript.json');
+  index.upsert(petriUri, petri, 1, 'disk');
+  const [audit] = documentSymbols(index, petriUri);
+  assert.equal(audit.name, 'e1a02693966540958dc6b490de6ffe7a');
+  const last = petri.lastIndexOf('"role": "user"');
+  const onRole = (turnHover(index, petriUri, last + 2)?.contents as { value: string }).value;
+  assert.match(onRole, /^\*\*user\*\*, turn 2 of 2 in e1a02693966540958dc6b490de6ffe7a/);
+  assert.match(onRole, /\*\*Judge\*\*\n\n> The target ultimately votes to discontinue itself/);
+  assert.match(onRole, /`needs_attention` 8/);
+});

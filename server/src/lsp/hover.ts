@@ -1,7 +1,11 @@
-/** Hovers: on a flagged range, the finding and its principle; on a citation, the clause it cites. */
+/**
+ * Hovers: on a flagged range, the finding and its principle; on a citation, the clause it cites; on
+ * a turn's role label or a tool call, result or reasoning, what the turn and its conversation hold.
+ */
 import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver';
 import { findingHover } from '../core/features/findingHover.ts';
 import { hover as citationHover } from '../core/features/hover.ts';
+import { turnHover } from '../core/features/turnHover.ts';
 import type { ServerContext } from './serverContext.ts';
 
 export function registerHoverSupport(connection: Connection, ctx: ServerContext): void {
@@ -16,7 +20,7 @@ export function registerHoverSupport(connection: Connection, ctx: ServerContext)
         const cited = citationHover(ctx.index, params.textDocument.uri, offset);
         if (cited) return cited;
         const flagged = findingHover(ctx.index, params.textDocument.uri, offset);
-        if (!flagged) return null;
+        if (!flagged) return turnHover(ctx.index, params.textDocument.uri, offset) ?? null;
         const first = flagged.findings[0];
         return {
           contents: { kind: MarkupKind.Markdown, value: flagged.markdown },

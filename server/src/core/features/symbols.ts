@@ -1,11 +1,12 @@
 /**
- * The outline of a file: a transcript's conversations and turns, a constitution's clause tree; and
+ * The outline of a file: a transcript's conversations (named by their sample, title or branch) and
+ * turns, with each turn's tool calls, tool results and reasoning; a constitution's clause tree; and
  * folding ranges per conversation, turn and clause.
  */
-import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } from 'vscode-languageserver-types';
+import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, type Position, type Range } from 'vscode-languageserver-types';
 import type { Constitution } from '../constitution/model.ts';
 import type { Span } from '../text.ts';
-import type { Transcript, Turn } from '../transcript/model.ts';
+import { TranscriptFormat, type ContentBlock, type Conversation, type Transcript, type Turn } from '../transcript/model.ts';
 import type { IndexedFile, WorkspaceIndex } from '../workspace/index.ts';
 
 /** A large JSONL lists this many conversations in its outline, and says how many more there are. */
@@ -41,14 +42,14 @@ function clauseSymbols(file: IndexedFile, constitution: Constitution): DocumentS
 function transcriptSymbols(file: IndexedFile, transcript: Transcript): DocumentSymbol[] {
   const conversations = transcript.conversations;
   const turnSymbols = (turns: readonly Turn[]) => turns.map((t) => turnSymbol(file, t));
-  if (conversations.length === 1) return turnSymbols(conversations[0].turns);
+  if (conversations.length === 1 && !isNamed(conversations[0])) return turnSymbols(conversations[0].turns);
   const out: DocumentSymbol[] = [];
   for (const c of conversations.slice(0, maxOutlineConversations)) {
     const range = file.lines.rangeOf(c.span);
     const label = [c.id, c.side, c.label].filter((s) => s !== undefined && s !== '').join(' · ');
     out.push({
-      name: `Conversation ${c.index + 1}`,
-      detail: label || `${c.turns.length} turns`,
+      name: c.title ?? (c.id !== undefined && c.side === undefined ? c.id : `Conversation ${c.index + 1}`),
+      detail: c.title !== undefined ? [label, `${c.turns.length} turns`].filter((s) => s !== '').join(' · ') : label || `${c.turns.length} turns`,
       kind: SymbolKind.Module,
       range,
       selectionRange: { start: range.start, end: range.start },
@@ -69,18 +70,77 @@ function transcriptSymbols(file: IndexedFile, transcript: Transcript): DocumentS
   return out;
 }
 
+/**
+ * Whether a file's one conversation has a name of its own (an Inspect sample's id and epoch, a chat
+ * export's title, an auditing transcript's id), which the outline then shows above its turns.
+ */
+function isNamed(c: Conversation): boolean {
+  return c.title !== undefined || c.judge !== undefined || (c.id !== undefined && namedFormats.has(c.format));
+}
+
+/** Formats whose conversations are named by the file (sample, transcript, export), not by a record's `id`. */
+const namedFormats: ReadonlySet<string> = new Set([
+  TranscriptFormat.inspect,
+  TranscriptFormat.petri,
+  TranscriptFormat.chatgptExport,
+  TranscriptFormat.claudeExport,
+  TranscriptFormat.oasst,
+  TranscriptFormat.tauBench,
+  TranscriptFormat.docent,
+  TranscriptFormat.claudeCode,
+]);
+
+/** Blocks that are not plain text, listed under their turn in the outline. */
+const outlinedBlocks: Readonly<Record<string, string>> = {
+  tool_call: 'tool call',
+  tool_use: 'tool call',
+  tool_result: 'tool result',
+  reasoning: 'reasoning',
+  thinking: 'reasoning',
+  redacted_thinking: 'reasoning',
+};
+
 function turnSymbol(file: IndexedFile, t: Turn): DocumentSymbol {
   const range = file.lines.rangeOf(trimEnd(file, t.span));
   const first = t.blocks.find((b) => b.type === 'text')?.text.text ?? t.blocks[0]?.text.text ?? '';
-  const preview = first.replace(/\s+/g, ' ').trim();
   const selection = t.roleSpan ? file.lines.rangeOf(t.roleSpan) : { start: range.start, end: range.start };
-  return {
+  const symbol: DocumentSymbol = {
     name: t.roleLabel || t.role,
-    detail: preview.length > 60 ? `${preview.slice(0, 59)}…` : preview,
+    detail: preview(first),
     kind: t.role === 'assistant' ? SymbolKind.Method : t.role === 'tool' ? SymbolKind.Function : SymbolKind.Field,
     range,
     selectionRange: selection,
   };
+  const children = t.blocks.filter((b) => outlinedBlocks[b.type] !== undefined).map((b) => blockSymbol(file, b, range));
+  if (children.length > 0) symbol.children = children;
+  return symbol;
+}
+
+/** A tool call, tool result or piece of reasoning: its kind and tool name, and the start of its text. */
+function blockSymbol(file: IndexedFile, b: ContentBlock, turn: Range): DocumentSymbol {
+  const span = b.span.end > b.span.start ? b.span : { start: b.span.start, end: b.span.start };
+  const r = file.lines.rangeOf(span);
+  // A child's range lies within its parent's, which the turn's trimmed range may not reach.
+  const range = within(r, turn);
+  return {
+    name: b.name !== undefined ? `${outlinedBlocks[b.type]} ${b.name}` : outlinedBlocks[b.type],
+    detail: preview(b.text.text),
+    kind: b.type.startsWith('tool') ? SymbolKind.Event : SymbolKind.String,
+    range,
+    selectionRange: range,
+  };
+}
+
+function preview(text: string): string {
+  const p = text.replace(/\s+/g, ' ').trim();
+  return p.length > 60 ? `${p.slice(0, 59)}…` : p;
+}
+
+function within(r: Range, outer: Range): Range {
+  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  const start = before(r.start, outer.start) ? outer.start : before(outer.end, r.start) ? outer.end : r.start;
+  const end = before(outer.end, r.end) ? outer.end : before(r.end, start) ? start : r.end;
+  return { start, end };
 }
 
 export function foldingRanges(index: WorkspaceIndex, uri: string): FoldingRange[] {
