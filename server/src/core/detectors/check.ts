@@ -1,14 +1,15 @@
 /**
  * Running a {@link Ruleset} over transcripts. Each text block of a turn is read once, word start by
  * word start, for the expressions of its role's word index, and once per pass for the others;
- * `opens-with` detectors test the start of the turn. Guards and thresholds are applied only to
+ * `opens-with` detectors test the start of the turn; detectors of tool calls read the arguments of
+ * the calls of the tools they name. Guards and thresholds are applied only to
  * detectors that matched, which is rare, and a turn of a role no detector reads is not touched.
  */
 import type { Severity } from '../problem.ts';
 import type { MappedText, Span } from '../text.ts';
 import type { Conversation, Transcript, Turn } from '../transcript/model.ts';
 import { parseReview } from './review.ts';
-import type { CompiledDetector, Pass, RoleMatcher, Ruleset, WordProbe } from './ruleset.ts';
+import type { CompiledDetector, Pass, RoleMatcher, Ruleset, ToolDetector, WordProbe } from './ruleset.ts';
 import { DetectorKind } from './schema.ts';
 import type { CheckOptions, Finding } from './types.ts';
 
@@ -51,10 +52,11 @@ export function checkConversation(conversation: Conversation, ruleset: Ruleset, 
  */
 function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckOptions, out: Finding[], checked: Map<Turn, Turn | null> | undefined): void {
   let lastUser: Turn | undefined;
+  const tools = ruleset.toolDetectors;
   for (const turn of conversation.turns) {
     const matcher = ruleset.matcher(turn.role);
-    if (matcher && checked?.get(turn) !== (lastUser ?? null)) {
-      checkTurn(conversation, turn, lastUser, matcher, options, out);
+    if ((matcher || tools) && checked?.get(turn) !== (lastUser ?? null)) {
+      checkTurn(conversation, turn, lastUser, matcher, tools, options, out);
       checked?.set(turn, lastUser ?? null);
     }
     if (turn.role === 'user') lastUser = turn;
@@ -90,12 +92,45 @@ function checkTurn(
   conversation: Conversation,
   turn: Turn,
   lastUser: Turn | undefined,
-  matcher: RoleMatcher,
+  matcher: RoleMatcher | undefined,
+  tools: readonly ToolDetector[] | undefined,
   options: CheckOptions,
   out: Finding[],
 ): void {
-  const list = hitsIn(turn, matcher);
+  const list = matcher ? hitsIn(turn, matcher) : [];
+  if (tools) toolHits(turn, tools, list);
   if (list.length > 0) findingsOf(list, conversation, turn, lastUser, options, out);
+}
+
+/**
+ * The hits of the detectors of tool calls in the turn's calls of their tools (`tool_call` and
+ * `tool_use` blocks, by the tool's name), read in the calls' arguments as written, into `list`.
+ */
+function toolHits(turn: Turn, tools: readonly ToolDetector[], list: Hit[]): void {
+  const blocks = turn.blocks;
+  for (let b = 0; b < blocks.length; b++) {
+    const block = blocks[b];
+    if ((block.type !== 'tool_call' && block.type !== 'tool_use') || block.name === undefined) continue;
+    const s = block.text.text;
+    for (const t of tools) {
+      if (!t.tools.has(block.name) || !t.detector.spec.roles.includes(turn.role)) continue;
+      for (const re of t.expressions) {
+        if (!re.global) {
+          const at = re.exec(s)?.indices?.[1];
+          if (at && at[1] > at[0]) list.push({ detector: t.detector, text: block.text, block: b, start: at[0], end: at[1] });
+          continue;
+        }
+        re.lastIndex = 0;
+        for (let m = re.exec(s); m !== null; m = re.exec(s)) {
+          if (m[0].length === 0) {
+            re.lastIndex++;
+            continue;
+          }
+          list.push({ detector: t.detector, text: block.text, block: b, start: m.index, end: m.index + m[0].length });
+        }
+      }
+    }
+  }
 }
 
 /**

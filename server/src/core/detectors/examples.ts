@@ -32,7 +32,7 @@ export function runExamples(ruleset: Ruleset): ExampleReport[] {
     const failures: ExampleFailure[] = [];
     const severityOverrides = { [detector.spec.id]: 'warning' as const };
     for (const ex of detector.spec.examples) {
-      const findings = checkConversation(exampleConversation(ex, detector.spec.roles[0]), ruleset, { severityOverrides });
+      const findings = checkConversation(exampleConversation(ex, detector.spec.roles[0], detector.spec.tools[0]), ruleset, { severityOverrides });
       const flagged = findings.some((f) => f.rule === detector.spec.id && f.turn === (ex.user === undefined ? 0 : 1));
       if (flagged !== (ex.expect === 'flag')) failures.push({ expect: ex.expect, text: ex.text, span: ex.span });
     }
@@ -57,14 +57,16 @@ export function exampleProblems(reports: readonly ExampleReport[]): RulesetProbl
   );
 }
 
-function exampleConversation(ex: ExampleSpec, role: Role): Conversation {
+/** An example as a conversation; a detector of tool calls gets the example as the arguments of a call of its first tool. */
+function exampleConversation(ex: ExampleSpec, role: Role, tool: string | undefined): Conversation {
   const turns: Turn[] = [];
   if (ex.user !== undefined) turns.push(exampleTurn(0, 'user', ex.user));
-  turns.push(exampleTurn(turns.length, role, ex.text));
+  turns.push(exampleTurn(turns.length, role, ex.text, tool));
   return { index: 0, span: { start: 0, end: ex.text.length }, format: 'unknown', turns };
 }
 
-function exampleTurn(index: number, role: Role, text: string): Turn {
+function exampleTurn(index: number, role: Role, text: string, tool?: string): Turn {
   const span = { start: 0, end: text.length };
-  return { index, role, roleLabel: role, span, blocks: [{ type: 'text', text: verbatimText(text, 0), span }], notes: [] };
+  const block = tool === undefined ? { type: 'text', text: verbatimText(text, 0), span } : { type: 'tool_call', name: tool, text: verbatimText(text, 0), span };
+  return { index, role, roleLabel: role, span, blocks: [block], notes: [] };
 }

@@ -95,18 +95,43 @@ interface Unit {
 export class Ruleset {
   readonly problems: RulesetProblem[];
   readonly detectors: readonly CompiledDetector[];
+  /**
+   * Detectors that read the calls of named tools rather than text, each with its expressions as
+   * global ones; `undefined` where there are none, so that checking a turn looks no further.
+   */
+  readonly toolDetectors: readonly ToolDetector[] | undefined;
   readonly #matchers: ReadonlyMap<Role, RoleMatcher>;
 
   constructor(problems: RulesetProblem[], detectors: CompiledDetector[], matchers: Map<Role, RoleMatcher>) {
     this.problems = problems;
     this.detectors = detectors;
     this.#matchers = matchers;
+    const tools = detectors.filter((d) => d.spec.tools.length > 0).map(toolDetector);
+    this.toolDetectors = tools.length > 0 ? tools : undefined;
   }
 
   /** What to run over a turn of this role; undefined when no detector reads the role. */
   matcher(role: Role): RoleMatcher | undefined {
     return this.#matchers.get(role);
   }
+}
+
+/** A detector of tool calls: the tools it reads, and its expressions to run over a call's arguments. */
+export interface ToolDetector {
+  readonly detector: CompiledDetector;
+  readonly tools: ReadonlySet<string>;
+  readonly expressions: readonly RegExp[];
+}
+
+function toolDetector(d: CompiledDetector): ToolDetector {
+  const { spec } = d;
+  const expressions =
+    spec.kind === DetectorKind.opensWith
+      ? [new RegExp(`${openingPrefix}(${phrasesSource(spec.phrases.map((p) => p.text))})`, 'id')]
+      : spec.kind === DetectorKind.regex
+        ? spec.patterns.map((p) => new RegExp(p.text, spec.flags.replace('d', '') + 'g'))
+        : spec.phrases.map((p) => new RegExp(phraseSource(p.text), 'ig'));
+  return { detector: d, tools: new Set(spec.tools), expressions };
 }
 
 /** Compiles every constitution's detectors; bad declarations become problems and the rest still run. */
@@ -167,9 +192,11 @@ export function severityFromOrder(constitution: Constitution, clause: Clause): S
 
 function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMatcher> {
   const matchers = new Map<Role, RoleMatcher>();
-  const roles = new Set(detectors.flatMap((d) => d.spec.roles));
+  // Detectors of tool calls read no text: they run apart (`Ruleset.toolDetectors`).
+  const textDetectors = detectors.filter((d) => d.spec.tools.length === 0);
+  const roles = new Set(textDetectors.flatMap((d) => d.spec.roles));
   for (const role of roles) {
-    const mine = detectors.filter((d) => d.spec.roles.includes(role));
+    const mine = textDetectors.filter((d) => d.spec.roles.includes(role));
     const units: Unit[] = [];
     const openers: { detector: CompiledDetector; regex: RegExp }[] = [];
     const unit = (detector: CompiledDetector, source: string, flags: string, isolated: boolean) =>

@@ -10,6 +10,8 @@
  *   kind: opens-with                # required; see the kinds below
  *   roles: [assistant]              # optional; roles whose turns are read (default [assistant]);
  *                                   # any of system, developer, user, assistant, tool
+ *   tools: [bash, send_email]       # optional; read the arguments of the calls of these tools
+ *                                   # (`tool_call` blocks) in place of the turn's text
  *   message: Opens by praising the question   # required; what was seen, in a few words
  *   severity: info                  # optional; error | warning | info | hint | off
  *   phrases: [great question, what a fascinating question]
@@ -61,7 +63,7 @@ export type DetectorKind = (typeof DetectorKind)[keyof typeof DetectorKind];
 const kinds = new Set<string>(Object.values(DetectorKind));
 const roles = new Set<string>(Object.values(Role));
 
-const commonFields = new Set(['id', 'kind', 'roles', 'message', 'severity', 'examples', 'description', 'unless', 'unless-user']);
+const commonFields = new Set(['id', 'kind', 'roles', 'tools', 'message', 'severity', 'examples', 'description', 'unless', 'unless-user']);
 const kindFields: Record<DetectorKind, ReadonlySet<string>> = {
   phrases: new Set(['phrases']),
   regex: new Set(['pattern', 'flags']),
@@ -92,6 +94,8 @@ export interface DetectorSpec {
   readonly span: Span;
   readonly kind: DetectorKind;
   readonly roles: readonly Role[];
+  /** Tools whose calls the detector reads (their arguments), in place of text; empty for a text detector. */
+  readonly tools: readonly string[];
   readonly message: string;
   readonly severity?: Severity | 'off';
   readonly phrases: readonly LocatedString[];
@@ -215,6 +219,7 @@ function readDetector(node: Located, problems: Problem[]): DetectorSpec | undefi
     span: node.span,
     kind,
     roles: detectorRoles,
+    tools: readStrings(node, 'tools', problems).map((t) => t.text),
     message: message.text,
     severity,
     phrases,
