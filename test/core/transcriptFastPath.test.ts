@@ -270,3 +270,22 @@ test('corpus: every record of every dev file reads the same through the fast way
   }
   assert.ok(records > 1000, `read ${records} records`);
 });
+
+test('the format samples read the same through the fast way and through jsonc-parser, file by file and line by line', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const dir = join('test', 'fixtures', 'formats');
+  for (const name of readdirSync(dir)) {
+    const text = readFileSync(join(dir, name), 'utf8');
+    if (name.endsWith('.json')) {
+      assert.deepEqual(plainTranscript(parseJsonFile(text)), plainTranscript(parseJsonFileWithJsonc(text)), name);
+    } else if (name.endsWith('.jsonl')) {
+      text.split('\n').forEach((line, i) => {
+        if (line.trim() === '') return;
+        const fast = parseJsonlLine(line, i, 0);
+        const slow = parseJsonlLineWithJsonc(line, i, 0);
+        assert.deepEqual({ ...fast, conversations: fast.conversations.map(plain) }, { ...slow, conversations: slow.conversations.map(plain) }, `${name}:${i + 1}`);
+      });
+    }
+  }
+});

@@ -8,6 +8,8 @@ import { describe, isBlankLine, parseJsonlLine } from './jsonl.ts';
 
 export { isBlankLine, JsonlModel, parseJsonlLine, parseJsonlLineWithJsonc, type JsonlLine } from './jsonl.ts';
 export { isClaudeCodeSession } from './formats/claudeCode.ts';
+export { readInspectSample } from './formats/inspect.ts';
+export { knownShapes } from './formats.ts';
 import { parseMarkdownTurns } from './markdownFormat.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
 import { parsePromptFile, parsePromptyFile } from './prompt.ts';
