@@ -392,3 +392,16 @@ test('the outline names a sample by its id and epoch and lists tool calls, resul
   assert.match(onRole, /\*\*Judge\*\*\n\n> The target ultimately votes to discontinue itself/);
   assert.match(onRole, /`needs_attention` 8/);
 });
+
+test('in the editor, a Claude Code session is read whole, as one conversation named by its session, and edits keep it whole', async () => {
+  const { documentSymbols } = await import('../../server/src/core/features/symbols.ts');
+  const { WorkspaceIndex } = await import('../../server/src/core/workspace/index.ts');
+  const index = new WorkspaceIndex();
+  const uri = 'file:///ws/session.jsonl';
+  const src = read('claude-code-session.jsonl');
+  index.upsert(uri, src, 1, 'open');
+  const outline = () => documentSymbols(index, uri).map((s) => [s.name, s.children?.map((t) => t.name)]);
+  assert.deepEqual(outline(), [['system_reminder', ['user', 'assistant', 'user']]]);
+  index.upsert(uri, src.replace('Please review the change.', 'Please review this change.'), 2, 'open');
+  assert.deepEqual(outline(), [['system_reminder', ['user', 'assistant', 'user']]]);
+});
