@@ -405,3 +405,11 @@ test('in the editor, a Claude Code session is read whole, as one conversation na
   index.upsert(uri, src.replace('Please review the change.', 'Please review this change.'), 2, 'open');
   assert.deepEqual(outline(), [['system_reminder', ['user', 'assistant', 'user']]]);
 });
+
+test('keys that only look like a known shape are not read as one: a manifest with a spec is an unknown shape', () => {
+  const t = parseTranscript('{"apiVersion": "v1", "kind": "Pod", "spec": {"containers": []}}', 'pod.json');
+  assert.deepEqual(
+    t.problems.map((p) => p.code),
+    ['transcript.unknown-shape'],
+  );
+});

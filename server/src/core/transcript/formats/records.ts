@@ -73,7 +73,11 @@ export function readPromptfoo(reader: JsonReader, node: Node, index: number): Co
 
 /** A line of an OpenAI Evals log: the run's `spec`, its `final_report`, or an event of the run. */
 export function isOpenAiEvalsLine(node: Node): boolean {
-  return (prop(node, 'run_id') !== undefined && prop(node, 'event_id') !== undefined) || prop(node, 'spec')?.type === 'object' || prop(node, 'final_report')?.type === 'object';
+  if (prop(node, 'run_id') !== undefined && prop(node, 'event_id') !== undefined) return true;
+  const spec = prop(node, 'spec');
+  if (spec?.type === 'object') return prop(spec, 'eval_name') !== undefined || prop(spec, 'run_id') !== undefined;
+  // The report is a line of its own, with no other key.
+  return prop(node, 'final_report')?.type === 'object' && (node.children ?? []).length === 1;
 }
 
 export function readOpenAiEvalsLine(reader: JsonReader, node: Node, index: number): Conversation[] {
