@@ -28,9 +28,9 @@ export function readClaudeCodeEntry(reader: JsonReader, node: Node, index: numbe
  * through the file, in a conversation that spans the file. Conversations of other formats are
  * left as they are.
  */
-export function joinSession(conversations: readonly Conversation[], fileLength: number): Conversation[] {
+export function joinSession(conversations: Conversation[], fileLength: number): Conversation[] {
+  if (!conversations.some((c) => c.format === TranscriptFormat.claudeCode)) return conversations;
   const session = conversations.filter((c) => c.format === TranscriptFormat.claudeCode);
-  if (session.length === 0) return [...conversations];
   const turns: Turn[] = [];
   for (const c of session) for (const t of c.turns) turns.push(t.index === turns.length ? t : { ...t, index: turns.length });
   const joined: Mutable<Conversation> = { index: 0, span: { start: 0, end: fileLength }, format: TranscriptFormat.claudeCode, turns };
