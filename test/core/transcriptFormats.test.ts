@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { jsonRootFormats, jsonValueFormats } from '../../server/src/core/transcript/formats.ts';
@@ -412,4 +412,28 @@ test('keys that only look like a known shape are not read as one: a manifest wit
     t.problems.map((p) => p.code),
     ['transcript.unknown-shape'],
   );
+});
+
+test('every sample, cut short anywhere or with a value of the wrong type, is read by its readers without an internal failure', () => {
+  // parseTranscript turns an exception into a `transcript.internal` problem; no reader may raise one.
+  const internal = (text: string, name: string) => parseTranscript(text, name).problems.filter((p) => p.code === 'transcript.internal');
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.json') || n.endsWith('.jsonl'))) {
+    const src = read(name);
+    for (let k = 1; k < 24; k++) {
+      const cut = src.slice(0, Math.floor((src.length * k) / 24));
+      assert.deepEqual(internal(cut, name), [], `${name} cut at ${cut.length}`);
+    }
+    for (const [from, to] of [
+      ['"messages": [', '"messages": {"x": ['],
+      ['"content": "', '"content": 7, "x": "'],
+      ['"events": [', '"events": ["x", '],
+      ['"parts": [', '"parts": [null, 3, '],
+      ['"replies": [', '"replies": [1, '],
+      ['"mapping": {', '"mapping": {"loop": {"parent": "loop", "children": []}, '],
+    ]) {
+      const odd = src.split(from).join(to);
+      if (odd === src) continue;
+      assert.deepEqual(internal(odd, name), [], `${name} with ${to}`);
+    }
+  }
 });
