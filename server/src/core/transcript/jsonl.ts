@@ -2,6 +2,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { problem, type Problem } from '../problem.ts';
 import { JsonReader, type JsonReaderOptions } from './jsonFormat.ts';
 import { scanJson } from './jsonScan.ts';
+import { describe } from './jsonTree.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
 import { shiftConversation } from './shift.ts';
 import { LineText } from '../lineText.ts';
@@ -59,10 +60,7 @@ function readLine(line: string, root: Node, index: number, base: number, options
   return { conversations, problems: reader.problems };
 }
 
-/** `InvalidSymbol` to `invalid symbol`. */
-export function describe(code: string): string {
-  return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
-}
+export { describe } from './jsonTree.ts';
 
 interface LineState {
   /** Line-relative results (base 0, index 0); `undefined` for a blank line. */

@@ -1,10 +1,11 @@
-import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import { parseTree, type ParseError } from 'jsonc-parser';
 import { problem, type Problem } from '../problem.ts';
 import { verbatimText } from '../text.ts';
 import { JsonReader } from './jsonFormat.ts';
 import { joinSession } from './formats/claudeCode.ts';
 import { scanJson } from './jsonScan.ts';
-import { describe, isBlankLine, parseJsonlLine } from './jsonl.ts';
+import { isBlankLine, parseJsonlLine } from './jsonl.ts';
+import { jsonTreeWithJsonc } from './jsonTree.ts';
 
 export { isBlankLine, JsonlModel, parseJsonlLine, parseJsonlLineWithJsonc, type JsonlLine } from './jsonl.ts';
 export { isClaudeCodeSession } from './formats/claudeCode.ts';
@@ -158,11 +159,7 @@ export function parseJsonFile(text: string): Transcript {
 
 /** {@link parseJsonFile} through jsonc-parser's tree alone, which the fast way must agree with. */
 export function parseJsonFileWithJsonc(text: string): Transcript {
-  const errors: ParseError[] = [];
-  const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true });
-  const problems: Problem[] = errors.map((e) =>
-    problem('json.syntax', `Invalid JSON: ${describe(printParseErrorCode(e.error))}.`, { start: e.offset, end: e.offset + Math.max(1, e.length) }),
-  );
+  const { root, problems } = jsonTreeWithJsonc(text);
   if (!root) return { format: TranscriptFormat.unknown, conversations: [], problems };
   const reader = new JsonReader(text);
   const conversations = reader.fromRoot(root);

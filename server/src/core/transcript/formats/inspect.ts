@@ -3,11 +3,11 @@
  * (`{id, epoch, messages, ...}`), which is also what each `samples/<id>_epoch_<n>.json` entry of an
  * `.eval` zip holds. One conversation per sample and epoch, named `<id> epoch <n>`.
  */
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
-import { problem } from '../../problem.ts';
+import type { Node } from 'jsonc-parser';
 import { JsonReader, type JsonConversations, type Mutable } from '../jsonFormat.ts';
 import { arrayProp, prop } from '../jsonNode.ts';
 import { scanJson } from '../jsonScan.ts';
+import { jsonTreeWithJsonc } from '../jsonTree.ts';
 import { TranscriptFormat, type Conversation } from '../model.ts';
 import { agentTurns } from './agentMessages.ts';
 
@@ -54,11 +54,7 @@ function inspectSampleConversation(reader: JsonReader, sample: Node, index: numb
  */
 export function readInspectSample(text: string, index = 0): JsonConversations {
   const scanned = scanJson(text);
-  const errors: ParseError[] = [];
-  const root = scanned ?? parseTree(text, errors, { disallowComments: false, allowTrailingComma: true });
-  const problems = errors.map((e) =>
-    problem('json.syntax', `Invalid JSON: ${printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase()}.`, { start: e.offset, end: e.offset + Math.max(1, e.length) }),
-  );
+  const { root, problems } = scanned ? { root: scanned, problems: [] } : jsonTreeWithJsonc(text);
   if (!root) return { conversations: [], problems };
   const reader = new JsonReader(text);
   if (root.type !== 'object' || prop(root, 'messages')?.type !== 'array') {
