@@ -17,7 +17,8 @@ import { basename, resolve } from 'node:path';
 import type { Constitution } from './core/constitution/model.ts';
 import { readConstitution } from './starterModel.ts';
 import { LineIndex, type Range } from './core/text.ts';
-import type { Conversation } from './core/transcript/model.ts';
+import type { Conversation, Turn } from './core/transcript/model.ts';
+import { conversationName, turnName } from './core/transcript/placeName.ts';
 import { parseTranscript } from './core/transcript/parse.ts';
 import {
   cancelBatch,
@@ -239,7 +240,7 @@ async function critiqueOne(path: string, args: Args, constitution: Constitution,
   const lines = new LineIndex(transcript.text);
   const report = reportOf(path, args.conversation, args.turn!, outcome.result, lines);
   if (args.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(textReport(path, report, conversation.turns[args.turn!].role));
+  else io.stdout.write(textReport(path, report, conversation.turns[args.turn!]));
   return outcome.result.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
@@ -283,8 +284,8 @@ function reportOf(path: string, conversation: number, turn: number, r: CritiqueR
   };
 }
 
-function textReport(path: string, r: TurnReport, role: string): string {
-  const out = [`${path}: conversation ${r.conversation}, turn ${r.turn} (${role}), critiqued by ${r.model}`, ''];
+function textReport(path: string, r: TurnReport, turn: Turn): string {
+  const out = [`${path}: ${conversationName({ index: r.conversation })}, ${turnName(turn)}, critiqued by ${r.model}`, ''];
   if (r.findings.length === 0) out.push('No findings.');
   else {
     out.push('Findings:');

@@ -6,6 +6,7 @@ import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange } 
 import type { Constitution } from '../constitution/model.ts';
 import type { Span } from '../text.ts';
 import type { Transcript, Turn } from '../transcript/model.ts';
+import { capitalised, conversationName } from '../transcript/placeName.ts';
 import type { IndexedFile, WorkspaceIndex } from '../workspace/index.ts';
 
 /** A large JSONL lists this many conversations in its outline, and says how many more there are. */
@@ -47,7 +48,7 @@ function transcriptSymbols(file: IndexedFile, transcript: Transcript): DocumentS
     const range = file.lines.rangeOf(c.span);
     const label = [c.id, c.side, c.label].filter((s) => s !== undefined && s !== '').join(' · ');
     out.push({
-      name: `Conversation ${c.index + 1}`,
+      name: capitalised(conversationName(c)),
       detail: label || `${c.turns.length} turns`,
       kind: SymbolKind.Module,
       range,
