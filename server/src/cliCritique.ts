@@ -35,6 +35,7 @@ import {
   type DatasetItem,
 } from './critique/batch.ts';
 import { critiqueTurn } from './critique/critiqueTurn.ts';
+import { commandLineWording, type Wording } from './critique/errors.ts';
 import { FileCritiqueCache } from './critique/fileCache.ts';
 import type { CritiqueError, CritiqueOutcome, CritiqueRequest, CritiqueResult } from './critique/types.ts';
 
@@ -77,7 +78,6 @@ Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (optional).
 Ctrl-C while a batch runs cancels the batch and keeps the results that had come back.
 Exit codes: 0 no error-level findings, 1 some, 2 a usage or input error or an API fault, 130 interrupted.`;
 
-const setKeyHint = 'Set ANTHROPIC_API_KEY to a valid key.';
 
 interface Args {
   constitutions: string[];
@@ -167,7 +167,7 @@ export async function runCritique(argv: readonly string[], io: CritiqueIo): Prom
   const cwd = io.cwd ?? process.cwd();
   const constitution = await loadConstitutions(args.constitutions.map((c) => resolve(cwd, c)), io);
   if (!constitution) return 2;
-  const endpoint = { apiKey: io.env.ANTHROPIC_API_KEY || undefined, baseURL: io.env.ANTHROPIC_BASE_URL || undefined, setKeyHint };
+  const endpoint = { apiKey: io.env.ANTHROPIC_API_KEY || undefined, baseURL: io.env.ANTHROPIC_BASE_URL || undefined, wording: commandLineWording };
   return args.dataset !== undefined
     ? critiqueDataset(resolve(cwd, args.dataset), args, constitution, endpoint, io)
     : critiqueOne(resolve(cwd, args.file!), args, constitution, endpoint, io);
@@ -203,7 +203,7 @@ async function loadConstitutions(paths: string[], io: CritiqueIo): Promise<Const
 interface Endpoint {
   readonly apiKey?: string;
   readonly baseURL?: string;
-  readonly setKeyHint: string;
+  readonly wording: Wording;
 }
 
 async function readTranscript(path: string, io: CritiqueIo): Promise<{ text: string; conversations: readonly Conversation[] } | undefined> {

@@ -131,3 +131,12 @@ test('a dataset whose batch job was saved resumes polling that batch', async () 
   assert.deepEqual(out.map((o) => o.custom_id), ['c0-t1']);
   assert.equal(existsSync(join(dir, 'resume.jsonl.critique-job.json')), false);
 });
+
+test('an endpoint that cannot be reached is named with ANTHROPIC_BASE_URL, not a setting', async () => {
+  const closed = await MockAnthropic.start();
+  const url = closed.url;
+  await closed.close();
+  const r = await run(['--constitution', 'house.constitution.md', '--turn', '1', 'eggs.json'], { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: url });
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, `Could not reach ${url}. Check the network connection (and ANTHROPIC_BASE_URL, if you set one), then try again.\n`);
+});

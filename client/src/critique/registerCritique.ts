@@ -17,7 +17,8 @@ import { cacheKeyOf } from '../../../server/src/critique/hash.ts';
 import type { CritiqueError, CritiqueRequest } from '../../../server/src/critique/types.ts';
 import { isPanelState, PanelAction, PanelPhase, type FromWebview, type PanelError, type PanelState } from '../webviewMessages.ts';
 import { annotateTurn } from './annotate.ts';
-import { ApiKeyStore, setKeyHint } from './apiKey.ts';
+import { editorWording } from '../../../server/src/critique/errors.ts';
+import { ApiKeyStore } from './apiKey.ts';
 import { CritiqueDiagnostics, turnKeyOf } from './diagnostics.ts';
 import { wordDiff } from './diff.ts';
 import { placeFindings } from './findings.ts';
@@ -261,7 +262,7 @@ class CritiqueController implements vscode.Disposable {
         baseURL: settings.baseUrl,
         signal: abort.signal,
         cache: this.#cache,
-        setKeyHint,
+        wording: editorWording,
         onEvent: (event) => {
           if (abort.signal.aborted && event.type !== 'error') return;
           const step = panelStep(state, event, turn, constitution);
