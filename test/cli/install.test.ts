@@ -3,7 +3,7 @@
 // no devDependencies, no node_modules, no sources.
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -41,7 +41,9 @@ after(() => rmSync(scratch, { recursive: true, force: true }));
 
 test('the packed tarball holds the bundles and the starter constitution, and no sources or source maps', () => {
   const paths = packed.files.map((f) => f.path);
-  for (const needed of ['dist/cli.js', 'dist/check.js', 'dist/checkThread.js', 'dist/critique.js', 'dist/starter.constitution.json', 'constitutions/starter.constitution.md', 'package.json', 'README.md', 'LICENSE']) {
+  // Every bundle of the command line tool and the language server: all of dist/ but the editor's client.
+  const bundles = readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.js') && f !== 'client.js').map((f) => `dist/${f}`);
+  for (const needed of [...bundles, 'dist/cli.js', 'dist/check.js', 'dist/checkThread.js', 'dist/critique.js', 'dist/starter.constitution.json', 'constitutions/starter.constitution.md', 'package.json', 'README.md', 'LICENSE']) {
     assert.ok(paths.includes(needed), `${needed} is packed: ${paths.join(', ')}`);
   }
   const strays = paths.filter((p) => /\.(ts|mts|map)$/.test(p) || /^(test|examples|server|client|media|scripts|bench|node_modules)\//.test(p));

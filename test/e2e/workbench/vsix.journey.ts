@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFile } from '../../../scripts/e2e/browser.ts';
@@ -59,7 +59,11 @@ export const journeys: Journey[] = [
     name: 'the .vsix holds the bundles and no sources, source maps, tests or fixtures',
     async run({ tools, root }) {
       const files = vsixFiles(installed(tools, root).vsix);
-      for (const needed of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/media/panel.js', 'media/panel.css', 'constitutions/starter.constitution.md', 'syntaxes/transcript.tmLanguage.json']) {
+      // Every bundle and every webview's style sheet, so that a panel added later is packaged too.
+      const bundles = readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.js')).map((f) => `dist/${f}`);
+      const webviews = readdirSync(join(root, 'dist', 'media')).filter((f) => f.endsWith('.js')).map((f) => `dist/media/${f}`);
+      const styles = readdirSync(join(root, 'media')).filter((f) => f.endsWith('.css')).map((f) => `media/${f}`);
+      for (const needed of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/media/panel.js', 'media/panel.css', ...bundles, ...webviews, ...styles, 'constitutions/starter.constitution.md', 'syntaxes/transcript.tmLanguage.json']) {
         assert.ok(files.includes(needed), `${needed} is in the .vsix: ${files.join(', ')}`);
       }
       const strays = files.filter((f) => /\.(ts|mts|tsx|map)$/.test(f) || /^(test|examples|server|client|scripts|bench|node_modules|media\/src|media\/screenshots)\//.test(f));
