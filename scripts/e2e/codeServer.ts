@@ -2,7 +2,7 @@
  * Starts and stops code-server (VS Code served to a browser) for the end-to-end harness and `npm start`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tools } from './ensureCodeServer.mjs';
@@ -43,9 +43,15 @@ export interface CodeServer {
   exited: Promise<void>;
 }
 
-/** User settings of every code-server the harness starts. */
-const workbenchSettings = {
+/**
+ * The user settings a code-server of the harness starts with, written when its user data has none; a
+ * person's own changes to them (under `npm start`) are kept from run to run.
+ */
+export const workbenchSettings = {
   'chat.disableAIFeatures': true,
+  // The workspace of `npm start` and of the tests is often a folder inside a clone: the editor would
+  // otherwise offer, at every start, to open the repository found in a parent folder.
+  'git.openRepositoryInParentFolders': 'never',
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
   'workbench.startupEditor': 'none',
   'workbench.tips.enabled': false,
@@ -64,7 +70,8 @@ function baseArgs(tools: Tools, stateDir: string, extensionsDir: string): string
   const user = join(stateDir, 'user-data', 'User');
   mkdirSync(user, { recursive: true });
   // A quiet workbench: no chat side bar, welcome page or telemetry to cover what the tests look at.
-  writeFileSync(join(user, 'settings.json'), JSON.stringify(workbenchSettings, null, 2));
+  const settings = join(user, 'settings.json');
+  if (!existsSync(settings)) writeFileSync(settings, JSON.stringify(workbenchSettings, null, 2));
   return [tools.codeServer, '--config', config, '--user-data-dir', join(stateDir, 'user-data'), '--extensions-dir', extensionsDir];
 }
 
@@ -73,19 +80,28 @@ export function freshStateDir(): string {
   return mkdtempSync(join(tmpdir(), 'constitution-lens-code-server-'));
 }
 
-/** Installs a `.vsix` (or an extension id) into an extensions folder, offline, and lists what is installed. */
-export function installExtension(tools: Tools, vsix: string, stateDir: string, extensionsDir = join(stateDir, 'extensions')): string[] {
+/**
+ * Installs a `.vsix` (or an extension id) into an extensions folder, offline, and lists what is
+ * installed. With `force`, a version already installed is replaced.
+ */
+export function installExtension(
+  tools: Tools,
+  vsix: string,
+  stateDir: string,
+  extensionsDir = join(stateDir, 'extensions'),
+  options: { force?: boolean } = {},
+): string[] {
   mkdirSync(stateDir, { recursive: true });
   mkdirSync(extensionsDir, { recursive: true });
   const args = baseArgs(tools, stateDir, extensionsDir);
-  const install = spawnSync(tools.node, [...args, '--install-extension', vsix], { env: tools.env, encoding: 'utf8' });
+  const install = spawnSync(tools.node, [...args, '--install-extension', vsix, ...(options.force ? ['--force'] : [])], { env: tools.env, encoding: 'utf8' });
   if (install.status !== 0) throw new Error(`Installing ${vsix} failed:\n${install.stdout}${install.stderr}`);
   const list = spawnSync(tools.node, [...args, '--list-extensions', '--show-versions'], { env: tools.env, encoding: 'utf8' });
   if (list.status !== 0) throw new Error(`Listing extensions failed:\n${list.stdout}${list.stderr}`);
   return list.stdout.split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
 }
 
-/** Starts code-server with a fresh user-data folder and resolves once it listens. */
+/** Starts code-server with its user data in `stateDir` (a fresh folder when absent) and resolves once it listens. */
 export function startCodeServer(tools: Tools, options: CodeServerOptions): Promise<CodeServer> {
   const stateDir = options.stateDir ?? freshStateDir();
   const extensionsDir = options.extensionsDir ?? join(stateDir, 'extensions');

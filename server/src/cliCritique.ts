@@ -17,7 +17,8 @@ import { basename, resolve } from 'node:path';
 import type { Constitution } from './core/constitution/model.ts';
 import { readConstitution } from './starterModel.ts';
 import { LineIndex, type Range } from './core/text.ts';
-import type { Conversation } from './core/transcript/model.ts';
+import type { Conversation, Turn } from './core/transcript/model.ts';
+import { conversationName, turnName } from './core/transcript/placeName.ts';
 import { parseTranscript } from './core/transcript/parse.ts';
 import {
   cancelBatch,
@@ -34,6 +35,7 @@ import {
   type DatasetItem,
 } from './critique/batch.ts';
 import { critiqueTurn } from './critique/critiqueTurn.ts';
+import { commandLineWording, type Wording } from './critique/errors.ts';
 import { FileCritiqueCache } from './critique/fileCache.ts';
 import type { CritiqueError, CritiqueOutcome, CritiqueRequest, CritiqueResult } from './critique/types.ts';
 
@@ -76,7 +78,6 @@ Environment: ANTHROPIC_API_KEY (required), ANTHROPIC_BASE_URL (optional).
 Ctrl-C while a batch runs cancels the batch and keeps the results that had come back.
 Exit codes: 0 no error-level findings, 1 some, 2 a usage or input error or an API fault, 130 interrupted.`;
 
-const setKeyHint = 'Set ANTHROPIC_API_KEY to a valid key.';
 
 interface Args {
   constitutions: string[];
@@ -166,7 +167,7 @@ export async function runCritique(argv: readonly string[], io: CritiqueIo): Prom
   const cwd = io.cwd ?? process.cwd();
   const constitution = await loadConstitutions(args.constitutions.map((c) => resolve(cwd, c)), io);
   if (!constitution) return 2;
-  const endpoint = { apiKey: io.env.ANTHROPIC_API_KEY || undefined, baseURL: io.env.ANTHROPIC_BASE_URL || undefined, setKeyHint };
+  const endpoint = { apiKey: io.env.ANTHROPIC_API_KEY || undefined, baseURL: io.env.ANTHROPIC_BASE_URL || undefined, wording: commandLineWording };
   return args.dataset !== undefined
     ? critiqueDataset(resolve(cwd, args.dataset), args, constitution, endpoint, io)
     : critiqueOne(resolve(cwd, args.file!), args, constitution, endpoint, io);
@@ -202,7 +203,7 @@ async function loadConstitutions(paths: string[], io: CritiqueIo): Promise<Const
 interface Endpoint {
   readonly apiKey?: string;
   readonly baseURL?: string;
-  readonly setKeyHint: string;
+  readonly wording: Wording;
 }
 
 async function readTranscript(path: string, io: CritiqueIo): Promise<{ text: string; conversations: readonly Conversation[] } | undefined> {
@@ -239,7 +240,7 @@ async function critiqueOne(path: string, args: Args, constitution: Constitution,
   const lines = new LineIndex(transcript.text);
   const report = reportOf(path, args.conversation, args.turn!, outcome.result, lines);
   if (args.format === 'json') io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  else io.stdout.write(textReport(path, report, conversation.turns[args.turn!].role));
+  else io.stdout.write(textReport(path, report, conversation.turns[args.turn!]));
   return outcome.result.findings.some((f) => f.severity === 'error') ? 1 : 0;
 }
 
@@ -283,8 +284,8 @@ function reportOf(path: string, conversation: number, turn: number, r: CritiqueR
   };
 }
 
-function textReport(path: string, r: TurnReport, role: string): string {
-  const out = [`${path}: conversation ${r.conversation}, turn ${r.turn} (${role}), critiqued by ${r.model}`, ''];
+function textReport(path: string, r: TurnReport, turn: Turn): string {
+  const out = [`${path}: ${conversationName({ index: r.conversation })}, ${turnName(turn)}, critiqued by ${r.model}`, ''];
   if (r.findings.length === 0) out.push('No findings.');
   else {
     out.push('Findings:');

@@ -131,3 +131,26 @@ test('a dataset whose batch job was saved resumes polling that batch', async () 
   assert.deepEqual(out.map((o) => o.custom_id), ['c0-t1']);
   assert.equal(existsSync(join(dir, 'resume.jsonl.critique-job.json')), false);
 });
+
+test('an endpoint that cannot be reached is named with ANTHROPIC_BASE_URL, not a setting', async () => {
+  const closed = await MockAnthropic.start();
+  const url = closed.url;
+  await closed.close();
+  const r = await run(['--constitution', 'house.constitution.md', '--turn', '1', 'eggs.json'], { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: url });
+  assert.equal(r.code, 2);
+  assert.equal(r.stderr, `Could not reach ${url}. Check the network connection (and ANTHROPIC_BASE_URL, if you set one), then try again.\n`);
+});
+
+test('without --model the command line asks for the model the editor uses by default; CONSTITUTION_LENS_MODEL and --model change it', async () => {
+  const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } };
+  const editorDefault = manifest.contributes.configuration.properties['constitutionLens.model']!.default;
+  const modelOf = async (argv: string[], env: Record<string, string>) => {
+    mock.requests.length = 0;
+    const r = await run([...argv, '--constitution', 'house.constitution.md', '--turn', '1', 'eggs.json'], { ANTHROPIC_API_KEY: apiKey, ANTHROPIC_BASE_URL: mock.url, ...env });
+    assert.equal(r.code, 0, r.stderr);
+    return mock.requestsTo('/v1/messages')[0]?.body.model;
+  };
+  assert.equal(await modelOf([], {}), editorDefault);
+  assert.equal(await modelOf([], { CONSTITUTION_LENS_MODEL: 'claude-haiku-5-5' }), 'claude-haiku-5-5');
+  assert.equal(await modelOf(['--model', 'claude-opus-5-5'], { CONSTITUTION_LENS_MODEL: 'claude-haiku-5-5' }), 'claude-opus-5-5');
+});

@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Clause, Constitution } from '../../../server/src/core/constitution/model.ts';
 import { parseTranscript } from '../../../server/src/core/transcript/parse.ts';
+import { turnName } from '../../../server/src/core/transcript/placeName.ts';
 import { citationOf, noteInsertion } from './noteEdit.ts';
 import { turnAt } from './turnAtCursor.ts';
 
@@ -58,7 +59,7 @@ export async function annotateTurn(editor: vscode.TextEditor | undefined, findCo
     return false;
   }
   const pick = given ?? await vscode.window.showQuickPick(items, {
-    title: `Annotate turn ${at.turn.index + 1} (${at.turn.roleLabel || at.turn.role}) with a clause`,
+    title: `Annotate ${turnName(at.turn)} with a clause`,
     placeHolder: 'Search clauses by id, title or text',
     matchOnDescription: true,
     matchOnDetail: true,

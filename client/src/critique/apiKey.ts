@@ -3,9 +3,6 @@ import * as vscode from 'vscode';
 
 export const apiKeySecret = 'constitutionLens.anthropicApiKey';
 
-/** The words every "no key" or "key refused" message ends with, naming the command that fixes it. */
-export const setKeyHint = 'Set a new key with “Constitution Lens: Set API Key”.';
-
 export class ApiKeyStore {
   readonly #secrets: vscode.SecretStorage;
 

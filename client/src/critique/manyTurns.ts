@@ -12,7 +12,8 @@ import type { Transcript } from '../../../server/src/core/transcript/model.ts';
 import { parseTranscript } from '../../../server/src/core/transcript/parse.ts';
 import { critiqueConcurrently, CritiqueFault, estimateDataset, parseCustomId, submitBatch, type DatasetItem } from '../../../server/src/critique/batch.ts';
 import type { CritiqueCache, CritiqueError, CritiqueOutcome } from '../../../server/src/critique/types.ts';
-import { setKeyHint, type ApiKeyStore } from './apiKey.ts';
+import { editorWording } from '../../../server/src/critique/errors.ts';
+import type { ApiKeyStore } from './apiKey.ts';
 import { followBatch, keepPending, type PendingJob, type PendingStore } from './batchFollow.ts';
 import { turnKeyOf, type CritiqueDiagnostics } from './diagnostics.ts';
 import { placeFindings } from './findings.ts';
@@ -102,7 +103,7 @@ export class ManyTurns implements vscode.Disposable {
             baseURL: settings.baseUrl,
             signal: abort.signal,
             cache: this.#deps.cache,
-            setKeyHint,
+            wording: editorWording,
             concurrency: settings.concurrency,
             onResult: (id, outcome) => {
               results.set(id, outcome);
@@ -125,7 +126,7 @@ export class ManyTurns implements vscode.Disposable {
   }
 
   async #batch(document: vscode.TextDocument, constitution: Constitution, settings: CritiqueSettings, items: DatasetItem[], apiKey: string, confirmed: boolean): Promise<void> {
-    const endpoint = { apiKey, baseURL: settings.baseUrl, setKeyHint };
+    const endpoint = { apiKey, baseURL: settings.baseUrl, wording: editorWording };
     let pending: PendingJob;
     try {
       const estimate = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Counting tokens…' }, () => estimateDataset(items, endpoint));
@@ -180,7 +181,7 @@ export class ManyTurns implements vscode.Disposable {
             return await followBatch(pending, {
               apiKey,
               baseURL: settings.baseUrl,
-              setKeyHint,
+              wording: editorWording,
               signal: cancel.signal,
               stop: stop.signal,
               store: this.#store,

@@ -10,13 +10,15 @@ import { parseConstitution } from '../../../server/src/core/constitution/parse.t
 import type { Conversation, Turn } from '../../../server/src/core/transcript/model.ts';
 import { turnText } from '../../../server/src/core/transcript/model.ts';
 import { parseTranscript } from '../../../server/src/core/transcript/parse.ts';
+import { capitalised, conversationName, turnName } from '../../../server/src/core/transcript/placeName.ts';
 import { critiqueTurn } from '../../../server/src/critique/critiqueTurn.ts';
 import { FileCritiqueCache } from '../../../server/src/critique/fileCache.ts';
 import { cacheKeyOf } from '../../../server/src/critique/hash.ts';
 import type { CritiqueError, CritiqueRequest } from '../../../server/src/critique/types.ts';
 import { isPanelState, PanelAction, PanelPhase, type FromWebview, type PanelError, type PanelState } from '../webviewMessages.ts';
 import { annotateTurn } from './annotate.ts';
-import { ApiKeyStore, setKeyHint } from './apiKey.ts';
+import { editorWording } from '../../../server/src/critique/errors.ts';
+import { ApiKeyStore } from './apiKey.ts';
 import { CritiqueDiagnostics, turnKeyOf } from './diagnostics.ts';
 import { wordDiff } from './diff.ts';
 import { placeFindings } from './findings.ts';
@@ -188,8 +190,8 @@ class CritiqueController implements vscode.Disposable {
 
   #target(document: vscode.TextDocument, conversation: Conversation, turn: Turn, selection?: { start: number; end: number }): Target {
     const name = vscode.workspace.asRelativePath(document.uri, false);
-    const where = conversation.index > 0 || conversation.span.start > 0 ? `conversation ${conversation.index + 1}, ` : '';
-    const subject = `${selection ? 'Selection in turn' : 'Turn'} ${turn.index + 1} (${turn.roleLabel || turn.role}), ${where}${name}`;
+    const where = conversation.index > 0 || conversation.span.start > 0 ? `${conversationName(conversation)}, ` : '';
+    const subject = `${selection ? `Selection in ${turnName(turn)}` : capitalised(turnName(turn))}, ${where}${name}`;
     return { document, conversation, turn, subject, ...(selection ? { selection } : {}) };
   }
 
@@ -260,7 +262,7 @@ class CritiqueController implements vscode.Disposable {
         baseURL: settings.baseUrl,
         signal: abort.signal,
         cache: this.#cache,
-        setKeyHint,
+        wording: editorWording,
         onEvent: (event) => {
           if (abort.signal.aborted && event.type !== 'error') return;
           const step = panelStep(state, event, turn, constitution);

@@ -9,7 +9,7 @@ import { critiqueCacheKey } from '../core/critique/cacheKey.ts';
 import { buildCritiquePrompt } from '../core/critique/prompt.ts';
 import { createClient } from './client.ts';
 import { critiqueTurn } from './critiqueTurn.ts';
-import { cancelledError, noKeyError, toCritiqueError } from './errors.ts';
+import { cancelledError, noKeyError, toCritiqueError, type Wording } from './errors.ts';
 import { sha256 } from './hash.ts';
 import { batchFactor, cacheReadFactor, priceOf } from './pricing.ts';
 import { mergeUsage, messageParams, readAnswer, zeroUsage } from './request.ts';
@@ -45,11 +45,12 @@ export interface EndpointOptions {
   readonly maxRetries?: number;
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
-  readonly setKeyHint?: string;
+  /** How this front end names the key, the model and the endpoint in its messages (the editor's words by default). */
+  readonly wording?: Wording;
 }
 
 function clientFor(options: EndpointOptions) {
-  if (!options.apiKey) throw new CritiqueFault(noKeyError(options.setKeyHint));
+  if (!options.apiKey) throw new CritiqueFault(noKeyError(options.wording));
   return createClient({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: options.maxRetries, timeoutMs: options.timeoutMs });
 }
 
@@ -238,7 +239,7 @@ export async function collectBatch(
         const built = buildCritiquePrompt(request);
         const sent = new Set('prompt' in built ? built.prompt.clauseIds : []);
         const turn = request.conversation.turns[request.turnIndex];
-        const read = readAnswer(text, { stopReason: message.stop_reason, maxTokens: request.maxTokens }, message.model, mergeUsage(zeroUsage, message.usage), turn, request.constitution, sent);
+        const read = readAnswer(text, { stopReason: message.stop_reason, maxTokens: request.maxTokens }, message.model, mergeUsage(zeroUsage, message.usage), turn, request.constitution, sent, options.wording);
         outcome = 'result' in read ? { ok: true, result: read.result } : { ok: false, error: read.error };
       } else if (line.result.type === 'errored') {
         const message = line.result.error?.error?.message ?? 'unknown error';

@@ -43,10 +43,10 @@ export async function critiqueTurn(request: CritiqueRequest, options: CritiqueOp
     }
   }
   if (options.signal?.aborted) return fail(cancelledError());
-  if (!options.apiKey) return fail(noKeyError(options.setKeyHint));
+  if (!options.apiKey) return fail(noKeyError(options.wording));
 
   const client = createClient({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: options.maxRetries, timeoutMs: options.timeoutMs });
-  const context = { signal: options.signal, setKeyHint: options.setKeyHint, baseURL: options.baseURL, timeoutMs: options.timeoutMs };
+  const context = { signal: options.signal, wording: options.wording, baseURL: options.baseURL, timeoutMs: options.timeoutMs };
   let usage: CritiqueUsage = zeroUsage;
   let stopReason: string | null = null;
   let model = request.model;
@@ -87,7 +87,7 @@ export async function critiqueTurn(request: CritiqueRequest, options: CritiqueOp
   // The SDK ends an aborted stream quietly, so a cancel shows only in the signal.
   if (options.signal?.aborted) return fail(cancelledError());
 
-  const read = readAnswer(parser.text, { stopReason, maxTokens: request.maxTokens }, model, usage, turn, request.constitution, sent);
+  const read = readAnswer(parser.text, { stopReason, maxTokens: request.maxTokens }, model, usage, turn, request.constitution, sent, options.wording);
   if ('error' in read) return fail(read.error);
   const { result } = read;
   emit({ type: 'revision', text: result.revision });

@@ -5,11 +5,40 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { CritiqueError } from './types.ts';
 
-/** The words that tell a user how to set a key; front ends other than the editor pass their own. */
-export const defaultSetKeyHint = 'Set a new key with “Constitution Lens: Set API Key”.';
+/**
+ * How a front end names what a person changes to put a failed critique right, so that each message
+ * points at what that front end has: the editor's settings and command, or the command line's flags
+ * and environment variables.
+ */
+export interface Wording {
+  /** How to set a key, which ends the no-key and refused-key messages. */
+  readonly setKeyHint: string;
+  /** Where the model is chosen, as a sentence names it. */
+  readonly model: string;
+  /** Where the endpoint is set. */
+  readonly baseUrl: string;
+  /** Where the most tokens of an answer are set. */
+  readonly maxTokens: string;
+}
 
-export function noKeyError(setKeyHint = defaultSetKeyHint): CritiqueError {
-  const hint = setKeyHint.replace(/^Set a new key/, 'Set a key');
+/** The editor's words, the default. */
+export const editorWording: Wording = {
+  setKeyHint: 'Set a new key with “Constitution Lens: Set API Key”.',
+  model: 'the model setting',
+  baseUrl: 'the base URL setting',
+  maxTokens: 'the max tokens setting',
+};
+
+/** The command line's words. */
+export const commandLineWording: Wording = {
+  setKeyHint: 'Set ANTHROPIC_API_KEY to a valid key.',
+  model: '--model (or CONSTITUTION_LENS_MODEL)',
+  baseUrl: 'ANTHROPIC_BASE_URL',
+  maxTokens: '--max-tokens',
+};
+
+export function noKeyError(wording = editorWording): CritiqueError {
+  const hint = wording.setKeyHint.replace(/^Set a new key/, 'Set a key');
   return { kind: 'no-key', message: `No API key is set, so nothing was sent. ${hint}` };
 }
 
@@ -17,7 +46,8 @@ export function cancelledError(): CritiqueError {
   return { kind: 'cancelled', message: 'The critique was cancelled; nothing was changed. Run it again when you are ready.' };
 }
 
-export function toCritiqueError(e: unknown, context: { signal?: AbortSignal; setKeyHint?: string; baseURL?: string; timeoutMs?: number }): CritiqueError {
+export function toCritiqueError(e: unknown, context: { signal?: AbortSignal; wording?: Wording; baseURL?: string; timeoutMs?: number }): CritiqueError {
+  const words = context.wording ?? editorWording;
   if (context.signal?.aborted || e instanceof Anthropic.APIUserAbortError) return cancelledError();
   if (e instanceof Anthropic.APIConnectionTimeoutError) {
     const s = context.timeoutMs ? ` after ${Math.round(context.timeoutMs / 1000)} seconds` : '';
@@ -27,7 +57,7 @@ export function toCritiqueError(e: unknown, context: { signal?: AbortSignal; set
     const where = context.baseURL ?? 'the Anthropic API';
     return {
       kind: 'network',
-      message: `Could not reach ${where}. Check the network connection (and the base URL setting, if you set one), then try again.`,
+      message: `Could not reach ${where}. Check the network connection (and ${words.baseUrl}, if you set one), then try again.`,
     };
   }
   if (e instanceof Anthropic.APIError) {
@@ -35,10 +65,10 @@ export function toCritiqueError(e: unknown, context: { signal?: AbortSignal; set
     const type = e.type ?? '';
     const detail = e.apiMessage ? ` (${e.apiMessage})` : '';
     if (status === 401 || type === 'authentication_error') {
-      return { kind: 'auth', status, message: `The API key was refused. ${context.setKeyHint ?? defaultSetKeyHint}` };
+      return { kind: 'auth', status, message: `The API key was refused. ${words.setKeyHint}` };
     }
     if (status === 403 || type === 'permission_error') {
-      return { kind: 'auth', status, message: `The API key may not use this model or endpoint${detail}. Check the key's permissions or choose another model.` };
+      return { kind: 'auth', status, message: `The API key may not use this model or endpoint${detail}. Check the key's permissions, or choose another model with ${words.model}.` };
     }
     if (status === 429 || type === 'rate_limit_error') {
       const retryAfterSeconds = retryAfterOf(e.headers);
@@ -51,13 +81,13 @@ export function toCritiqueError(e: unknown, context: { signal?: AbortSignal; set
       };
     }
     if (status === 529 || type === 'overloaded_error') {
-      return { kind: 'overloaded', status, message: 'The model is overloaded right now. Try again in a minute, or choose another model in the settings.' };
+      return { kind: 'overloaded', status, message: `The model is overloaded right now. Try again in a minute, or choose another model with ${words.model}.` };
     }
     if (status !== undefined && status >= 500) {
       return { kind: 'overloaded', status, message: `The endpoint failed (${status})${detail}. Try again in a minute.` };
     }
     if (status !== undefined) {
-      return { kind: 'bad-request', status, message: `The endpoint refused the request (${status})${detail}. Check the model and base URL settings.` };
+      return { kind: 'bad-request', status, message: `The endpoint refused the request (${status})${detail}. Check ${words.model} and ${words.baseUrl}.` };
     }
     return { kind: 'bad-response', message: `The stream ended with an error${detail || `: ${e.message}`}. Try again.` };
   }

@@ -8,6 +8,7 @@ import type { CritiquePrompt } from '../core/critique/prompt.ts';
 import { critiqueOutputSchema, parseCritiqueAnswer, readRawFinding } from '../core/critique/schema.ts';
 import type { Constitution } from '../core/constitution/model.ts';
 import type { Turn } from '../core/transcript/model.ts';
+import { editorWording, type Wording } from './errors.ts';
 import type { CritiqueError, CritiqueFinding, CritiqueResult, CritiqueUsage, DroppedFinding, RawFinding } from './types.ts';
 
 /**
@@ -70,16 +71,17 @@ export function readAnswer(
   turn: Turn,
   constitution: Constitution,
   sent: ReadonlySet<string>,
+  wording: Wording = editorWording,
 ): { result: CritiqueResult } | { error: CritiqueError } {
   if (stop.stopReason === 'max_tokens') {
-    return { error: { kind: 'bad-response', message: `The answer was cut off at ${stop.maxTokens} tokens. Raise the max tokens setting and run the critique again.` } };
+    return { error: { kind: 'bad-response', message: `The answer was cut off at ${stop.maxTokens} tokens. Raise ${wording.maxTokens} and run the critique again.` } };
   }
   if (stop.stopReason === 'refusal') {
     return { error: { kind: 'bad-response', message: 'The model declined to critique this turn. Try another model, or critique fewer principles at once.' } };
   }
   const parsed = parseCritiqueAnswer(text);
   if ('error' in parsed) {
-    return { error: { kind: 'bad-response', message: `${parsed.error} The endpoint may not support structured output; check the model and base URL settings.` } };
+    return { error: { kind: 'bad-response', message: `${parsed.error} The endpoint may not support structured output; check ${wording.model} and ${wording.baseUrl}.` } };
   }
   const findings: CritiqueFinding[] = [];
   const dropped: DroppedFinding[] = [];

@@ -8,6 +8,7 @@ import type { RawFindingShape } from '../core/critique/answer.ts';
 import type { Severity } from '../core/problem.ts';
 import type { Span } from '../core/text.ts';
 import type { Conversation } from '../core/transcript/model.ts';
+import type { Wording } from './errors.ts';
 
 /** What to critique: one turn of a conversation, against the clauses of a constitution. */
 export interface CritiqueRequest {
@@ -129,8 +130,8 @@ export interface CritiqueOptions {
   readonly maxRetries?: number;
   /** Per-request timeout in milliseconds (default 120 000). */
   readonly timeoutMs?: number;
-  /** How this front end tells a user to set a key, ending the no-key and auth messages (the editor's command by default). */
-  readonly setKeyHint?: string;
+  /** How this front end names the key, the model and the endpoint in its messages (the editor's words by default). */
+  readonly wording?: Wording;
 }
 
 /**

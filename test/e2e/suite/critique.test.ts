@@ -49,6 +49,8 @@ test('critique (journey 5): Critique Turn streams into the panel, the revision a
     });
     listener.dispose();
     assert.equal(state.phase, 'done', state.error?.message);
+    // Counted from 0, as `constitution-lens critique --turn 2` and the JSON report count: System is turn 0.
+    assert.equal(state.subject, 'Turn 2 (Assistant), support-chat.transcript');
     assert.ok(streamed.some((s) => s.phase === 'streaming' && s.progressText.length > 0), 'the answer streamed into the panel');
     assert.equal(state.findings.length, 1);
     const [finding] = state.findings;

@@ -54,6 +54,8 @@ export const journeys: Journey[] = [
       assert.match(text, /policy#no-flattery/);
       assert.match(text, /flattering-opener/);
       assert.match(text, /Priority: style \(4 of 4\); outranked by safety, honesty, helpfulness\./);
+      // The finding's message shows once: in the editor's part of the hover, which shows the diagnostic.
+      assert.equal(text.split('A flattering opener').length - 1, 1, text);
       await page.screenshot({ path: join(artifacts, 'hover.png') });
     },
   },

@@ -1,24 +1,38 @@
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openFile } from '../../../scripts/e2e/browser.ts';
 import { installExtension, startCodeServer } from '../../../scripts/e2e/codeServer.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
-import { packageVsix } from '../../../scripts/package.mjs';
 
 const scratch = mkdtempSync(join(tmpdir(), 'constitution-lens-vsix-'));
-let packaged: { vsix: string; stateDir: string; listed: string[] } | undefined;
+let packaged: { vsix: string; printed: string; stateDir: string; listed: string[] } | undefined;
 
-/** The tests share one .vsix, made and installed into a fresh extensions folder the first time it is asked for. */
-function installed(tools: Parameters<typeof installExtension>[0]): NonNullable<typeof packaged> {
+/**
+ * The tests share one .vsix, made by `npm run package` (from the bundles just built and tested) and
+ * installed into a fresh extensions folder the first time it is asked for.
+ */
+function installed(tools: Parameters<typeof installExtension>[0], root: string): NonNullable<typeof packaged> {
   if (!packaged) {
-    const vsix = packageVsix({ out: join(scratch, 'constitution-lens.vsix'), quiet: true, build: false });
+    const vsix = join(scratch, 'constitution-lens.vsix');
+    const made = spawnSync(process.execPath, [join(root, 'scripts', 'package.mjs'), '--no-build', '--out', vsix], { cwd: root, encoding: 'utf8' });
+    assert.equal(made.status, 0, `${made.stdout}${made.stderr}`);
     const stateDir = join(scratch, 'state');
-    packaged = { vsix, stateDir, listed: installExtension(tools, vsix, stateDir) };
+    packaged = { vsix, printed: made.stdout, stateDir, listed: installExtension(tools, vsix, stateDir) };
   }
   return packaged;
+}
+
+/** The files of a .vsix (a zip), as paths inside the extension's folder. */
+function vsixFiles(vsix: string): string[] {
+  const list = spawnSync('unzip', ['-Z1', vsix], { encoding: 'utf8' });
+  assert.equal(list.status, 0, list.stderr);
+  return list.stdout
+    .split('\n')
+    .filter((entry) => entry.startsWith('extension/') && !entry.endsWith('/'))
+    .map((entry) => entry.slice('extension/'.length));
 }
 
 /** Counts the CLI's findings in a folder; the flag journey waits for the server only where the CLI finds some. */
@@ -34,9 +48,32 @@ function cliFindings(root: string, folder: string): number {
 /** Journeys of the packaged extension, as users install it. */
 export const journeys: Journey[] = [
   {
+    name: 'npm run package names the .vsix it wrote and the command that installs it',
+    async run({ tools, root }) {
+      const { vsix, printed } = installed(tools, root);
+      assert.ok(printed.includes(`Packaged ${vsix}\n`), printed);
+      assert.ok(printed.includes(`code --install-extension ${vsix}\n`), printed);
+    },
+  },
+  {
+    name: 'the .vsix holds the bundles and no sources, source maps, tests or fixtures',
+    async run({ tools, root }) {
+      const files = vsixFiles(installed(tools, root).vsix);
+      // Every bundle and every webview's style sheet, so that a panel added later is packaged too.
+      const bundles = readdirSync(join(root, 'dist')).filter((f) => f.endsWith('.js')).map((f) => `dist/${f}`);
+      const webviews = readdirSync(join(root, 'dist', 'media')).filter((f) => f.endsWith('.js')).map((f) => `dist/media/${f}`);
+      const styles = readdirSync(join(root, 'media')).filter((f) => f.endsWith('.css')).map((f) => `media/${f}`);
+      for (const needed of ['package.json', 'dist/client.js', 'dist/server.js', 'dist/media/panel.js', 'media/panel.css', ...bundles, ...webviews, ...styles, 'constitutions/starter.constitution.md', 'syntaxes/transcript.tmLanguage.json']) {
+        assert.ok(files.includes(needed), `${needed} is in the .vsix: ${files.join(', ')}`);
+      }
+      const strays = files.filter((f) => /\.(ts|mts|tsx|map)$/.test(f) || /^(test|examples|server|client|scripts|bench|node_modules|media\/src|media\/screenshots)\//.test(f));
+      assert.deepEqual(strays, [], `files that should not ship: ${strays.join(', ')}`);
+    },
+  },
+  {
     name: 'the .vsix installs with --install-extension and is listed',
-    async run({ tools }) {
-      const { listed } = installed(tools);
+    async run({ tools, root }) {
+      const { listed } = installed(tools, root);
       const manifest = (await import('../../../package.json', { with: { type: 'json' } })).default;
       assert.ok(listed.includes(`${manifest.publisher}.${manifest.name}@${manifest.version}`), `listed: ${listed.join(', ')}`);
     },
@@ -48,7 +85,7 @@ export const journeys: Journey[] = [
       cpSync(join(root, 'examples'), workspace, { recursive: true });
       try {
         if (cliFindings(root, workspace) === 0) skip('the command line finds no flags in examples/ yet');
-        const { stateDir } = installed(tools);
+        const { stateDir } = installed(tools, root);
         const server = await startCodeServer(tools, { workspace, stateDir });
         try {
           const page = await openWorkbench(server, false);

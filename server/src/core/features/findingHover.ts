@@ -1,7 +1,8 @@
 /**
  * The hover on a flagged range: which principle the words may conflict with, its clause quoted, the
- * severity, the detector's reason, and where the principle stands in the constitution's order of
- * priority.
+ * severity, the detector, and where the principle stands in the constitution's order of priority.
+ * The finding's message (the detector's reason) is not repeated: it is the diagnostic's message, which
+ * the editor shows in the same hover, just above.
  */
 import type { Clause, Constitution } from '../constitution/model.ts';
 import type { Finding } from '../detectors/types.ts';
@@ -23,7 +24,7 @@ export function describeFinding(index: WorkspaceIndex, f: Finding): string {
   const constitution = index.get(f.constitutionUri)?.constitution;
   const clause = constitution?.clauses.find((c) => c.id === f.principle);
   const lines = [`**${escapeMarkdown(clause?.title ?? f.principle)}** \`${f.constitution}#${f.principle}\``];
-  lines.push('', `${capitalise(f.severity)} · rule \`${f.rule}\``, '', escapeMarkdown(f.message));
+  lines.push('', `${capitalise(f.severity)} · rule \`${f.rule}\``);
   if (constitution && clause) {
     const standing = priorityStanding(constitution, clause);
     if (standing) lines.push('', standing);

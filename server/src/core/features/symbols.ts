@@ -7,6 +7,7 @@ import { FoldingRangeKind, SymbolKind, type DocumentSymbol, type FoldingRange, t
 import type { Constitution } from '../constitution/model.ts';
 import type { Span } from '../text.ts';
 import { TranscriptFormat, type ContentBlock, type Conversation, type Transcript, type Turn } from '../transcript/model.ts';
+import { capitalised, conversationName } from '../transcript/placeName.ts';
 import type { IndexedFile, WorkspaceIndex } from '../workspace/index.ts';
 
 /** A large JSONL lists this many conversations in its outline, and says how many more there are. */
@@ -48,7 +49,7 @@ function transcriptSymbols(file: IndexedFile, transcript: Transcript): DocumentS
     const range = file.lines.rangeOf(c.span);
     const label = [c.id, c.side, c.label].filter((s) => s !== undefined && s !== '').join(' · ');
     out.push({
-      name: c.title ?? (c.id !== undefined && c.side === undefined ? c.id : `Conversation ${c.index + 1}`),
+      name: c.title ?? (c.id !== undefined && c.side === undefined ? c.id : capitalised(conversationName(c))),
       detail: c.title !== undefined ? [label, `${c.turns.length} turns`].filter((s) => s !== '').join(' · ') : label || `${c.turns.length} turns`,
       kind: SymbolKind.Module,
       range,
