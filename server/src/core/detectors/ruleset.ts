@@ -26,7 +26,10 @@ import { WordIndex as ProbeIndex, type WordProbe as Probe } from './wordIndex.ts
 /** A detector ready to run, with the clause and constitution it belongs to. */
 export interface CompiledDetector {
   readonly spec: DetectorSpec;
+  /** The constitution's uri. */
   readonly uri: string;
+  /** The file the detector is written in: the constitution's, or a rule pack's. */
+  readonly sourceUri: string;
   readonly constitution: Constitution;
   readonly clause: Clause;
   /** Severity before settings: the detector's, else the clause's, else from the order of priority. */
@@ -143,14 +146,15 @@ export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ru
     for (const clause of constitution.clauses) {
       for (const source of clause.rules) {
         const read = readDetectors(source);
-        for (const p of read.problems) problems.push({ uri, problem: p });
+        const at = source.uri ?? uri;
+        for (const p of read.problems) problems.push({ uri: at, problem: p });
         for (const spec of read.detectors) {
           const earlier = seen.get(spec.id);
           if (earlier) {
-            problems.push({ uri, problem: problem('rule.duplicate-id', `Detector id "${spec.id}" is already used in this constitution.`, spec.idSpan, 'warning') });
+            problems.push({ uri: at, problem: problem('rule.duplicate-id', `Detector id "${spec.id}" is already used in this constitution.`, spec.idSpan, 'warning') });
           }
           seen.set(spec.id, spec);
-          detectors.push(compileDetector(spec, uri, constitution, clause, detectors.length));
+          detectors.push(compileDetector(spec, uri, at, constitution, clause, detectors.length));
         }
       }
     }
@@ -158,12 +162,13 @@ export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ru
   return new Ruleset(problems, detectors, buildMatchers(detectors));
 }
 
-function compileDetector(spec: DetectorSpec, uri: string, constitution: Constitution, clause: Clause, index: number): CompiledDetector {
+function compileDetector(spec: DetectorSpec, uri: string, sourceUri: string, constitution: Constitution, clause: Clause, index: number): CompiledDetector {
   const sources = spec.kind === DetectorKind.regex ? spec.patterns.map((p) => p.text) : [phrasesSource(spec.phrases.map((p) => p.text))];
   const flags = spec.kind === DetectorKind.regex ? spec.flags : 'i';
   return {
     spec,
     uri,
+    sourceUri,
     constitution,
     clause,
     severity: spec.severity ?? clause.severity ?? severityFromOrder(constitution, clause),
