@@ -34,13 +34,22 @@ export interface AppliedPacks {
 export function packMatches(pack: RulePack, constitution: Constitution): boolean {
   const t = pack.target;
   if (!t.title && !t.name && t.clauses.length === 0) return false;
-  if (t.title && constitution.title.trim().toLowerCase() !== t.title.trim().toLowerCase()) return false;
+  if (t.title && plainTitle(constitution.title) !== plainTitle(t.title)) return false;
   if (t.name && constitution.name !== t.name) return false;
   if (t.clauses.length) {
     const ids = new Set(constitution.clauses.map((c) => c.id));
     if (!t.clauses.every((id) => ids.has(id))) return false;
   }
+  if (t.phrases.length) {
+    const text = constitution.clauses.map((c) => `${c.title}\n${c.text}\n${c.critique ?? ''}`).join('\n').toLowerCase();
+    if (!t.phrases.every((p) => text.includes(p.toLowerCase()))) return false;
+  }
   return true;
+}
+
+/** A title compared without case, surrounding space or the kind of apostrophe. */
+function plainTitle(title: string): string {
+  return title.trim().toLowerCase().replace(/[’‘ʼ]/g, "'");
 }
 
 /**

@@ -9,6 +9,7 @@
  *   title: Overview                  # optional: the constitution's title (its first heading), any case
  *   name: acme                       # optional: the constitution's name (front matter or file name)
  *   clauses: [do_not_lie, refusal_style]   # clause ids that must all be present
+ *   phrases: [too preachy]           # optional: phrases the clauses' text holds, any case
  *   text: ['{#overview}']            # optional: phrases near the top of the file, which make a file
  *                                    # of any name a constitution
  * rules:                             # detectors per clause id, in the schema of a `rules` block
@@ -50,6 +51,8 @@ export interface PackTarget {
   readonly title?: string;
   readonly name?: string;
   readonly clauses: readonly string[];
+  /** Phrases that all occur in the constitution's clauses (their titles, texts or critique requests), any case. */
+  readonly phrases: readonly string[];
   /** Phrases that all occur near the top of the constitution's file: how a file of any name is recognised. */
   readonly text: readonly string[];
   /** The `for` entry, where problems about recognition are reported. */
@@ -78,7 +81,7 @@ export function parsePack(text: string, uri: string, copies: CopySource = new Ma
   const fallbackName = uri.slice(uri.lastIndexOf('/') + 1).replace(packName, '');
   if (root?.kind !== 'map') {
     if (parsed.problems.length === 0) problems.push(problem('pack.invalid', 'A rule pack is a map with `pack`, `for` and `rules`.', root?.span ?? whole));
-    return { uri, name: fallbackName, title: fallbackName, target: { clauses: [], text: [], span: whole }, clauses: [], problems };
+    return { uri, name: fallbackName, title: fallbackName, target: { clauses: [], text: [], phrases: [], span: whole }, clauses: [], problems };
   }
   const name = stringField(root, 'pack') ?? fallbackName;
   if (!field(root, 'pack')) problems.push(problem('pack.invalid', 'A rule pack names itself with `pack: <name>`, which settings use to turn it off.', firstLine(root.span), 'warning'));
@@ -88,6 +91,7 @@ export function parsePack(text: string, uri: string, copies: CopySource = new Ma
     name: stringField(forNode, 'name'),
     clauses: stringList(field(forNode, 'clauses')) ?? [],
     text: stringList(field(forNode, 'text')) ?? [],
+    phrases: stringList(field(forNode, 'phrases')) ?? [],
     span: forNode?.span ?? firstLine(root.span),
   };
   if (forNode?.kind !== 'map' || (!target.title && !target.name && target.clauses.length === 0)) {

@@ -609,7 +609,7 @@ function safePack(text: string, uri: string, copies: CopySource): RulePack {
     return parsePack(text, uri, copies);
   } catch (error) {
     const span = { start: 0, end: 0 };
-    return { uri, name: baseName(uri), title: baseName(uri), target: { clauses: [], text: [], span }, clauses: [], problems: [problem('internal.parse', `The rule pack could not be read: ${(error as Error).message}`, span)] };
+    return { uri, name: baseName(uri), title: baseName(uri), target: { clauses: [], text: [], phrases: [], span }, clauses: [], problems: [problem('internal.parse', `The rule pack could not be read: ${(error as Error).message}`, span)] };
   }
 }
 
