@@ -174,11 +174,24 @@ function compileDetector(spec: DetectorSpec, uri: string, sourceUri: string, con
     severity: spec.severity ?? clause.severity ?? severityFromOrder(constitution, clause),
     sticky: sources.map((s) => new RegExp(s, flags.replace('d', '') + 'y')),
     unless: spec.unless.length ? new RegExp(phrasesSource(spec.unless.map((p) => p.text)), 'i') : undefined,
-    unlessUser: spec.unlessUser.length ? new RegExp(phrasesSource(spec.unlessUser.map((p) => p.text)), 'i') : undefined,
+    unlessUser: spec.unlessUser.length || spec.unlessUserPatterns.length ? new RegExp(guardSource(spec), 'i') : undefined,
     unlessSet: spec.unless.length ? new PhraseSet(spec.unless.map((p) => p.text)) : undefined,
-    unlessUserSet: spec.unlessUser.length ? new PhraseSet(spec.unlessUser.map((p) => p.text)) : undefined,
+    unlessUserSet:
+      spec.unlessUser.length || spec.unlessUserPatterns.length
+        ? new PhraseSet(
+            spec.unlessUser.map((p) => p.text),
+            spec.unlessUserPatterns.map((p) => p.text),
+          )
+        : undefined,
     index,
   };
+}
+
+/** The user-turn guard of a detector, its phrases and its patterns, as one expression's source. */
+function guardSource(spec: DetectorSpec): string {
+  const parts = spec.unlessUserPatterns.map((p) => `(?:${p.text})`);
+  if (spec.unlessUser.length) parts.unshift(phrasesSource(spec.unlessUser.map((p) => p.text)));
+  return parts.join('|');
 }
 
 /**
