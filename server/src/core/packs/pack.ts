@@ -148,9 +148,11 @@ function placeAt(node: Located, span: Span): Located {
   }
 }
 
-/** Whether a file's first part (64 KiB or so) says it is the constitution this pack is for. */
+/** Whether a file's first part (64 KiB or so) says it is the constitution this pack is for: it holds every `for.text` phrase, any case. */
 export function recognisesText(pack: RulePack, head: string): boolean {
-  return pack.target.text.length > 0 && pack.target.text.every((phrase) => head.includes(phrase));
+  if (pack.target.text.length === 0) return false;
+  const lower = head.toLowerCase();
+  return pack.target.text.every((phrase) => lower.includes(phrase.toLowerCase()));
 }
 
 /** The detector declarations of a constitution's `rules` blocks by detector id, for `copy:`. */

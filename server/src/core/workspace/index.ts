@@ -259,6 +259,11 @@ export class WorkspaceIndex {
     return this.#clauseTables().packProblems.filter((p) => p.uri === uri);
   }
 
+  /** The ids of the starter's detectors, which a pack may copy. */
+  copyableDetectors(): string[] {
+    return [...this.#copySource().keys()];
+  }
+
   /** The starter's detector declarations by id, which packs may copy. */
   #copySource(): CopySource {
     if (!this.#copies) {
