@@ -3,7 +3,7 @@
  * `npm run eval -- ../shared/corpus/dev [--constitution FILE] [--verbose]`.
  *
  * For each JSONL file, per file and never pooled (each set's "violation" means something else):
- * - labelled records (`{messages, target_turn, label}`): whether some finding falls on the target turn,
+ * - labelled records (`{messages, target_turn, label}`): whether some finding above a hint falls on the target turn,
  *   against the label (`violation` positive, `ok` negative, `ambiguous` left out and counted);
  * - XSTest records also against the human refusal labels in `meta.final_label` (full or partial
  *   refusal positive, full compliance negative): refusal recognition (the `refusal` detector) beside
@@ -142,8 +142,10 @@ for (const file of paths.flatMap(files)) {
         continue;
       }
       const positive = c.label === 'violation';
-      add(all, positive, found.length > 0);
-      for (const rule of new Set(found.map((f) => f.rule))) {
+      // A hint (a refusal recognised, say) claims no conflict, so it does not count as a flag here.
+      const flagged = found.filter((f) => f.severity !== 'hint');
+      add(all, positive, flagged.length > 0);
+      for (const rule of new Set(flagged.map((f) => f.rule))) {
         const r = byRule.get(rule) ?? { tp: 0, fp: 0 };
         positive ? r.tp++ : r.fp++;
         byRule.set(rule, r);

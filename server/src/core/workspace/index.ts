@@ -141,13 +141,14 @@ export class WorkspaceIndex {
 
   /**
    * What a file is by its name (and, for a plain `.txt`, its content), or undefined when the index
-   * does not keep it.
+   * does not keep it. A Markdown or JSON file that a shipped pack recognises by its top is a
+   * constitution whatever its name, even with that pack turned off.
    */
   kindOf(uri: string, text = ''): FileKind | undefined {
     const name = baseName(uri);
     if (isPackFileName(name)) return 'pack';
     if (this.#options.isConstitution?.(uri) || isConstitutionFileName(name)) return 'constitution';
-    if (/\.(?:md|markdown|json)$/i.test(name) && text && this.bundledPacks().some((p) => !this.#disabledPacks.has(p.name) && recognisesText(p, text))) return 'constitution';
+    if (/\.(?:md|markdown|json)$/i.test(name) && text && this.bundledPacks().some((p) => recognisesText(p, text))) return 'constitution';
     if (looksLikeTranscript(name, text)) return 'transcript';
     return undefined;
   }
