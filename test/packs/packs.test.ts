@@ -166,3 +166,12 @@ test("the published Model Spec's clauses keep their authority under the pack", {
   assert.equal(levels.get('avoid_sycophancy'), 'user');
   assert.equal(levels.get('express_uncertainty'), 'guideline');
 });
+
+test('an expression is anchored at the start only with a leading ^, no m flag and no alternative beside it', async () => {
+  const { anchoredAtStart } = await import('../../server/src/core/detectors/ruleset.ts');
+  assert.equal(anchoredAtStart('^\\s*(?:what|such) a', 'i'), true);
+  assert.equal(anchoredAtStart('^[|]a(?:b|c)', 'i'), true);
+  assert.equal(anchoredAtStart('^a|b', 'i'), false);
+  assert.equal(anchoredAtStart('^a', 'im'), false);
+  assert.equal(anchoredAtStart('a^', 'i'), false);
+});

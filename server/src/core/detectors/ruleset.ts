@@ -223,7 +223,12 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
       if (d.spec.kind === DetectorKind.opensWith) {
         openers.push({ detector: d, regex: new RegExp(`${openingPrefix}(${phrasesSource(d.spec.phrases.map((p) => p.text))})`, 'id') });
       } else if (d.spec.kind === DetectorKind.regex) {
-        for (const p of d.spec.patterns) unit(d, p.text, d.spec.flags.replace('d', ''), /\\[1-9]|\\k<|\(\?<(?![=!])/.test(p.text));
+        // An expression anchored at the start of the text keeps its own pass too: V8 tries it at the
+        // start alone, where inside an alternation it would be tried at every character.
+        for (const p of d.spec.patterns) {
+          const flags = d.spec.flags.replace('d', '');
+          unit(d, p.text, flags, /\\[1-9]|\\k<|\(\?<(?![=!])/.test(p.text) || anchoredAtStart(p.text, flags));
+        }
       } else {
         for (const p of d.spec.phrases) unit(d, phraseSource(p.text), 'i', false);
       }
@@ -261,9 +266,28 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
   return matchers;
 }
 
+/** Whether an expression can match only at the start of the text: `^` first, no `m` flag, no alternative beside it. */
+export function anchoredAtStart(source: string, flags: string): boolean {
+  if (!source.startsWith('^') || flags.includes('m')) return false;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return false;
+  }
+  return true;
+}
+
 /** Joins units into one global expression of alternatives; each is tried alone where it matches. */
 function joinUnits(units: readonly Unit[], flags: string): Pass {
   const members = units.map((u) => ({ detector: u.detector, id: u.id, sticky: new RegExp(u.source, flags + 'y') }));
   const source = units.length === 1 ? units[0].source : units.map((u) => `(?:${u.source})`).join('|');
-  return { regex: new RegExp(source, flags + 'g'), members };
+  // An expression anchored at the start is tried there alone (sticky), not sought along the text.
+  const anchored = units.length === 1 && anchoredAtStart(source, flags);
+  return { regex: new RegExp(source, flags + (anchored ? 'y' : 'g')), members };
 }
