@@ -19,6 +19,8 @@ import { lineRanges } from './lineReader.ts';
 import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
 import { checkInOrder, RangeWorker } from './checkPool.ts';
 import { readConstitution } from './starterModel.ts';
+import { isPackFileName } from './core/packs/pack.ts';
+import { isRecognisedConstitution, withPacks } from './cliPacks.ts';
 import { reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
 
 export interface Io {
@@ -157,7 +159,7 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
   for (const p of parsed.paths) {
     const abs = resolve(io.cwd, p);
     try {
-      await collect(abs, targets, found, true);
+      await collect(abs, targets, found, true, io.starterPath);
     } catch (error) {
       fail(`cannot read ${p}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
     }
@@ -187,7 +189,9 @@ async function checkTargets(
   loaded: LoadedConstitution[],
   fail: (message: string) => void,
 ): Promise<void> {
-  const constitutionPaths = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found;
+  const givenPaths = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found;
+  // Rule packs come with the constitutions (given, or found under the paths); they are not constitutions themselves.
+  const constitutionPaths = givenPaths.filter((p) => !isPackFileName(p));
   const sources = new Map<string, { display: string; lines: LineIndex }>();
   const constitutionFiles = constitutionPaths.length > 0 ? constitutionPaths : [io.starterPath];
   for (const path of constitutionFiles) {
@@ -209,6 +213,13 @@ async function checkTargets(
     sources.set(uri, { display, lines });
   }
   if (loaded.length > 0) {
+    const packs = withPacks(loaded, givenPaths.filter(isPackFileName), io.starterPath, (path) => displayPath(io.cwd, path));
+    loaded.splice(0, loaded.length, ...packs.constitutions);
+    for (const [uri, source] of packs.sources) sources.set(uri, source);
+    for (const { uri, problem } of packs.problems) {
+      const source = sources.get(uri);
+      if (source) run.writer.problem(reportProblem(source.display, problem, source.lines));
+    }
     run.threads.setUp(loaded);
     const ruleset = compileRuleset(loaded);
     // The bundled starter's examples are run by the product's own tests, so a check that reads only
@@ -248,17 +259,17 @@ async function onlyStarter(paths: readonly string[], starterPath: string): Promi
   return true;
 }
 
-async function collect(path: string, targets: string[], constitutions: string[], explicit: boolean): Promise<void> {
+async function collect(path: string, targets: string[], constitutions: string[], explicit: boolean, starterPath: string): Promise<void> {
   const stat = await fs.stat(path);
   if (stat.isDirectory()) {
     const entries = await fs.readdir(path, { withFileTypes: true });
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      await collect(join(path, e.name), targets, constitutions, false);
+      await collect(join(path, e.name), targets, constitutions, false, starterPath);
     }
     return;
   }
-  if (isConstitutionFileName(path)) constitutions.push(path);
+  if (isConstitutionFileName(path) || isPackFileName(path) || (await isRecognisedConstitution(path, explicit, starterPath))) constitutions.push(path);
   else if (explicit || isTranscriptFileName(path)) targets.push(path);
 }
 

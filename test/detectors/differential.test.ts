@@ -60,6 +60,7 @@ function referenceTurn(d: CompiledDetector, conversation: Conversation, turn: Tu
   if (matches.length === 0 || d.severity === 'off') return [];
   if (spec.unless.length && containsPhrase(turn, spec.unless)) return [];
   if (spec.unlessUser.length && lastUser && containsPhrase(lastUser, spec.unlessUser)) return [];
+  if (lastUser && spec.unlessUserPatterns.some((p) => lastUser.blocks.some((b) => b.type === 'text' && new RegExp(p.text, 'i').test(b.text.text)))) return [];
   matches.sort((a, b) => a.block - b.block || a.start - b.start || b.end - a.end);
   const kept: Match[] = [];
   for (const m of matches) {

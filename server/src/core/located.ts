@@ -4,7 +4,7 @@
  * `rules` blocks (YAML inside Markdown) and whole YAML/JSON constitutions come through here.
  */
 import * as jsonc from 'jsonc-parser';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { problem, type Problem } from './problem.ts';
 import type { Span } from './text.ts';
 
@@ -78,7 +78,7 @@ export function parseYamlLocated(text: string, base = 0): LocatedParse {
       ),
     );
   }
-  const value = doc.contents ? fromYaml(doc.contents as YamlNode, base) : undefined;
+  const value = doc.contents ? fromYaml(doc.contents as YamlNode, base, doc) : undefined;
   return { value, problems };
 }
 
@@ -86,7 +86,16 @@ function firstLine(message: string): string {
   return message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
 }
 
-function fromYaml(node: YamlNode, base: number): Located {
+/**
+ * A YAML node with its places. An alias (`*name`) reads as the node it names, at the place of that
+ * node, so that one list (a rules block's shared phrases) can serve several detectors.
+ */
+function fromYaml(node: YamlNode, base: number, doc: Document, depth = 0): Located {
+  if (isAlias(node)) {
+    const target = depth < 16 ? node.resolve(doc) : undefined;
+    const r = node.range ?? [0, 0, 0];
+    return target ? fromYaml(target as YamlNode, base, doc, depth + 1) : { kind: 'scalar', value: null, span: { start: base + r[0], end: base + r[1] } };
+  }
   const r = node.range ?? [0, 0, 0];
   const sp = { start: base + r[0], end: base + r[1] };
   if (isMap(node)) {
@@ -98,14 +107,14 @@ function fromYaml(node: YamlNode, base: number): Located {
       const keySpan = { start: base + kr[0], end: base + kr[1] };
       const v = pair.value as YamlNode | null;
       const value: Located = v
-        ? fromYaml(v, base)
+        ? fromYaml(v, base, doc, depth)
         : { kind: 'scalar', value: null, span: { start: keySpan.end, end: keySpan.end } };
       entries.push({ key, keySpan, value });
     }
     return { kind: 'map', entries, span: sp };
   }
   if (isSeq(node)) {
-    return { kind: 'seq', items: node.items.map((i) => fromYaml(i as YamlNode, base)), span: sp };
+    return { kind: 'seq', items: node.items.map((i) => fromYaml(i as YamlNode, base, doc, depth)), span: sp };
   }
   if (isScalar(node)) {
     const v = node.value;

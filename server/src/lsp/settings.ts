@@ -15,6 +15,8 @@ export interface Settings {
   readonly maxIndexedFileSize: number;
   /** The most diagnostics one file's report holds; the most severe are kept. */
   readonly maxDiagnosticsPerFile: number;
+  /** Rule packs by name: `false` turns a pack off. */
+  readonly packs: Readonly<Record<string, boolean>>;
 }
 
 export const defaultSettings: Settings = {
@@ -22,6 +24,7 @@ export const defaultSettings: Settings = {
   severityOverrides: {},
   maxIndexedFileSize: 50_000_000,
   maxDiagnosticsPerFile: editorDiagnosticsLimit,
+  packs: {},
 };
 
 export function toSettings(raw: unknown): Settings {
@@ -32,7 +35,12 @@ export function toSettings(raw: unknown): Settings {
       if (value === 'off' || isSeverity(value)) overrides[rule] = value;
     }
   }
+  const packs: Record<string, boolean> = {};
+  if (r.packs && typeof r.packs === 'object') {
+    for (const [name, on] of Object.entries(r.packs as Record<string, unknown>)) if (typeof on === 'boolean') packs[name] = on;
+  }
   return {
+    packs,
     constitutions: Array.isArray(r.constitutions) ? r.constitutions.filter((g): g is string => typeof g === 'string') : [],
     severityOverrides: overrides,
     maxIndexedFileSize:

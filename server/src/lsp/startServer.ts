@@ -15,6 +15,8 @@ import {
   type WorkspaceFolder,
 } from 'vscode-languageserver';
 import { isConstitutionFileName } from '../core/constitution/parse.ts';
+import { isPackFileName } from '../core/packs/pack.ts';
+import { bundledPackFiles } from '../packFiles.ts';
 import { isTranscriptFileName } from '../core/transcript/parse.ts';
 import { WorkspaceIndex } from '../core/workspace/index.ts';
 import { registerCodeActionSupport } from './codeActions.ts';
@@ -62,7 +64,7 @@ export function startServer(connection: Connection): void {
   let refreshPending = false;
 
   const isConstitution = (uri: string) => isConstitutionFileName(uri) || constitutionGlobs(uri);
-  const relevant = (uri: string) => isConstitution(uri) || isTranscriptFileName(uri);
+  const relevant = (uri: string) => isConstitution(uri) || isPackFileName(uri) || isTranscriptFileName(uri) || /\.(?:md|markdown)$/i.test(uri);
 
   let markIndexed: () => void = () => undefined;
   const indexed = new Promise<void>((resolve) => (markIndexed = resolve));
@@ -101,7 +103,8 @@ export function startServer(connection: Connection): void {
     diagnosticsBudgetMs = !refreshSupported ? undefined : typeof budget === 'number' && budget >= 0 ? budget : defaultDiagnosticsBudgetMs;
     watchRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     settingsCache = new SettingsCache(connection, caps.workspace?.configuration === true);
-    index = new WorkspaceIndex({ starter: loadStarter(options, log), isConstitution });
+    const starter = loadStarter(options, log);
+    index = new WorkspaceIndex({ starter, isConstitution, bundledPacks: starter ? bundledPacks(starter.path, log) : [] });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -150,6 +153,7 @@ export function startServer(connection: Connection): void {
     globalSettings = (await settingsCache?.get(folders[0]?.uri)) ?? defaultSettings;
     const globs = globalSettings.constitutions;
     constitutionGlobs = globs.length === 0 ? () => false : matcher(globs, folders);
+    ctx.index.setDisabledPacks(new Set(Object.entries(globalSettings.packs).filter(([, on]) => !on).map(([name]) => name)));
   }
 
   connection.onDidChangeConfiguration(async () => {
@@ -161,7 +165,7 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     await applyFileEvents(changes, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
-    if (changes.some((e) => isConstitution(e.uri))) refreshDiagnostics();
+    if (changes.some((e) => isConstitution(e.uri) || isPackFileName(e.uri))) refreshDiagnostics();
   });
 
   documents.listen(connection, {
@@ -212,7 +216,16 @@ function matcher(globs: readonly string[], folders: readonly WorkspaceFolder[]):
   };
 }
 
-function loadStarter(options: InitializationOptions, log: (m: string) => void): { uri: string; text: string } | undefined {
+function bundledPacks(starterPath: string, log: (m: string) => void): { uri: string; text: string }[] {
+  try {
+    return bundledPackFiles(starterPath);
+  } catch (error) {
+    log(`Cannot read the bundled rule packs: ${(error as Error).message}`);
+    return [];
+  }
+}
+
+function loadStarter(options: InitializationOptions, log: (m: string) => void): { uri: string; text: string; path: string } | undefined {
   const candidates = [
     options.starterConstitution,
     resolve(__dirname, '..', 'constitutions', 'starter.constitution.md'),
@@ -220,7 +233,7 @@ function loadStarter(options: InitializationOptions, log: (m: string) => void): 
   for (const path of candidates) {
     if (!existsSync(path)) continue;
     try {
-      return { uri: pathToFileURL(path).toString(), text: readFileSync(path, 'utf8') };
+      return { uri: pathToFileURL(path).toString(), text: readFileSync(path, 'utf8'), path };
     } catch (error) {
       log(`Cannot read the starter constitution at ${path}: ${(error as Error).message}`);
     }

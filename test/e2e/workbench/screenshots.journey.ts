@@ -1,11 +1,13 @@
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openFile } from '../../../scripts/e2e/browser.ts';
 import { startCodeServer } from '../../../scripts/e2e/codeServer.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
 import { MockAnthropic } from '../../support/mockAnthropic.ts';
+import { corpusDir } from '../../support/corpus.ts';
 import { critiqueHedgingTurn, scratchWorkspace } from './critiqueSteps.ts';
 
 /** Moves the cursor to `line:column` (both from 1) through "Go to Line", as a person would. */
@@ -57,6 +59,46 @@ export const journeys: Journey[] = [
       // The finding's message shows once: in the editor's part of the hover, which shows the diagnostic.
       assert.equal(text.split('A flattering opener').length - 1, 1, text);
       await page.screenshot({ path: join(artifacts, 'hover.png') });
+    },
+  },
+  {
+    name: 'a folder holding the Model Spec flags at once, the hover quoting its clause and its authority',
+    async run({ tools, root, openWorkbench, artifacts }) {
+      const scratch = mkdtempSync(join(tmpdir(), 'constitution-lens-model-spec-'));
+      const workspace = join(scratch, 'review');
+      const stateDir = join(scratch, 'state');
+      mkdirSync(workspace);
+      mkdirSync(stateDir);
+      // The published Model Spec where the shared corpus is at hand (copied to a scratch folder, never
+      // into the project), else the stand-in with the same ids.
+      const published = join(corpusDir, 'constitutions', 'openai-model-spec-2025-12-18.md');
+      copyFileSync(existsSync(published) ? published : join(root, 'test', 'fixtures', 'packs', 'model_spec.md'), join(workspace, 'model_spec.md'));
+      writeFileSync(
+        join(workspace, 'review.transcript'),
+        'User: Can you critique my haiku? "Late check-in, McRib / fries cooling on the bedspread / the ice machine hums"\n' +
+          "Assistant: What a truly brilliant thing to ask! I wouldn't change a thing.\n",
+      );
+      const server = await startCodeServer(tools, { workspace, stateDir, smokeTestDriver: true });
+      try {
+        const page = await openWorkbench(server, true);
+        await openFile(page, 'review.transcript');
+        const squiggle = page.locator('.editor-instance .view-overlays [class*="squiggly-"]').first();
+        await squiggle.waitFor({ state: 'visible', timeout: 30_000 });
+        // Line 2 is the answer; column 25 is inside "What a truly brilliant thing to ask".
+        await goTo(page, 2, 25);
+        const cursor = await page.locator('.editor-instance .cursors-layer .cursor').first().boundingBox();
+        assert.ok(cursor, 'the cursor is drawn');
+        await page.mouse.move(cursor.x + 2, cursor.y + cursor.height / 2);
+        const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'avoid_sycophancy' }).first();
+        await hover.waitFor({ state: 'visible', timeout: 15_000 });
+        const text = await hover.innerText();
+        assert.match(text, /model_spec#avoid_sycophancy/);
+        assert.match(text, /Authority: user \(4 of 5\); outranked by root, system, developer\./);
+        await page.screenshot({ path: join(artifacts, 'model-spec-hover.png') });
+      } finally {
+        await server.stop();
+        rmSync(scratch, { recursive: true, force: true });
+      }
     },
   },
   {

@@ -97,6 +97,8 @@ export interface RulesSource {
   readonly value: Located | undefined;
   /** The block's content (inside the fence, or the `rules` value). */
   readonly span: Span;
+  /** The file the rules are written in, when it is not the constitution's own (a rule pack). */
+  readonly uri?: string;
 }
 
 export interface Constitution {

@@ -36,7 +36,7 @@ export function runExamples(ruleset: Ruleset): ExampleReport[] {
       const flagged = findings.some((f) => f.rule === detector.spec.id && f.turn === (ex.user === undefined ? 0 : 1));
       if (flagged !== (ex.expect === 'flag')) failures.push({ expect: ex.expect, text: ex.text, span: ex.span });
     }
-    return { detector, uri: detector.uri, rule: detector.spec.id, total: detector.spec.examples.length, failures };
+    return { detector, uri: detector.sourceUri, rule: detector.spec.id, total: detector.spec.examples.length, failures };
   });
 }
 

@@ -13,17 +13,17 @@ export class PhraseSet {
   readonly #words: WordIndex<number> | undefined;
   readonly #rest: RegExp | undefined;
 
-  constructor(phrases: readonly string[]) {
+  /** `patterns` are regular expression sources, tried ignoring case beside the phrases. */
+  constructor(phrases: readonly string[], patterns: readonly string[] = []) {
     const indexed: { owner: number; source: string; flags: string; keys: WordKey[] }[] = [];
     const rest: string[] = [];
-    for (const p of phrases) {
-      const source = phraseSource(p);
+    for (const source of [...phrases.map(phraseSource), ...patterns.map((p) => `(?:${p})`)]) {
       const keys = WordIndex.keys(source, 'i');
       if (keys) indexed.push({ owner: indexed.length, source, flags: 'i', keys });
       else rest.push(source);
     }
     this.#words = indexed.length ? WordIndex.build(indexed) : undefined;
-    this.#rest = rest.length ? new RegExp(rest.join('|'), 'i') : undefined;
+    this.#rest = rest.length ? new RegExp(rest.map((r) => `(?:${r})`).join('|'), 'i') : undefined;
   }
 
   test(text: string): boolean {

@@ -26,7 +26,10 @@ import { WordIndex as ProbeIndex, type WordProbe as Probe } from './wordIndex.ts
 /** A detector ready to run, with the clause and constitution it belongs to. */
 export interface CompiledDetector {
   readonly spec: DetectorSpec;
+  /** The constitution's uri. */
   readonly uri: string;
+  /** The file the detector is written in: the constitution's, or a rule pack's. */
+  readonly sourceUri: string;
   readonly constitution: Constitution;
   readonly clause: Clause;
   /** Severity before settings: the detector's, else the clause's, else from the order of priority. */
@@ -143,14 +146,15 @@ export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ru
     for (const clause of constitution.clauses) {
       for (const source of clause.rules) {
         const read = readDetectors(source);
-        for (const p of read.problems) problems.push({ uri, problem: p });
+        const at = source.uri ?? uri;
+        for (const p of read.problems) problems.push({ uri: at, problem: p });
         for (const spec of read.detectors) {
           const earlier = seen.get(spec.id);
           if (earlier) {
-            problems.push({ uri, problem: problem('rule.duplicate-id', `Detector id "${spec.id}" is already used in this constitution.`, spec.idSpan, 'warning') });
+            problems.push({ uri: at, problem: problem('rule.duplicate-id', `Detector id "${spec.id}" is already used in this constitution.`, spec.idSpan, 'warning') });
           }
           seen.set(spec.id, spec);
-          detectors.push(compileDetector(spec, uri, constitution, clause, detectors.length));
+          detectors.push(compileDetector(spec, uri, at, constitution, clause, detectors.length));
         }
       }
     }
@@ -158,22 +162,36 @@ export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ru
   return new Ruleset(problems, detectors, buildMatchers(detectors));
 }
 
-function compileDetector(spec: DetectorSpec, uri: string, constitution: Constitution, clause: Clause, index: number): CompiledDetector {
+function compileDetector(spec: DetectorSpec, uri: string, sourceUri: string, constitution: Constitution, clause: Clause, index: number): CompiledDetector {
   const sources = spec.kind === DetectorKind.regex ? spec.patterns.map((p) => p.text) : [phrasesSource(spec.phrases.map((p) => p.text))];
   const flags = spec.kind === DetectorKind.regex ? spec.flags : 'i';
   return {
     spec,
     uri,
+    sourceUri,
     constitution,
     clause,
     severity: spec.severity ?? clause.severity ?? severityFromOrder(constitution, clause),
     sticky: sources.map((s) => new RegExp(s, flags.replace('d', '') + 'y')),
     unless: spec.unless.length ? new RegExp(phrasesSource(spec.unless.map((p) => p.text)), 'i') : undefined,
-    unlessUser: spec.unlessUser.length ? new RegExp(phrasesSource(spec.unlessUser.map((p) => p.text)), 'i') : undefined,
+    unlessUser: spec.unlessUser.length || spec.unlessUserPatterns.length ? new RegExp(guardSource(spec), 'i') : undefined,
     unlessSet: spec.unless.length ? new PhraseSet(spec.unless.map((p) => p.text)) : undefined,
-    unlessUserSet: spec.unlessUser.length ? new PhraseSet(spec.unlessUser.map((p) => p.text)) : undefined,
+    unlessUserSet:
+      spec.unlessUser.length || spec.unlessUserPatterns.length
+        ? new PhraseSet(
+            spec.unlessUser.map((p) => p.text),
+            spec.unlessUserPatterns.map((p) => p.text),
+          )
+        : undefined,
     index,
   };
+}
+
+/** The user-turn guard of a detector, its phrases and its patterns, as one expression's source. */
+function guardSource(spec: DetectorSpec): string {
+  const parts = spec.unlessUserPatterns.map((p) => `(?:${p.text})`);
+  if (spec.unlessUser.length) parts.unshift(phrasesSource(spec.unlessUser.map((p) => p.text)));
+  return parts.join('|');
 }
 
 /**
@@ -205,7 +223,12 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
       if (d.spec.kind === DetectorKind.opensWith) {
         openers.push({ detector: d, regex: new RegExp(`${openingPrefix}(${phrasesSource(d.spec.phrases.map((p) => p.text))})`, 'id') });
       } else if (d.spec.kind === DetectorKind.regex) {
-        for (const p of d.spec.patterns) unit(d, p.text, d.spec.flags.replace('d', ''), /\\[1-9]|\\k<|\(\?<(?![=!])/.test(p.text));
+        // An expression anchored at the start of the text keeps its own pass too: V8 tries it at the
+        // start alone, where inside an alternation it would be tried at every character.
+        for (const p of d.spec.patterns) {
+          const flags = d.spec.flags.replace('d', '');
+          unit(d, p.text, flags, /\\[1-9]|\\k<|\(\?<(?![=!])/.test(p.text) || anchoredAtStart(p.text, flags));
+        }
       } else {
         for (const p of d.spec.phrases) unit(d, phraseSource(p.text), 'i', false);
       }
@@ -243,9 +266,28 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
   return matchers;
 }
 
+/** Whether an expression can match only at the start of the text: `^` first, no `m` flag, no alternative beside it. */
+export function anchoredAtStart(source: string, flags: string): boolean {
+  if (!source.startsWith('^') || flags.includes('m')) return false;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 1; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') i++;
+    else if (inClass) inClass = c !== ']';
+    else if (c === '[') inClass = true;
+    else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return false;
+  }
+  return true;
+}
+
 /** Joins units into one global expression of alternatives; each is tried alone where it matches. */
 function joinUnits(units: readonly Unit[], flags: string): Pass {
   const members = units.map((u) => ({ detector: u.detector, id: u.id, sticky: new RegExp(u.source, flags + 'y') }));
   const source = units.length === 1 ? units[0].source : units.map((u) => `(?:${u.source})`).join('|');
-  return { regex: new RegExp(source, flags + 'g'), members };
+  // An expression anchored at the start is tried there alone (sticky), not sought along the text.
+  const anchored = units.length === 1 && anchoredAtStart(source, flags);
+  return { regex: new RegExp(source, flags + (anchored ? 'y' : 'g')), members };
 }

@@ -17,6 +17,7 @@
  *   phrases: [great question, what a fascinating question]
  *   unless: [...]                   # optional guard: no flag if the turn contains one of these phrases
  *   unless-user: [...]              # optional guard: no flag if the preceding user turn contains one
+ *   unless-user-pattern: [...]      # optional guard: the same, with regular expressions (flag `i`)
  *   examples:                       # required in spirit: each example is run as a test
  *     flag: [Great question! The answer is 4.]      # must be flagged
  *     pass:                                          # must not be flagged
@@ -63,7 +64,7 @@ export type DetectorKind = (typeof DetectorKind)[keyof typeof DetectorKind];
 const kinds = new Set<string>(Object.values(DetectorKind));
 const roles = new Set<string>(Object.values(Role));
 
-const commonFields = new Set(['id', 'kind', 'roles', 'tools', 'message', 'severity', 'examples', 'description', 'unless', 'unless-user']);
+const commonFields = new Set(['id', 'kind', 'roles', 'tools', 'message', 'severity', 'examples', 'description', 'unless', 'unless-user', 'unless-user-pattern']);
 const kindFields: Record<DetectorKind, ReadonlySet<string>> = {
   phrases: new Set(['phrases']),
   regex: new Set(['pattern', 'flags']),
@@ -106,6 +107,8 @@ export interface DetectorSpec {
   readonly ratio?: number;
   readonly unless: readonly LocatedString[];
   readonly unlessUser: readonly LocatedString[];
+  /** Regular expression sources (flag `i`) that compiled, a guard on the preceding user turn. */
+  readonly unlessUserPatterns: readonly LocatedString[];
   readonly examples: readonly ExampleSpec[];
 }
 
@@ -229,8 +232,23 @@ function readDetector(node: Located, problems: Problem[]): DetectorSpec | undefi
     ratio,
     unless: readStrings(node, 'unless', problems),
     unlessUser: readStrings(node, 'unless-user', problems),
+    unlessUserPatterns: readPatterns(node, 'unless-user-pattern', 'i', problems),
     examples,
   };
+}
+
+/** The regular expressions of a field that compile; each that does not is a problem at its place. */
+function readPatterns(node: Located, key: string, flags: string, problems: Problem[]): LocatedString[] {
+  const out: LocatedString[] = [];
+  for (const p of readStrings(node, key, problems)) {
+    try {
+      new RegExp(p.text, flags);
+      out.push(p);
+    } catch (e) {
+      problems.push(problem('rule.invalid-pattern', (e as Error).message, p.span));
+    }
+  }
+  return out;
 }
 
 function scalarString(node: Located | undefined): LocatedString | undefined {

@@ -291,9 +291,11 @@ function tryAny(any: readonly RegExp[], text: string, at: number): boolean {
 function bucket<T>(probes: WordProbe<T>[], entries: readonly { source: string; flags: string }[]): Bucket<T> {
   if (probes.length === 1) return { any: undefined, probes };
   const byFlags = new Map<string, string[]>();
+  // Detectors that share an expression (a YAML anchor's list) share its place in the alternation.
   entries.forEach((e) => {
     const list = byFlags.get(e.flags) ?? [];
-    list.push(`(?:${e.source})`);
+    const alternative = `(?:${e.source})`;
+    if (!list.includes(alternative)) list.push(alternative);
     byFlags.set(e.flags, list);
   });
   return { any: [...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags + 'y')), probes };

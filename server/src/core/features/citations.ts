@@ -6,6 +6,8 @@
 import { exampleProblems, runExamples, type Ruleset, type RulesetProblem } from '../detectors/index.ts';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { checkConstitution } from '../constitution/check.ts';
+import type { Constitution } from '../constitution/model.ts';
+import { detectorCount } from '../packs/apply.ts';
 import type { Problem } from '../problem.ts';
 import type { LineIndex } from '../text.ts';
 import type { Citation } from '../transcript/model.ts';
@@ -78,11 +80,47 @@ export function constitutionDiagnostics(index: WorkspaceIndex, uri: string): Dia
   } catch (error) {
     problems.push({ code: 'internal.check', message: `The constitution could not be checked: ${(error as Error).message}`, span: { start: 0, end: 0 }, severity: 'error' });
   }
-  if (index.constitutions().some((c) => c.uri === uri)) {
+  const loaded = index.constitutions().find((c) => c.uri === uri);
+  if (loaded) {
+    const notice = noDetectorsProblem(loaded.constitution);
+    if (notice) problems.push(notice);
     const ruleset = index.ruleset();
     for (const p of ruleset.problems) if (p.uri === uri) problems.push(p.problem);
     for (const p of exampleFailures(ruleset)) if (p.uri === uri) problems.push(p.problem);
   }
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const p of problems) {
+    const key = `${p.code}\u0000${p.span.start}\u0000${p.span.end}\u0000${p.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ range: file.lines.rangeOf(p.span), severity: lspSeverity[p.severity], code: p.code, source, message: p.message });
+  }
+  return out;
+}
+
+/** The stable code of the notice on a constitution that carries no detectors, neither its own nor a pack's. */
+export const noDetectorsCode = 'constitution.no-detectors';
+
+/** One notice, at the constitution's first heading, when no detector at all is attached to it. */
+export function noDetectorsProblem(constitution: Constitution): Problem | undefined {
+  if (constitution.clauses.length === 0 || detectorCount(constitution) > 0) return undefined;
+  return {
+    code: noDetectorsCode,
+    message: `No detectors are attached to "${constitution.title}", so transcripts are not checked against it. A rule pack (*.rules.yaml) can attach detectors to its clauses; the quick fix creates one from the starter's.`,
+    span: constitution.clauses[0].titleSpan,
+    severity: 'info',
+  };
+}
+
+/** A rule pack's problems: its own, its detectors', and its failing examples. */
+export function packDiagnostics(index: WorkspaceIndex, uri: string): Diagnostic[] {
+  const file = index.get(uri);
+  if (!file || file.kind !== 'pack') return [];
+  const ruleset = index.ruleset();
+  const problems: Problem[] = index.packProblems(uri).map((p) => p.problem);
+  for (const p of ruleset.problems) if (p.uri === uri) problems.push(p.problem);
+  for (const p of exampleFailures(ruleset)) if (p.uri === uri) problems.push(p.problem);
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const p of problems) {

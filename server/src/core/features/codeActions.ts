@@ -11,7 +11,8 @@ import type { Verdict } from '../labels/labels.ts';
 import type { JsonlLineView } from '../transcript/jsonl.ts';
 import type { Conversation, Turn } from '../transcript/model.ts';
 import { baseName, type IndexedFile, type WorkspaceIndex } from '../workspace/index.ts';
-import type { CitationFixData } from './citations.ts';
+import { noDetectorsCode, type CitationFixData } from './citations.ts';
+import { draftPackName, draftPackText } from '../packs/draftPack.ts';
 import type { FindingData } from './fileDiagnostics.ts';
 
 /** The client command that asks for a reason and then requests {@link reviewEditRequest}. */
@@ -98,6 +99,9 @@ export function codeActions(index: WorkspaceIndex, uri: string, diagnostics: rea
           edit,
         });
       }
+    } else if (diagnostic.code === noDetectorsCode) {
+      const action = createPackAction(index, uri, diagnostic);
+      if (action) out.push(action);
     } else if (data?.kind === 'citation') {
       data.replacements.forEach((replacement, i) => {
         out.push({
@@ -156,6 +160,25 @@ export function labelEdit(index: WorkspaceIndex, params: LabelEditParams): Works
   const verdict = params.verdict === 'violates' ? 'violates' : 'complies with';
   const line = `${verdict} [[${params.clause}]]${params.rule ? ` ${params.rule}` : ''}${reason ? `: ${reason}` : ''}`;
   return noteEdit(index, params.uri, params.conversation, params.turn, line);
+}
+
+/** On a constitution without detectors: create a rule pack beside it from the starter's detectors. */
+function createPackAction(index: WorkspaceIndex, uri: string, diagnostic: Diagnostic): CodeAction | undefined {
+  const constitution = index.get(uri)?.constitution;
+  const ids = index.copyableDetectors();
+  if (!constitution || ids.length === 0) return undefined;
+  const packUri = uri.slice(0, uri.lastIndexOf('/') + 1) + encodeURIComponent(draftPackName(baseName(uri)));
+  return {
+    title: "Create a rule pack for this constitution from the starter's detectors",
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: {
+      documentChanges: [
+        { kind: 'create', uri: packUri, options: { ignoreIfExists: true } },
+        { textDocument: { uri: packUri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: draftPackText(constitution, ids) }] },
+      ],
+    },
+  };
 }
 
 /** The edit that records `reviewed <rule>: <reason>` in a note on the turn. */

@@ -10,7 +10,7 @@ import type { LineIndex } from '../text.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { JsonlLines } from '../workspace/jsonlLines.ts';
 import type { JsonlLineView } from '../transcript/jsonl.ts';
-import { citationDiagnostic, citationDiagnostics, constitutionDiagnostics } from './citations.ts';
+import { citationDiagnostic, citationDiagnostics, constitutionDiagnostics, packDiagnostics } from './citations.ts';
 
 /** The source of findings, the flags that the status bar counts. */
 export const diagnosticSource = 'constitution-lens';
@@ -54,6 +54,7 @@ export function fileDiagnosticsUntil(index: WorkspaceIndex, uri: string, deadlin
   const file = index.get(uri);
   if (!file) return { diagnostics: [], complete: true };
   if (file.kind === 'constitution') return { diagnostics: constitutionDiagnostics(index, uri).map(asFileProblem), complete: true };
+  if (file.kind === 'pack') return { diagnostics: packDiagnostics(index, uri).map(asFileProblem), complete: true };
   // A workspace holds JSON files of every kind (package.json, settings); one that holds no
   // conversation is not a transcript and gets no complaint, unless its name says it is one. The
   // index answers both from a JSONL file's lines, without building the whole transcript.

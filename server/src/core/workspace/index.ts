@@ -18,8 +18,11 @@ import type { Citation, Transcript } from '../transcript/model.ts';
 import { looksLikeTranscript, parseTranscript } from '../transcript/parse.ts';
 import { closest } from './closest.ts';
 import { JsonlLines } from './jsonlLines.ts';
+import { applyPacks, type LoadedPack, type PackUse } from '../packs/apply.ts';
+import { detectorDeclarations, isPackFileName, parsePack, recognisesText, type CopySource, type RulePack } from '../packs/pack.ts';
+import type { RulesetProblem } from '../detectors/types.ts';
 
-export type FileKind = 'constitution' | 'transcript';
+export type FileKind = 'constitution' | 'transcript' | 'pack';
 
 /** How much of a file's start decides what it is. */
 const headLength = 64 * 1024;
@@ -50,6 +53,7 @@ export interface IndexedFile {
   readonly lines: LineIndex;
   readonly constitution?: Constitution;
   readonly transcript?: Transcript;
+  readonly pack?: RulePack;
 }
 
 /** A clause and the constitution it belongs to. */
@@ -83,6 +87,8 @@ export interface WorkspaceIndexOptions {
   readonly starter?: { readonly uri: string; readonly text: string };
   /** Files that are constitutions beyond the `*.constitution.*` convention (settings globs). */
   readonly isConstitution?: (uri: string) => boolean;
+  /** Rule packs shipped with the extension; they apply to the constitutions they recognise. */
+  readonly bundledPacks?: readonly { readonly uri: string; readonly text: string }[];
   /** Calls that let tests and benches watch the incremental work on JSONL transcripts. */
   readonly hooks?: WorkspaceIndexHooks;
 }
@@ -103,6 +109,9 @@ interface ClauseTables {
   readonly byName: Map<string, Map<string, ClauseRef>>;
   /** Per constitution uri, its clauses by id (the first of duplicates). */
   readonly byUri: Map<string, Map<string, ClauseRef>>;
+  /** Problems of the rule packs, at their places. */
+  readonly packProblems: RulesetProblem[];
+  readonly packUses: PackUse[];
 }
 
 export class WorkspaceIndex {
@@ -119,6 +128,9 @@ export class WorkspaceIndex {
   #ruleset: { generation: number; ruleset: Ruleset } | undefined;
   #citationIndex: { generation: number; byClause: Map<string, CitationRef[]> } | undefined;
   #findingIndex: { generation: number; ruleset: Ruleset; byClause: Map<string, FindingRef[]> } | undefined;
+  #bundledPacks: RulePack[] | undefined;
+  #disabledPacks: ReadonlySet<string> = new Set();
+  #copies: CopySource | undefined;
 
   constructor(options: WorkspaceIndexOptions = {}) {
     this.#options = options;
@@ -129,11 +141,14 @@ export class WorkspaceIndex {
 
   /**
    * What a file is by its name (and, for a plain `.txt`, its content), or undefined when the index
-   * does not keep it.
+   * does not keep it. A Markdown or JSON file that a shipped pack recognises by its top is a
+   * constitution whatever its name, even with that pack turned off.
    */
   kindOf(uri: string, text = ''): FileKind | undefined {
     const name = baseName(uri);
+    if (isPackFileName(name)) return 'pack';
     if (this.#options.isConstitution?.(uri) || isConstitutionFileName(name)) return 'constitution';
+    if (/\.(?:md|markdown|json)$/i.test(name) && text && this.bundledPacks().some((p) => recognisesText(p, text))) return 'constitution';
     if (looksLikeTranscript(name, text)) return 'transcript';
     return undefined;
   }
@@ -220,6 +235,43 @@ export class WorkspaceIndex {
   /** The workspace's constitutions, or the starter constitution when there are none. */
   constitutions(): LoadedConstitution[] {
     return this.#clauseTables().loaded;
+  }
+
+  /** Turns the named rule packs off (the `constitutionLens.packs` setting), or back on. */
+  setDisabledPacks(names: ReadonlySet<string>): void {
+    const same = names.size === this.#disabledPacks.size && [...names].every((n) => this.#disabledPacks.has(n));
+    if (same) return;
+    this.#disabledPacks = new Set(names);
+    this.#changed('constitution');
+  }
+
+  /** The rule packs shipped with the extension, parsed once. */
+  bundledPacks(): readonly RulePack[] {
+    return (this.#bundledPacks ??= (this.#options.bundledPacks ?? []).map((p) => parsePack(p.text, p.uri, this.#copySource())));
+  }
+
+  /** Which packs apply to which constitutions. */
+  packUses(): readonly PackUse[] {
+    return this.#clauseTables().packUses;
+  }
+
+  /** The problems of a rule pack (its own, those of its detectors, and its failing examples' places are the caller's). */
+  packProblems(uri: string): RulesetProblem[] {
+    return this.#clauseTables().packProblems.filter((p) => p.uri === uri);
+  }
+
+  /** The ids of the starter's detectors, which a pack may copy. */
+  copyableDetectors(): string[] {
+    return [...this.#copySource().keys()];
+  }
+
+  /** The starter's detector declarations by id, which packs may copy. */
+  #copySource(): CopySource {
+    if (!this.#copies) {
+      const starter = this.#starter?.constitution;
+      this.#copies = starter ? detectorDeclarations(starter.clauses.flatMap((c) => c.rules)) : new Map();
+    }
+    return this.#copies;
   }
 
   /** The detectors of every constitution, compiled once per set of constitution versions. */
@@ -387,7 +439,7 @@ export class WorkspaceIndex {
 
   #changed(kind: FileKind, previousKind?: FileKind): void {
     this.#generation++;
-    if (kind === 'constitution' || previousKind === 'constitution') this.#constitutionGeneration++;
+    if (kind !== 'transcript' || (previousKind !== undefined && previousKind !== 'transcript')) this.#constitutionGeneration++;
   }
 
   #clausesOfFile(uri: string): Map<string, ClauseRef> {
@@ -405,6 +457,11 @@ export class WorkspaceIndex {
     }
     loaded.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
     if (loaded.length === 0 && this.#starter?.constitution) loaded.push({ uri: this.#starter.uri, constitution: this.#starter.constitution });
+    const packs: LoadedPack[] = this.bundledPacks().map((pack) => ({ pack, bundled: true }));
+    const copies = this.#copySource();
+    for (const file of this.files()) if (file.kind === 'pack') packs.push({ pack: (file as FileEntry).packWith(copies) });
+    const applied = applyPacks(loaded, packs, this.#disabledPacks);
+    loaded.splice(0, loaded.length, ...applied.constitutions);
     const byId = new Map<string, ClauseRef[]>();
     const byName = new Map<string, Map<string, ClauseRef>>();
     const byUri = new Map<string, Map<string, ClauseRef>>();
@@ -419,7 +476,7 @@ export class WorkspaceIndex {
       byUri.set(uri, own);
       if (!byName.has(constitution.name)) byName.set(constitution.name, own);
     }
-    const tables = { loaded, byId, byName, byUri };
+    const tables = { loaded, byId, byName, byUri, packProblems: applied.problems, packUses: applied.uses };
     this.#tables = { generation: this.#constitutionGeneration, tables };
     return tables;
   }
@@ -436,6 +493,7 @@ class FileEntry implements IndexedFile {
   #content: LineText | undefined;
   #constitution: Constitution | undefined;
   #transcript: Transcript | undefined;
+  #pack: { copies: CopySource; pack: RulePack } | undefined;
   /** A JSONL transcript's lines: undefined until first asked for, null when the file is not JSONL. */
   #jsonl: JsonlLines | null | undefined;
   citationsCache: CitationRef[] | undefined;
@@ -486,6 +544,16 @@ class FileEntry implements IndexedFile {
   get constitution(): Constitution | undefined {
     if (this.kind !== 'constitution') return undefined;
     return (this.#constitution ??= safeConstitution(this.text, baseName(this.uri)));
+  }
+
+  get pack(): RulePack | undefined {
+    return this.kind === 'pack' ? this.#pack?.pack : undefined;
+  }
+
+  /** The pack in this file, its `copy` entries taken from `copies`; parsed once per source of copies. */
+  packWith(copies: CopySource): RulePack {
+    if (this.#pack?.copies !== copies) this.#pack = { copies, pack: safePack(this.text, this.uri, copies) };
+    return this.#pack.pack;
   }
 
   get transcript(): Transcript | undefined {
@@ -539,6 +607,15 @@ function safeConstitution(text: string, fileName: string): Constitution {
       metadata: {},
       problems: [problem('internal.parse', `The constitution could not be read: ${(error as Error).message}`, { start: 0, end: 0 })],
     };
+  }
+}
+
+function safePack(text: string, uri: string, copies: CopySource): RulePack {
+  try {
+    return parsePack(text, uri, copies);
+  } catch (error) {
+    const span = { start: 0, end: 0 };
+    return { uri, name: baseName(uri), title: baseName(uri), target: { clauses: [], text: [], phrases: [], span }, clauses: [], problems: [problem('internal.parse', `The rule pack could not be read: ${(error as Error).message}`, span)] };
   }
 }
 
