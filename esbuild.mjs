@@ -33,7 +33,7 @@ const builds = [
   },
   // The command line tool's commands, each loaded by dist/cli.js only when it runs, and the worker
   // thread of `check` (the parser and detectors alone).
-  { ...node, entryPoints: { check: 'server/src/cliCheck.ts', critique: 'server/src/cliCritique.ts', agreement: 'server/src/cliAgreement.ts', checkThread: 'server/src/checkThread.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { check: 'server/src/cliCheck.ts', critique: 'server/src/cliCritique.ts', agreement: 'server/src/cliAgreement.ts', train: 'server/src/cliTrain.ts', checkThread: 'server/src/checkThread.ts' }, outdir: 'dist' },
 ];
 if (existsSync('media/src/panel.ts')) {
   builds.push({

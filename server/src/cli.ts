@@ -1,4 +1,4 @@
-/** The `constitution-lens` command line tool: `check` for CI, `critique` for model critiques, `agreement` to measure a judge against labels. */
+/** The `constitution-lens` command line tool: `check` for CI, `critique` for model critiques, `agreement` to measure a judge against labels, `train` for learned detectors. */
 import { join, resolve } from 'node:path';
 import { commandOutput } from './pipeOutput.ts';
 
@@ -8,6 +8,7 @@ Commands:
   check      Check transcripts and prompts against constitutions (offline detectors).
   critique   Ask a model to critique a turn, or a whole dataset, against the constitution.
   agreement  Measure a judge (the detectors, or model critiques) against reviewers' labels.
+  train      Train a constitution's learned detectors from labelled data.
 
 Run "constitution-lens <command> --help" for a command's options.`;
 
@@ -42,6 +43,8 @@ async function main(argv: readonly string[]): Promise<number> {
       return bundle<typeof import('./cliCritique.ts')>('critique').runCritique(rest, io);
     case 'agreement':
       return bundle<typeof import('./cliAgreement.ts')>('agreement').runAgreement(rest, io);
+    case 'train':
+      return bundle<typeof import('./cliTrain.ts')>('train').runTrain(rest, io);
     case '--help':
     case '-h':
     case undefined:

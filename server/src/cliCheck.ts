@@ -21,6 +21,7 @@ import { checkInOrder, RangeWorker } from './checkPool.ts';
 import { readConstitution } from './starterModel.ts';
 import { isPackFileName } from './core/packs/pack.ts';
 import { isRecognisedConstitution, withPacks } from './cliPacks.ts';
+import { readModelFiles } from './modelFiles.ts';
 import { reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
 
 export interface Io {
@@ -209,7 +210,8 @@ async function checkTargets(
       run.writer.problem(reportProblem(display, p, lines));
     }
     const uri = pathToFileURL(path).toString();
-    loaded.push({ uri, constitution });
+    const models = readModelFiles(path, constitution);
+    loaded.push(models ? { uri, constitution, models } : { uri, constitution });
     sources.set(uri, { display, lines });
   }
   if (loaded.length > 0) {

@@ -11,7 +11,8 @@ import type { Conversation, Transcript, Turn } from '../transcript/model.ts';
 import { parseReview } from './review.ts';
 import type { CompiledDetector, Pass, RoleMatcher, Ruleset, ToolDetector, WordProbe } from './ruleset.ts';
 import { DetectorKind } from './schema.ts';
-import type { CheckOptions, Finding } from './types.ts';
+import type { CheckOptions, Finding, LearnedEvidence } from './types.ts';
+import { turnText } from './learnedRule.ts';
 
 interface Hit {
   readonly detector: CompiledDetector;
@@ -99,7 +100,48 @@ function checkTurn(
 ): void {
   const list = matcher ? hitsIn(turn, matcher) : [];
   if (tools) toolHits(turn, tools, list);
+  if (matcher?.learned) learnedHits(turn, lastUser, matcher.learned, list);
   if (list.length > 0) findingsOf(list, conversation, turn, lastUser, options, out);
+}
+
+/** Why each learned hit was made; kept apart so that the phrase detectors' hits keep one shape. */
+const evidence = new Map<Hit, LearnedEvidence>();
+
+/**
+ * The hits of learned detectors: each scores the turn's text (its first characters only, as its
+ * model says), and a turn at or above the threshold is explained, its strongest span the hit.
+ */
+function learnedHits(turn: Turn, lastUser: Turn | undefined, detectors: readonly CompiledDetector[], list: Hit[]): void {
+  const t = turnText(turn);
+  if (!t) return;
+  let user: string | undefined;
+  for (const detector of detectors) {
+    const learned = detector.learned!;
+    const scorer = learned.scorer!;
+    if (scorer.model.features.context && user === undefined && lastUser) user = turnText(lastUser)?.text;
+    if (scorer.score(t.text, user) < learned.threshold) continue;
+    const why = scorer.explain(t.text, user);
+    let part = t.parts[0];
+    for (const p of t.parts) if (p.at <= why.start) part = p;
+    const start = Math.max(0, why.start - part.at);
+    const end = Math.max(start, Math.min(part.text.text.length, why.end - part.at));
+    const hit: Hit = { detector, text: part.text, block: part.block, start, end };
+    const cv = scorer.model.crossValidated;
+    evidence.set(hit, {
+      score: round(why.score),
+      threshold: round(learned.threshold),
+      precision: cv.precision,
+      recall: cv.recall,
+      f1: cv.f1,
+      samples: scorer.model.training.samples,
+      top: why.top,
+    });
+    list.push(hit);
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 /**
@@ -218,6 +260,8 @@ function findingsOf(list: Hit[], conversation: Conversation, turn: Turn, lastUse
     if (detector.unlessUserSet && lastUser && anyText(lastUser, detector.unlessUserSet)) continue;
     const kept = nonOverlapping(mine);
     let note = '';
+    const learned = detector.learned ? evidence.get(kept[0]) : undefined;
+    if (learned) note = ` (score ${learned.score.toFixed(2)}, threshold ${learned.threshold.toFixed(2)})`;
     if (detector.spec.kind === DetectorKind.caveatDensity) {
       if (kept.length < detector.spec.min) continue;
       if (detector.spec.ratio !== undefined) {
@@ -228,7 +272,7 @@ function findingsOf(list: Hit[], conversation: Conversation, turn: Turn, lastUse
       note = ` (${kept.length} in this turn)`;
     }
     for (const h of kept) {
-      found.push({
+      const f: Finding = {
         span: { start: h.text.toSource(h.start), end: h.text.toSource(h.end) },
         conversation: conversation.index,
         turn: turn.index,
@@ -240,9 +284,11 @@ function findingsOf(list: Hit[], conversation: Conversation, turn: Turn, lastUse
         code: detector.spec.id,
         severity,
         message: `${detector.spec.message.replace(/[.!;:\s]+$/, "")}${note}: "${seen(h.text.text.slice(h.start, h.end))}". May conflict with "${detector.clause.title}" (${detector.clause.id}).`,
-      });
+      };
+      found.push(learned ? { ...f, learned } : f);
     }
   }
+  if (evidence.size > 0) evidence.clear();
   if (found.length === 0) return;
   // Stable: findings at the same span stay in the order of their detectors.
   found.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);

@@ -22,6 +22,7 @@ import type { LoadedConstitution, RulesetProblem } from './types.ts';
 import { problem } from '../problem.ts';
 import type { WordKey } from './firstWords.ts';
 import { WordIndex as ProbeIndex, type WordProbe as Probe } from './wordIndex.ts';
+import { compileLearned, type LearnedCompiled } from './learnedRule.ts';
 
 /** A detector ready to run, with the clause and constitution it belongs to. */
 export interface CompiledDetector {
@@ -44,6 +45,8 @@ export interface CompiledDetector {
   readonly unlessUserSet?: PhraseSet;
   /** Place in {@link Ruleset.detectors}, which orders findings at the same span. */
   readonly index: number;
+  /** A `learned` detector's scorer and threshold. */
+  readonly learned?: LearnedCompiled;
 }
 
 /** One alternative of a combined expression: which detector, and the expression alone, sticky. */
@@ -80,6 +83,8 @@ export interface RoleMatcher {
   readonly openers: readonly { readonly detector: CompiledDetector; readonly regex: RegExp }[] | undefined;
   /** How many expressions `words` and `passes` hold; they are numbered from 0. */
   readonly expressions: number;
+  /** `learned` detectors, each scoring the whole turn; `undefined` where the role has none. */
+  readonly learned: readonly CompiledDetector[] | undefined;
 }
 
 /** Leading whitespace and Markdown punctuation that an `opens-with` phrase may follow. */
@@ -141,7 +146,7 @@ function toolDetector(d: CompiledDetector): ToolDetector {
 export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ruleset {
   const problems: RulesetProblem[] = [];
   const detectors: CompiledDetector[] = [];
-  for (const { uri, constitution } of constitutions) {
+  for (const { uri, constitution, models } of constitutions) {
     const seen = new Map<string, DetectorSpec>();
     for (const clause of constitution.clauses) {
       for (const source of clause.rules) {
@@ -154,6 +159,14 @@ export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ru
             problems.push({ uri: at, problem: problem('rule.duplicate-id', `Detector id "${spec.id}" is already used in this constitution.`, spec.idSpan, 'warning') });
           }
           seen.set(spec.id, spec);
+          if (spec.kind === DetectorKind.learned) {
+            // A learned detector whose model cannot be read is a problem at the rule and does not run.
+            const learned = compileLearned(spec, models);
+            for (const p of learned.problems) problems.push({ uri: at, problem: p });
+            if (!learned.scorer) continue;
+            detectors.push({ ...compileDetector(spec, uri, at, constitution, clause, detectors.length), learned });
+            continue;
+          }
           detectors.push(compileDetector(spec, uri, at, constitution, clause, detectors.length));
         }
       }
@@ -163,7 +176,8 @@ export function compileRuleset(constitutions: readonly LoadedConstitution[]): Ru
 }
 
 function compileDetector(spec: DetectorSpec, uri: string, sourceUri: string, constitution: Constitution, clause: Clause, index: number): CompiledDetector {
-  const sources = spec.kind === DetectorKind.regex ? spec.patterns.map((p) => p.text) : [phrasesSource(spec.phrases.map((p) => p.text))];
+  const sources =
+    spec.kind === DetectorKind.regex ? spec.patterns.map((p) => p.text) : spec.kind === DetectorKind.learned ? [] : [phrasesSource(spec.phrases.map((p) => p.text))];
   const flags = spec.kind === DetectorKind.regex ? spec.flags : 'i';
   return {
     spec,
@@ -217,10 +231,13 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
     const mine = textDetectors.filter((d) => d.spec.roles.includes(role));
     const units: Unit[] = [];
     const openers: { detector: CompiledDetector; regex: RegExp }[] = [];
+    const learned: CompiledDetector[] = [];
     const unit = (detector: CompiledDetector, source: string, flags: string, isolated: boolean) =>
       units.push({ id: units.length, detector, source, flags, isolated });
     for (const d of mine) {
-      if (d.spec.kind === DetectorKind.opensWith) {
+      if (d.spec.kind === DetectorKind.learned) {
+        learned.push(d);
+      } else if (d.spec.kind === DetectorKind.opensWith) {
         openers.push({ detector: d, regex: new RegExp(`${openingPrefix}(${phrasesSource(d.spec.phrases.map((p) => p.text))})`, 'id') });
       } else if (d.spec.kind === DetectorKind.regex) {
         // An expression anchored at the start of the text keeps its own pass too: V8 tries it at the
@@ -261,6 +278,7 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
       passes: passes.length > 0 ? passes.map((p) => ({ regex: p.regex, members: p.members.map((m) => ({ ...m, id: renumber.get(m.id)! })) })) : undefined,
       openers: openers.length > 0 ? openers : undefined,
       expressions: units.length,
+      learned: learned.length > 0 ? learned : undefined,
     });
   }
   return matchers;

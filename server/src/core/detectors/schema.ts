@@ -33,6 +33,14 @@
  *   `i`; `g` and `y` are implied and ignored). Every non-empty match is a finding.
  * - `opens-with`: `phrases` that count only at the very start of the turn, after leading
  *   whitespace and Markdown punctuation (`#`, `>`, `*`, `_`, `-`, quotes).
+ * - `learned`: a linear model over word and character n-grams, trained from labels by
+ *   `constitution-lens train`. `model` names its file (from the constitution's folder); `train` says
+ *   how: `from` (labelled JSONL records, from the constitution's folder), `label` (the field path
+ *   of a record's label), `positive` (the label values that count as positive), and optionally
+ *   `context: user`, `precision` (the target the threshold is chosen for) and `licence` (of the
+ *   data); the rule's own examples always count. `threshold` (optional) replaces the model's.
+ *   A missing, malformed or stale model file is a problem at `model` (`rule.model-missing`,
+ *   `rule.model-invalid`, `rule.model-stale`); the other detectors still run.
  * - `caveat-density`: the turn is mostly caveats. `phrases` lists hedges and disclaimers; the turn is
  *   flagged when at least `min` of them occur (default 3) and, if `ratio` is given, they number at
  *   least `ratio` per sentence of the turn. Each occurrence is underlined.
@@ -58,6 +66,7 @@ export const DetectorKind = {
   regex: 'regex',
   opensWith: 'opens-with',
   caveatDensity: 'caveat-density',
+  learned: 'learned',
 } as const;
 export type DetectorKind = (typeof DetectorKind)[keyof typeof DetectorKind];
 
@@ -70,6 +79,7 @@ const kindFields: Record<DetectorKind, ReadonlySet<string>> = {
   regex: new Set(['pattern', 'flags']),
   'opens-with': new Set(['phrases']),
   'caveat-density': new Set(['phrases', 'min', 'ratio']),
+  learned: new Set(['model', 'train', 'threshold']),
 };
 
 /** A string of the schema with its place in the constitution. */
@@ -110,6 +120,29 @@ export interface DetectorSpec {
   /** Regular expression sources (flag `i`) that compiled, a guard on the preceding user turn. */
   readonly unlessUserPatterns: readonly LocatedString[];
   readonly examples: readonly ExampleSpec[];
+  /** `learned` only: the model file, relative to the constitution's folder. */
+  readonly model?: LocatedString;
+  /** `learned` only: how `constitution-lens train` makes the model. */
+  readonly train?: TrainSpec;
+  /** `learned` only: a probability that replaces the threshold the model was trained with. */
+  readonly threshold?: number;
+}
+
+/** A learned detector's `train` block. */
+export interface TrainSpec {
+  /** Labelled files, relative to the constitution's folder. */
+  readonly from: readonly LocatedString[];
+  /** The field path of the label in a record (`label`, `meta.final_label`). */
+  readonly label: string;
+  /** Label values that count as positive; any other value is negative. */
+  readonly positive: readonly string[];
+  /** `user`: the user turn before the turn is read too. */
+  readonly context?: 'user';
+  /** The precision the threshold is chosen for. */
+  readonly precision?: number;
+  /** The licence of the training data, copied into the model file. */
+  readonly licence?: string;
+  readonly span: Span;
 }
 
 export interface ReadDetectors {
@@ -204,8 +237,9 @@ function readDetector(node: Located, problems: Problem[]): DetectorSpec | undefi
       }
     }
   }
-  const usable = kind === DetectorKind.regex ? patterns.length > 0 : phrases.length > 0;
-  if (!usable && !(kind === DetectorKind.regex && field(node, 'pattern'))) {
+  const learned = kind === DetectorKind.learned ? readLearned(node, id, problems) : undefined;
+  const usable = kind === DetectorKind.learned ? learned !== undefined : kind === DetectorKind.regex ? patterns.length > 0 : phrases.length > 0;
+  if (!usable && kind !== DetectorKind.learned && !(kind === DetectorKind.regex && field(node, 'pattern'))) {
     const what = kind === DetectorKind.regex ? '`pattern`' : '`phrases`';
     problems.push(problem('rule.missing-field', `Detector "${id.text}" has no ${what}.`, id.span));
   }
@@ -234,6 +268,7 @@ function readDetector(node: Located, problems: Problem[]): DetectorSpec | undefi
     unlessUser: readStrings(node, 'unless-user', problems),
     unlessUserPatterns: readPatterns(node, 'unless-user-pattern', 'i', problems),
     examples,
+    ...learned,
   };
 }
 
@@ -249,6 +284,47 @@ function readPatterns(node: Located, key: string, flags: string, problems: Probl
     }
   }
   return out;
+}
+
+const trainFields = new Set(['from', 'label', 'positive', 'context', 'precision', 'licence']);
+
+/** The fields of a `learned` detector; undefined (with problems) when it has no model to run. */
+function readLearned(node: Located, id: LocatedString, problems: Problem[]): Pick<DetectorSpec, 'model' | 'train' | 'threshold'> | undefined {
+  const model = scalarString(field(node, 'model'));
+  if (!model || model.text.trim() === '') {
+    problems.push(problem('rule.missing-field', `Detector "${id.text}" has no \`model\` (the model file, written by \`constitution-lens train\`).`, id.span));
+    return undefined;
+  }
+  const thresholdNode = field(node, 'threshold');
+  const threshold = thresholdNode ? readNumber(node, 'threshold', problems, undefined, (n) => n > 0 && n < 1, 'a probability above 0 and below 1') : undefined;
+  const trainNode = field(node, 'train');
+  let train: TrainSpec | undefined;
+  if (trainNode?.kind === 'map') {
+    for (const e of trainNode.entries) {
+      if (!trainFields.has(e.key)) problems.push(problem('rule.unknown-field', `Unknown train field "${e.key}"; expected one of ${[...trainFields].join(', ')}.`, e.keySpan, 'warning'));
+    }
+    const label = scalarString(field(trainNode, 'label'));
+    const from = readStrings(trainNode, 'from', problems);
+    const positive = readStrings(trainNode, 'positive', problems);
+    const context = scalarString(field(trainNode, 'context'));
+    if (context && context.text !== 'user') problems.push(problem('rule.invalid-field', '`context` is `user` (the user turn before is read too), or absent.', context.span));
+    const precision = field(trainNode, 'precision') ? readNumber(trainNode, 'precision', problems, undefined, (n) => n > 0 && n < 1, 'a target precision above 0 and below 1') : undefined;
+    const licence = scalarString(field(trainNode, 'licence'));
+    if (from.length > 0 && !label) problems.push(problem('rule.missing-field', '`train` reads labelled files, so it needs `label` (the field path of the label).', trainNode.span));
+    if (label && positive.length === 0) problems.push(problem('rule.missing-field', '`train` needs `positive`: the label values that count as positive.', trainNode.span));
+    train = {
+      from,
+      label: label?.text ?? 'label',
+      positive: positive.map((p) => p.text),
+      context: context?.text === 'user' ? 'user' : undefined,
+      precision,
+      licence: licence?.text,
+      span: trainNode.span,
+    };
+  } else if (trainNode) {
+    problems.push(problem('rule.invalid-field', '`train` is a map: from, label, positive, and optionally context, precision, licence.', trainNode.span));
+  }
+  return { model, train, threshold };
 }
 
 function scalarString(node: Located | undefined): LocatedString | undefined {

@@ -109,7 +109,7 @@ export function applyPacks(
         ],
       };
     });
-    return { uri: loaded.uri, constitution: { ...loaded.constitution, clauses } };
+    return { ...loaded, constitution: { ...loaded.constitution, clauses } };
   });
   return { constitutions: out, problems, uses };
 }

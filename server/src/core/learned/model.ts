@@ -1,0 +1,198 @@
+/**
+ * The model file of a learned detector: plain JSON, versioned, small (only the weights that count,
+ * rounded), naming its training data by hash and carrying its cross-validated figures; and the
+ * scorer made from it, which reads a turn once and explains a flag by the n-grams that weighed most
+ * and the span of words that weighed most together.
+ */
+import { featureText, walkFeatures, type FeatureKind, type FeatureOptions, type FeatureSink, type WordPlace } from './features.ts';
+import { sigmoid, type Figures } from './logistic.ts';
+
+export const modelVersion = 1;
+/** The name of the hash {@link walkFeatures} uses; a model hashed otherwise cannot be read. */
+export const featureHash = 'fnv1a32+fmix32';
+
+/** A training file, named by the hash of its bytes. */
+export interface ModelData {
+  /** As written in the rule's `train.from`: relative to the constitution's folder. */
+  readonly path: string;
+  readonly sha256: string;
+  /** Records read from it, and those that gave a labelled turn. */
+  readonly records: number;
+  readonly used: number;
+}
+
+export interface ModelTraining {
+  readonly seed: number;
+  readonly folds: number;
+  readonly epochs: number;
+  readonly rate: number;
+  readonly l2: number;
+  readonly keep: number;
+  readonly samples: number;
+  readonly positives: number;
+  readonly negatives: number;
+  /** The rule's own examples among the samples. */
+  readonly examples: number;
+  readonly data: readonly ModelData[];
+  /** A hash of the rule's `train` block and examples: a model whose rule changed since is stale. */
+  readonly spec: string;
+  /** The licence of the training data, as the rule states it. */
+  readonly licence: string;
+}
+
+/** The model file's content. */
+export interface LearnedModel {
+  readonly version: typeof modelVersion;
+  readonly rule: string;
+  readonly features: FeatureOptions & { readonly hash: string; readonly context: boolean };
+  readonly targetPrecision: number;
+  /** Flag at or above this probability. */
+  readonly threshold: number;
+  /** Precision, recall, F1 and counts of the out-of-fold scores at the threshold. */
+  readonly crossValidated: Figures;
+  readonly training: ModelTraining;
+  readonly bias: number;
+  /** `[bucket, weight]`, bucket ascending; buckets not listed weigh nothing. */
+  readonly weights: readonly (readonly [number, number])[];
+}
+
+/** The model as JSON: the weights on one line, the rest readable. The same model gives the same bytes. */
+export function serialiseModel(model: LearnedModel): string {
+  const head = JSON.stringify({ ...model, weights: '\u0000' }, null, 2);
+  return `${head.replace('"\\u0000"', JSON.stringify(model.weights))}\n`;
+}
+
+/** Reads a model file; what is wrong with it is said in a sentence, never thrown. */
+export function parseModel(text: string): { model: LearnedModel } | { error: string } {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return { error: `the model file is not JSON (${(e as Error).message})` };
+  }
+  if (!isObject(v)) return { error: 'the model file is not a JSON object' };
+  if (v.version !== modelVersion) return { error: `the model file's version is ${JSON.stringify(v.version)}; this build reads version ${modelVersion}` };
+  const f = v.features;
+  if (!isObject(f) || f.hash !== featureHash) return { error: `the model file's features are not hashed by ${featureHash}` };
+  for (const k of ['bits', 'charMin', 'charMax', 'startWords', 'sentenceWords', 'read'] as const) {
+    if (!Number.isInteger(f[k]) || (f[k] as number) < 0) return { error: `the model file's features.${k} is not a whole number` };
+  }
+  if ((f.bits as number) < 4 || (f.bits as number) > 24) return { error: 'the model file\'s features.bits is outside 4 to 24' };
+  if (typeof f.trigrams !== 'boolean') return { error: "the model file's features.trigrams is not true or false" };
+  if (typeof f.context !== 'boolean') return { error: "the model file's features.context is not true or false" };
+  for (const k of ['threshold', 'bias', 'targetPrecision'] as const) {
+    if (typeof v[k] !== 'number' || !Number.isFinite(v[k])) return { error: `the model file's ${k} is not a number` };
+  }
+  if (!isObject(v.crossValidated) || !isObject(v.training)) return { error: 'the model file has no crossValidated or training figures' };
+  if (!Array.isArray(v.training.data)) return { error: "the model file's training.data is not a list" };
+  const dimension = 2 ** (f.bits as number);
+  if (!Array.isArray(v.weights)) return { error: "the model file's weights are not a list" };
+  for (const w of v.weights) {
+    if (!Array.isArray(w) || w.length !== 2 || !Number.isInteger(w[0]) || w[0] < 0 || w[0] >= dimension || typeof w[1] !== 'number' || !Number.isFinite(w[1])) {
+      return { error: `the model file's weights hold ${JSON.stringify(w)}, not a [bucket, weight] pair within ${dimension} buckets` };
+    }
+  }
+  return { model: v as unknown as LearnedModel };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** What explains a learned flag. */
+export interface Explanation {
+  readonly score: number;
+  /** The run of words that weighed most together, as offsets in the turn's text. */
+  readonly start: number;
+  readonly end: number;
+  /** The n-grams that weighed most in this turn, heaviest first, with their weight in the score. */
+  readonly top: readonly { readonly text: string; readonly weight: number }[];
+}
+
+/** The longest run of words the strongest span may cover. */
+const spanWords = 12;
+
+let scoringWeights: Float64Array = new Float64Array(0);
+let scoringSum = 0;
+let scoringCount = 0;
+const scoringSink: FeatureSink = (bucket) => {
+  scoringSum += scoringWeights[bucket];
+  scoringCount++;
+};
+
+/** A model ready to score turns. */
+export class LearnedScorer {
+  readonly model: LearnedModel;
+  readonly #weights: Float64Array;
+
+  constructor(model: LearnedModel) {
+    this.model = model;
+    this.#weights = new Float64Array(2 ** model.features.bits);
+    for (const [b, w] of model.weights) this.#weights[b] = w;
+  }
+
+  /** The probability that the turn is of the kind the model learned; `user` is read where the model reads context. */
+  score(text: string, user?: string): number {
+    scoringWeights = this.#weights;
+    scoringSum = 0;
+    scoringCount = 0;
+    walkFeatures(text, this.model.features, scoringSink);
+    if (this.model.features.context && user !== undefined) walkFeatures(user, this.model.features, scoringSink, true);
+    return sigmoid(this.model.bias + (scoringCount === 0 ? 0 : scoringSum / Math.sqrt(scoringCount)));
+  }
+
+  /** The score, the strongest span and the heaviest n-grams of a turn; slower than {@link score}, for flags only. */
+  explain(text: string, user?: string): Explanation {
+    const weights = this.#weights;
+    const places: WordPlace[] = [];
+    const occurrences: { bucket: number; word: number; kind: FeatureKind; at: number; length: number }[] = [];
+    walkFeatures(text, this.model.features, (bucket, word, kind, at, length) => occurrences.push({ bucket, word, kind, at, length }), false, places);
+    let count = occurrences.length;
+    let contextSum = 0;
+    if (this.model.features.context && user !== undefined) {
+      walkFeatures(user, this.model.features, (bucket) => {
+        contextSum += weights[bucket];
+        count++;
+      }, true);
+    }
+    const scale = count === 0 ? 0 : 1 / Math.sqrt(count);
+    const perWord = new Float64Array(places.length);
+    const byText = new Map<string, number>();
+    let sum = contextSum;
+    for (const o of occurrences) {
+      const w = weights[o.bucket];
+      sum += w;
+      if (w === 0) continue;
+      perWord[o.word] += w * scale;
+      const t = featureText(text, places, o.word, o.kind, o.at, o.length);
+      byText.set(t, (byText.get(t) ?? 0) + w * scale);
+    }
+    const score = sigmoid(this.model.bias + sum * scale);
+    const top = [...byText]
+      .filter(([, w]) => w > 0)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 6)
+      .map(([t, w]) => ({ text: t, weight: Math.round(w * 1000) / 1000 }));
+    const [from, to] = strongestRun(perWord);
+    const start = places.length ? places[from].start : 0;
+    const end = places.length ? places[to].end : Math.min(text.length, 1);
+    return { score, start, end, top };
+  }
+}
+
+/** The run of at most {@link spanWords} words whose weights sum highest (the first such run). */
+function strongestRun(perWord: Float64Array): [number, number] {
+  let best: [number, number] = [0, 0];
+  let bestSum = -Infinity;
+  for (let i = 0; i < perWord.length; i++) {
+    let sum = 0;
+    for (let j = i; j < Math.min(perWord.length, i + spanWords); j++) {
+      sum += perWord[j];
+      if (sum > bestSum) {
+        bestSum = sum;
+        best = [i, j];
+      }
+    }
+  }
+  return best;
+}
