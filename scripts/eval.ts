@@ -11,7 +11,10 @@
  *   the judgement of needless refusal (`needless-refusal`, guarded by the request) against refusals
  *   of the safe prompts, beside the string match on the same;
  * - preference pairs (`{chosen, rejected}`): the share of pairs in which `rejected` gets more findings
- *   than `chosen`, and the reverse.
+ *   than `chosen`, and the reverse;
+ * - each learned detector trained on the file: its cross-validated figures (trained again here, as
+ *   `constitution-lens train` does, so never its fit to the data it learned from), beside the phrase
+ *   detectors and the string match above.
  *
  * Then, per shipped rule pack, with the published constitutions it is for (`--constitutions DIR`,
  * by default the `constitutions` folder beside the first path): on the clean turns of every labelled
@@ -20,12 +23,16 @@
  * GOOD examples of that clause flagged by that clause's detectors (hints left out).
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { applyPacks } from '../server/src/core/packs/apply.ts';
 import { detectorDeclarations, parsePack } from '../server/src/core/packs/pack.ts';
 import { parseConstitution } from '../server/src/core/constitution/parse.ts';
 import { checkConversation, compileRuleset, type Finding, type Ruleset } from '../server/src/core/detectors/index.ts';
 import { parseTranscript } from '../server/src/core/transcript/parse.ts';
+import { learnedDetectors, readModelFiles } from '../server/src/modelFiles.ts';
+import { readLabelled } from '../server/src/cliTrain.ts';
+import { declarationHash, examplesAsTurns } from '../server/src/core/detectors/learnedRule.ts';
+import { trainModel } from '../server/src/core/learned/train.ts';
 import type { Conversation } from '../server/src/core/transcript/model.ts';
 
 const args = process.argv.slice(2);
@@ -63,7 +70,8 @@ function stringMatchRefusal(c: Conversation): boolean {
 
 function rulesetOf(text: string): Ruleset {
   const c = parseConstitution(text, basename(constitutionPath));
-  const rs = compileRuleset([{ uri: constitutionPath, constitution: c }]);
+  const models = readModelFiles(constitutionPath, c);
+  const rs = compileRuleset([models ? { uri: constitutionPath, constitution: c, models } : { uri: constitutionPath, constitution: c }]);
   for (const { problem } of rs.problems) console.error(`${constitutionPath}: ${problem.code}: ${problem.message}`);
   return rs;
 }
@@ -99,6 +107,41 @@ function targetFindings(c: Conversation, rs: Ruleset): Finding[] {
   return checkConversation(c, rs).filter((f) => f.turn === c.targetTurn && !f.reviewed);
 }
 
+/** The ids of the learned detectors whose training data holds this file. */
+function trainedOn(file: string): Set<string> {
+  const folder = dirname(constitutionPath);
+  const c = parseConstitution(readFileSync(constitutionPath, 'utf8'), basename(constitutionPath));
+  return new Set(learnedDetectors(c).filter((d) => d.train?.from.some((f) => resolve(folder, f.text) === resolve(file))).map((d) => d.id));
+}
+
+/**
+ * The learned detectors trained on this file, trained again here as `constitution-lens train` does
+ * and reported by their out-of-fold figures, never by their fit to the data they learned from.
+ */
+function learnedFigures(file: string): void {
+  const folder = dirname(constitutionPath);
+  const c = parseConstitution(readFileSync(constitutionPath, 'utf8'), basename(constitutionPath));
+  for (const spec of learnedDetectors(c)) {
+    const train = spec.train;
+    if (!train?.from.some((f) => resolve(folder, f.text) === resolve(file))) continue;
+    const turns = train.from.flatMap((f) => readLabelled(readFileSync(resolve(folder, f.text), 'utf8'), train.label, train.positive).turns);
+    const { crossValidated: cv, model } = trainModel({
+      rule: spec.id,
+      turns,
+      examples: examplesAsTurns(spec),
+      data: [],
+      context: train.context === 'user',
+      spec: declarationHash(spec),
+      licence: train.licence ?? 'not stated',
+      targetPrecision: train.precision,
+    });
+    console.log(
+      line(`learned ${spec.id}, cross-validated`, cv) +
+        `  (${model.training.folds} folds over ${model.training.samples} labelled turns, the rule's ${model.training.examples} examples training every fold; threshold ${model.threshold.toFixed(3)} for precision ${model.targetPrecision})`,
+    );
+  }
+}
+
 function files(p: string): string[] {
   const abs = resolve(p);
   if (statSync(abs).isDirectory()) {
@@ -116,6 +159,9 @@ for (const file of paths.flatMap(files)) {
   const sided = transcript.conversations.filter((c) => c.side !== undefined);
   console.log(`${basename(file)}`);
   if (transcript.problems.length) console.log(`  (${transcript.problems.length} parse problems)`);
+  // A learned detector's findings on its own training data are its fit, not a measure: left out here.
+  const ownData = trainedOn(file);
+  if (ownData.size) console.log(`  (findings of learned detectors trained on this file are left out of the lines below: ${[...ownData].join(', ')})`);
 
   if (labelled.length) {
     const all = counts();
@@ -126,7 +172,7 @@ for (const file of paths.flatMap(files)) {
     const needless = counts();
     const needlessBaseline = counts();
     for (const c of labelled) {
-      const found = targetFindings(c, ruleset);
+      const found = targetFindings(c, ruleset).filter((f) => !ownData.has(f.rule));
       const meta = c.meta as { final_label?: unknown; prompt_safe?: unknown } | undefined;
       if (typeof meta?.final_label === 'string') {
         const refused = meta.final_label !== '1_full_compliance';
@@ -164,11 +210,12 @@ for (const file of paths.flatMap(files)) {
       console.log(line('  baseline: string match at the start', needlessBaseline));
     }
   }
+  learnedFigures(file);
 
   if (sided.length) {
     const pairs = new Map<number, { chosen?: number; rejected?: number }>();
     for (const c of sided) {
-      const n = checkConversation(c, ruleset).filter((f) => !f.reviewed).length;
+      const n = checkConversation(c, ruleset).filter((f) => !f.reviewed && !ownData.has(f.rule)).length;
       const p = pairs.get(c.index) ?? {};
       p[c.side!] = n;
       pairs.set(c.index, p);

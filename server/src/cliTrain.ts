@@ -10,7 +10,7 @@ import { learnedDetectors, sha256File } from './modelFiles.ts';
 import { declarationHash, examplesAsTurns } from './core/detectors/learnedRule.ts';
 import type { DetectorSpec } from './core/detectors/schema.ts';
 import { serialiseModel, type ModelData } from './core/learned/model.ts';
-import { defaultTargetPrecision, trainModel, type LabelledTurn } from './core/learned/train.ts';
+import { defaultTargetPrecision, trainModel, type LabelledTurn, type TrainInput } from './core/learned/train.ts';
 import { decodeText } from './core/text.ts';
 import { readConstitution } from './starterModel.ts';
 
@@ -76,7 +76,8 @@ function usageError(io: TrainIo, message: string): number {
   return 2;
 }
 
-async function trainRule(spec: DetectorSpec, folder: string, io: TrainIo): Promise<void> {
+/** What a rule is trained from: its labelled files read and hashed, and its examples. */
+export async function trainingInput(spec: DetectorSpec, folder: string): Promise<{ input: TrainInput; notes: string[] }> {
   const train = spec.train;
   const turns: LabelledTurn[] = [];
   const data: ModelData[] = [];
@@ -89,8 +90,7 @@ async function trainRule(spec: DetectorSpec, folder: string, io: TrainIo): Promi
     if (read.skipped) notes.push(`${from.text}: ${read.skipped} of ${read.records} records have no labelled assistant turn and were left out`);
     if (read.broken) notes.push(`${from.text}: ${read.broken} lines are not JSON and were left out`);
   }
-  const target = train?.precision ?? defaultTargetPrecision;
-  const { model, crossValidated: cv } = trainModel({
+  const input: TrainInput = {
     rule: spec.id,
     turns,
     examples: examplesAsTurns(spec),
@@ -98,8 +98,15 @@ async function trainRule(spec: DetectorSpec, folder: string, io: TrainIo): Promi
     context: train?.context === 'user',
     spec: declarationHash(spec),
     licence: train?.licence ?? 'not stated',
-    targetPrecision: target,
-  });
+    targetPrecision: train?.precision ?? defaultTargetPrecision,
+  };
+  return { input, notes };
+}
+
+async function trainRule(spec: DetectorSpec, folder: string, io: TrainIo): Promise<void> {
+  const { input, notes } = await trainingInput(spec, folder);
+  const target = input.targetPrecision!;
+  const { model, crossValidated: cv } = trainModel(input);
   const out = resolve(folder, spec.model!.text);
   const bytes = serialiseModel(model);
   await fs.writeFile(out, bytes);

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import picomatch from 'picomatch';
 import {
   DidChangeConfigurationNotification,
@@ -14,9 +14,12 @@ import {
   type InitializeParams,
   type WorkspaceFolder,
 } from 'vscode-languageserver';
+import type { Constitution } from '../core/constitution/model.ts';
 import { isConstitutionFileName } from '../core/constitution/parse.ts';
 import { isPackFileName } from '../core/packs/pack.ts';
 import { bundledPackFiles } from '../packFiles.ts';
+import type { ModelFileRead } from '../core/detectors/types.ts';
+import { readModelFiles } from '../modelFiles.ts';
 import { isTranscriptFileName } from '../core/transcript/parse.ts';
 import { WorkspaceIndex } from '../core/workspace/index.ts';
 import { registerCodeActionSupport } from './codeActions.ts';
@@ -104,7 +107,7 @@ export function startServer(connection: Connection): void {
     watchRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     settingsCache = new SettingsCache(connection, caps.workspace?.configuration === true);
     const starter = loadStarter(options, log);
-    index = new WorkspaceIndex({ starter, isConstitution, bundledPacks: starter ? bundledPacks(starter.path, log) : [] });
+    index = new WorkspaceIndex({ starter, isConstitution, bundledPacks: starter ? bundledPacks(starter.path, log) : [], models: modelFilesOf });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -165,7 +168,9 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     await applyFileEvents(changes, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
-    if (changes.some((e) => isConstitution(e.uri) || isPackFileName(e.uri))) refreshDiagnostics();
+    const models = changes.some((e) => e.uri.endsWith('.model.json'));
+    if (models) ctx.index.modelsChanged();
+    if (models || changes.some((e) => isConstitution(e.uri) || isPackFileName(e.uri))) refreshDiagnostics();
   });
 
   documents.listen(connection, {
@@ -222,6 +227,17 @@ function bundledPacks(starterPath: string, log: (m: string) => void): { uri: str
   } catch (error) {
     log(`Cannot read the bundled rule packs: ${(error as Error).message}`);
     return [];
+  }
+}
+
+/** The model files of a constitution on disk; a constitution that is not a file has none to read. */
+function modelFilesOf(uri: string, constitution: Constitution): Record<string, ModelFileRead> | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return readModelFiles(fileURLToPath(uri), constitution);
+  } catch {
+    // Unread, the learned detectors say that their model is missing; the others still run.
+    return undefined;
   }
 }
 

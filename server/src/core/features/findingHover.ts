@@ -7,6 +7,7 @@
 import type { Clause, Constitution } from '../constitution/model.ts';
 import type { Finding } from '../detectors/types.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
+import { learnedSection } from './learnedHover.ts';
 
 export interface FindingHover {
   readonly markdown: string;
@@ -25,6 +26,7 @@ export function describeFinding(index: WorkspaceIndex, f: Finding): string {
   const clause = constitution?.clauses.find((c) => c.id === f.principle);
   const lines = [`**${escapeMarkdown(clause?.title ?? f.principle)}** \`${f.constitution}#${f.principle}\``];
   lines.push('', `${capitalise(f.severity)} · rule \`${f.rule}\``);
+  if (f.learned) lines.push('', learnedSection(f.learned));
   if (constitution && clause) {
     const standing = priorityStanding(constitution, clause);
     if (standing) lines.push('', standing);

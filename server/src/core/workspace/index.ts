@@ -10,7 +10,7 @@
 import type { Clause, Constitution } from '../constitution/model.ts';
 import { isConstitutionFileName, parseConstitution } from '../constitution/parse.ts';
 import { checkTranscript, compileRuleset, type Ruleset } from '../detectors/index.ts';
-import type { Finding, LoadedConstitution } from '../detectors/types.ts';
+import type { Finding, LoadedConstitution, ModelFileRead } from '../detectors/types.ts';
 import { problem, type Problem } from '../problem.ts';
 import { LineText } from '../lineText.ts';
 import type { LineIndex, Range } from '../text.ts';
@@ -91,6 +91,11 @@ export interface WorkspaceIndexOptions {
   readonly bundledPacks?: readonly { readonly uri: string; readonly text: string }[];
   /** Calls that let tests and benches watch the incremental work on JSONL transcripts. */
   readonly hooks?: WorkspaceIndexHooks;
+  /**
+   * The model files of a constitution's learned detectors, read by the caller (the core reads no
+   * files); without it, learned detectors report their models missing.
+   */
+  readonly models?: (uri: string, constitution: Constitution) => Readonly<Record<string, ModelFileRead>> | undefined;
 }
 
 export interface WorkspaceIndexHooks {
@@ -274,6 +279,12 @@ export class WorkspaceIndex {
     return this.#copies;
   }
 
+  /** A model file of a learned detector changed on disk: the constitutions are read again with it. */
+  modelsChanged(): void {
+    this.#generation++;
+    this.#constitutionGeneration++;
+  }
+
   /** The detectors of every constitution, compiled once per set of constitution versions. */
   ruleset(): Ruleset {
     if (this.#ruleset?.generation !== this.#constitutionGeneration) {
@@ -449,14 +460,19 @@ export class WorkspaceIndex {
     return map;
   }
 
+  #loaded(uri: string, constitution: Constitution): LoadedConstitution {
+    const models = this.#options.models?.(uri, constitution);
+    return models ? { uri, constitution, models } : { uri, constitution };
+  }
+
   #clauseTables(): ClauseTables {
     if (this.#tables?.generation === this.#constitutionGeneration) return this.#tables.tables;
     const loaded: LoadedConstitution[] = [];
     for (const file of this.files()) {
-      if (file.kind === 'constitution' && file.constitution) loaded.push({ uri: file.uri, constitution: file.constitution });
+      if (file.kind === 'constitution' && file.constitution) loaded.push(this.#loaded(file.uri, file.constitution));
     }
     loaded.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
-    if (loaded.length === 0 && this.#starter?.constitution) loaded.push({ uri: this.#starter.uri, constitution: this.#starter.constitution });
+    if (loaded.length === 0 && this.#starter?.constitution) loaded.push(this.#loaded(this.#starter.uri, this.#starter.constitution));
     const packs: LoadedPack[] = this.bundledPacks().map((pack) => ({ pack, bundled: true }));
     const copies = this.#copySource();
     for (const file of this.files()) if (file.kind === 'pack') packs.push({ pack: (file as FileEntry).packWith(copies) });
