@@ -8,7 +8,8 @@
  * not the file (it stays flat from 100 MB to 200 MB).
  *
  * Below that, the parser and detectors in memory, and the prose linter `alex` as a peer on a sample
- * of the same turn texts.
+ * of the same turn texts; and the cost of the starter's learned detectors: the same check with them
+ * on beside the phrase detectors alone, in interleaved rounds (target: at most half again the time).
  */
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ import { checkConversation, checkConversations, compileRuleset, type Ruleset } f
 import { parseJsonlLine } from '../server/src/core/transcript/jsonl.ts';
 import { turnText, type Conversation } from '../server/src/core/transcript/model.ts';
 import { verbatimText } from '../server/src/core/text.ts';
+import { readModelFiles } from '../server/src/modelFiles.ts';
 
 const targetBytes = 100 * 1024 * 1024;
 const dataDir = join(process.cwd(), 'bench', 'data');
@@ -39,9 +41,12 @@ async function buildData(): Promise<boolean> {
   return (await corpusJsonl('corpus-100mb.jsonl', targetBytes, 'check')) !== undefined;
 }
 
-function starter(): Ruleset {
+/** The starter's detectors: the phrase detectors alone, or with the learned ones, whose models are read beside it. */
+function starter(learned = false): Ruleset {
   const path = join(process.cwd(), 'constitutions', 'starter.constitution.md');
-  return compileRuleset([{ uri: path, constitution: parseConstitution(readFileSync(path, 'utf8'), 'starter.constitution.md') }]);
+  const constitution = parseConstitution(readFileSync(path, 'utf8'), 'starter.constitution.md');
+  const models = learned ? readModelFiles(path, constitution) : undefined;
+  return compileRuleset([models ? { uri: path, constitution, models } : { uri: path, constitution }]);
 }
 
 function timeIt(fn: () => number): { ms: number; n: number } {
@@ -263,25 +268,34 @@ export async function run(): Promise<void> {
     }
     return n;
   };
-  const parseAndCheck = () => {
+  const parseAndCheckWith = (rs: Ruleset) => () => {
     let n = 0;
     let base = 0;
     for (let i = 0; i < lines.length; i++) {
       // As check does: a pair's context, which both sides share, is checked once.
-      n += checkConversations(parseJsonlLine(lines[i], i, base).conversations, ruleset).length;
+      n += checkConversations(parseJsonlLine(lines[i], i, base).conversations, rs).length;
       base += lines[i].length + 1;
     }
     return n;
   };
+  const parseAndCheck = parseAndCheckWith(ruleset);
+  const withLearned = starter(true);
+  const learnedRules = withLearned.detectors.filter((d) => d.learned).length;
+  if (learnedRules === 0) console.log(`(the starter's learned detectors did not load: ${withLearned.problems.map((p) => p.problem.message).join('; ')})`);
+  const parseAndCheckLearned = parseAndCheckWith(withLearned);
 
-  const best = { json: Infinity, parse: Infinity, check: Infinity };
+  const best = { json: Infinity, parse: Infinity, check: Infinity, learned: Infinity };
   let findings = 0;
+  let learnedFindings = 0;
   for (let r = 0; r < rounds; r++) {
     best.json = Math.min(best.json, timeIt(jsonParse).ms);
     best.parse = Math.min(best.parse, timeIt(parseOnly).ms);
     const c = timeIt(parseAndCheck);
     best.check = Math.min(best.check, c.ms);
     findings = c.n;
+    const l = timeIt(parseAndCheckLearned);
+    best.learned = Math.min(best.learned, l.ms);
+    learnedFindings = l.n;
   }
   const rate = (ms: number) => bytes / 1024 / 1024 / (ms / 1000);
   console.log(`\ncheck in memory: ${(bytes / 1024 / 1024).toFixed(1)} MB, ${lines.length} lines, ${ruleset.detectors.length} detectors, ${findings} findings; lines already split, best of ${rounds} interleaved rounds`);
@@ -292,6 +306,9 @@ export async function run(): Promise<void> {
     `  ratio (parse + check / JSON.parse): ${(best.json / best.check).toFixed(2)} ` +
       '(one thread, metadata read too, lines already in memory: where the time goes, not the target, which is the command end to end above)',
   );
+  const learnedRatio = best.learned / best.check;
+  console.log(`  parse + check, learned on   ${rate(best.learned).toFixed(0)} MB/s (${learnedRules} learned detectors, ${learnedFindings} findings)`);
+  console.log(`  ratio (learned on / phrase detectors alone): ${learnedRatio.toFixed(2)} (target at most 1.5): ${verdict(learnedRatio <= 1.5)}`);
 
   // The peer: alex reads prose, so both it and the detectors get the same sample of turn texts.
   const sample: Conversation[] = [];
@@ -317,17 +334,26 @@ export async function run(): Promise<void> {
   const { text: alex } = (await import('alex')) as { text: (value: string) => { messages: unknown[] } };
   const alexRun = timeIt(() => texts.reduce((n, s) => n + alex(s).messages.length, 0));
   let detectorsMs = Infinity;
+  let learnedMs = Infinity;
   let detectorFindings = 0;
+  let withLearnedFindings = 0;
   for (let r = 0; r < rounds; r++) {
     const d = timeIt(() => sample.reduce((n, c) => n + checkConversation(c, ruleset).length, 0));
     detectorsMs = Math.min(detectorsMs, d.ms);
     detectorFindings = d.n;
+    const l = timeIt(() => sample.reduce((n, c) => n + checkConversation(c, withLearned).length, 0));
+    learnedMs = Math.min(learnedMs, l.ms);
+    withLearnedFindings = l.n;
   }
   const sampleRate = (ms: number) => mb(sampleChars) / (ms / 1000);
   console.log(`  peer, on ${mb(sampleChars).toFixed(1)} M characters of assistant turn text (${texts.length} turns):`);
   console.log(`    detectors alone          ${sampleRate(detectorsMs).toFixed(1)} MB/s, ${detectorFindings} findings`);
   console.log(`    alex                     ${sampleRate(alexRun.ms).toFixed(2)} MB/s, ${alexRun.n} messages`);
   console.log(`    ratio (detectors / alex): ${(alexRun.ms / detectorsMs).toFixed(0)}x`);
+  console.log(
+    `    detectors with the learned ones ${sampleRate(learnedMs).toFixed(1)} MB/s, ${withLearnedFindings} findings; ` +
+      `ratio to the phrase detectors alone ${(learnedMs / detectorsMs).toFixed(2)} (detectors only, turns already parsed)`,
+  );
 }
 
 if (process.argv[1] && /[\\/]bench[\\/]check\.ts$/.test(process.argv[1])) {

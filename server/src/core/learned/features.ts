@@ -19,21 +19,18 @@ export interface FeatureOptions {
   readonly charMax: number;
   /** How many of the first words also count as features of their own (position-marked). */
   readonly startWords: number;
-  /** Whether word trigrams count too. */
-  readonly trigrams: boolean;
   /** How many of the first words of each sentence also count as features of their own. */
   readonly sentenceWords: number;
   /** How many characters of the turn are read; the rest is not looked at. */
   readonly read: number;
 }
 
-export const defaultFeatureOptions: FeatureOptions = { bits: 18, charMin: 3, charMax: 5, startWords: 6, trigrams: false, sentenceWords: 2, read: 800 };
+export const defaultFeatureOptions: FeatureOptions = { bits: 16, charMin: 3, charMax: 4, startWords: 6, sentenceWords: 2, read: 300 };
 
 /** What a feature is, for the explanation. */
 export const FeatureKind = {
   word: 0,
   bigram: 1,
-  trigram: 5,
   start: 2,
   chars: 3,
   sentence: 4,
@@ -57,7 +54,6 @@ const prime = 0x01000193;
 /** Namespaces, so that the word "ing" and the n-gram "ing" are different features. */
 const nsWord = 0x57;
 const nsBigram = 0x42;
-const nsTrigram = 0x54;
 const nsStart = 0x53;
 const nsSentence = 0x73;
 const nsChars = 0x43;
@@ -69,16 +65,6 @@ const maxWord = 48;
 /** FNV-1a, one UTF-16 code at a time. */
 function step(h: number, c: number): number {
   return Math.imul(h ^ c, prime);
-}
-
-/** Mixes the last bits into the low ones (murmur3's finaliser), so that masking keeps a good spread. */
-function finish(h: number, mask: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) & mask;
 }
 
 /** Whether a UTF-16 code is part of a word: letters, digits, apostrophes and other scripts' letters. */
@@ -101,15 +87,135 @@ const codes = new Int32Array(maxWord + 2);
 
 /**
  * Walks the features of `text` (its first `options.read` characters), calling `sink` for each;
- * `ns` separates the features of a context turn from those of the turn itself. Returns the number
- * of words read; `places`, when given, receives each word's place.
+ * `context` separates the features of a context turn from those of the turn itself. Returns the
+ * number of words read; `places`, when given, receives each word's place.
  */
 export function walkFeatures(text: string, options: FeatureOptions, sink: FeatureSink, context = false, places?: WordPlace[]): number {
-  const mask = (1 << options.bits) - 1;
+  mode = Mode.sink;
+  target = sink;
+  return walk(text, options, context, places);
+}
+
+/**
+ * Adds the weights of the features of `text` to `acc[0]` and their number to `acc[1]`: the same
+ * walk as {@link walkFeatures}, without a call per feature, for scoring.
+ */
+export function sumFeatures(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, context = false): void {
+  mode = Mode.sum;
+  dense = weights;
+  sum = 0;
+  count = 0;
+  walk(text, options, context, undefined);
+  acc[0] += sum;
+  acc[1] += count;
+}
+
+/** The features that weighed most toward a score, one entry per occurrence, heaviest first. */
+export interface Heaviest {
+  readonly bucket: Int32Array;
+  readonly weight: Float64Array;
+  readonly word: Int32Array;
+  readonly kind: Int32Array;
+  readonly at: Int32Array;
+  readonly length: Int32Array;
+  /** How many entries hold something. */
+  size: number;
+}
+
+export function heaviest(size: number): Heaviest {
+  return { bucket: new Int32Array(size), weight: new Float64Array(size), word: new Int32Array(size), kind: new Int32Array(size), at: new Int32Array(size), length: new Int32Array(size), size: 0 };
+}
+
+/**
+ * {@link sumFeatures} that also adds each feature's weight to its word's entry in `perWord` (grown
+ * as needed and returned) and keeps the heaviest occurrences in `top`: what explains a flag,
+ * found in one walk without a call per feature.
+ */
+export function explainFeatures(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, perWord: Float64Array, top: Heaviest, places: WordPlace[]): Float64Array {
+  mode = Mode.explain;
+  dense = weights;
+  sum = 0;
+  count = 0;
+  words = perWord.length >= options.read + 1 ? perWord : new Float64Array(options.read + 1);
+  words.fill(0);
+  kept = top;
+  kept.size = 0;
+  walk(text, options, false, places);
+  acc[0] += sum;
+  acc[1] += count;
+  return words;
+}
+
+const Mode = { sink: 0, sum: 1, explain: 2 } as const;
+type Mode = (typeof Mode)[keyof typeof Mode];
+
+/*
+ * Scratch state of the walk under way, read by `emit`: walks are synchronous, so one set serves, and
+ * the walk makes no closure and no call it cannot inline per feature.
+ */
+let mode: Mode = Mode.sink;
+let target: FeatureSink | undefined;
+let dense: Float32Array = new Float32Array(0);
+let sum = 0;
+let count = 0;
+let words: Float64Array = new Float64Array(0);
+let kept: Heaviest = heaviest(0);
+
+function emit(bucket: number, word: number, kind: FeatureKind, at: number, length: number): void {
+  target!(bucket, word, kind, at, length);
+}
+
+/** A feature's weight, added to its word's; kept among the heaviest where it is heavier than the lightest of them. */
+function weigh(bucket: number, word: number, kind: FeatureKind, at: number, length: number): number {
+  const w = dense[bucket];
+  if (w > 0) {
+    words[word] += w;
+    if (kept.size < kept.bucket.length || kept.weight[kept.size - 1] < w) keep(w, bucket, word, kind, at, length);
+  }
+  return w;
+}
+
+/** Files an occurrence among the heaviest, if it is heavier than the lightest of them. */
+function keep(w: number, bucket: number, word: number, kind: FeatureKind, at: number, length: number): void {
+  const t = kept;
+  const cap = t.bucket.length;
+  let i = t.size < cap ? t.size++ : cap - 1;
+  if (i === cap - 1 && t.size === cap && t.weight[i] >= w) return;
+  while (i > 0 && t.weight[i - 1] < w) {
+    t.bucket[i] = t.bucket[i - 1];
+    t.weight[i] = t.weight[i - 1];
+    t.word[i] = t.word[i - 1];
+    t.kind[i] = t.kind[i - 1];
+    t.at[i] = t.at[i - 1];
+    t.length[i] = t.length[i - 1];
+    i--;
+  }
+  t.bucket[i] = bucket;
+  t.weight[i] = w;
+  t.word[i] = word;
+  t.kind[i] = kind;
+  t.at[i] = at;
+  t.length[i] = length;
+}
+
+/** The bucket of a hash: the high bits of a multiplication by the golden ratio, which mixes every bit into them. */
+function bucketOf(h: number, shift: number): number {
+  return Math.imul(h, 0x9e3779b1) >>> shift;
+}
+
+function walk(text: string, options: FeatureOptions, context: boolean, places: WordPlace[] | undefined): number {
+  const shift = 32 - options.bits;
   const limit = Math.min(text.length, options.read);
   const base = context ? step(offset, nsUser) : offset;
+  const charsBase = step(base, nsChars);
+  const charMin = options.charMin;
+  const charMax = options.charMax;
+  const fast = mode !== Mode.sink;
+  const explaining = mode === Mode.explain;
+  const weights = dense;
+  let s = 0;
+  let c2 = 0;
   let previous = step(base, boundary);
-  let before = previous;
   let word = 0;
   let inSentence = 0;
   let i = 0;
@@ -135,22 +241,77 @@ export function walkFeatures(text: string, options: FeatureOptions, sink: Featur
     if (i > limit && word > 0) break;
     places?.push({ start, end: i });
     codes[n++] = boundary;
-    sink(finish(step(h, nsWord), mask), word, FeatureKind.word, 0, 0);
-    sink(finish(step(Math.imul(previous, 31) ^ h, nsBigram), mask), word, FeatureKind.bigram, 0, 0);
-    if (options.trigrams) sink(finish(step(Math.imul(Math.imul(before, 31) ^ previous, 31) ^ h, nsTrigram), mask), word, FeatureKind.trigram, 0, 0);
-    if (word < options.startWords) sink(finish(step(step(h, nsStart), word), mask), word, FeatureKind.start, 0, 0);
-    if (inSentence < options.sentenceWords) sink(finish(step(step(h, nsSentence), inSentence), mask), word, FeatureKind.sentence, inSentence, 0);
-    inSentence++;
-    for (let len = options.charMin; len <= options.charMax; len++) {
-      for (let a = 0; a + len <= n; a++) {
-        let g = step(base, nsChars);
-        for (let k = a; k < a + len; k++) g = step(g, codes[k]);
-        sink(finish(g, mask), word, FeatureKind.chars, a, len);
+    const unigram = bucketOf(step(h, nsWord), shift);
+    const bigram = bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift);
+    const first = word < options.startWords ? bucketOf(step(step(h, nsStart), word), shift) : -1;
+    const opening = inSentence < options.sentenceWords ? bucketOf(step(step(h, nsSentence), inSentence), shift) : -1;
+    if (explaining) {
+      // Explaining a flag: as scoring, with each weight also added to its word's and the heaviest kept.
+      s += weigh(unigram, word, FeatureKind.word, 0, 0) + weigh(bigram, word, FeatureKind.bigram, 0, 0);
+      c2 += 2;
+      if (first >= 0) {
+        s += weigh(first, word, FeatureKind.start, 0, 0);
+        c2++;
+      }
+      if (opening >= 0) {
+        s += weigh(opening, word, FeatureKind.sentence, inSentence, 0);
+        c2++;
+      }
+      for (let a = 0; a + charMin <= n; a++) {
+        let g = charsBase;
+        const stop = Math.min(n, a + charMax);
+        for (let k = a; k < stop; k++) {
+          g = step(g, codes[k]);
+          if (k - a + 1 >= charMin) {
+            s += weigh(bucketOf(g, shift), word, FeatureKind.chars, a, k - a + 1);
+            c2++;
+          }
+        }
+      }
+    } else if (fast) {
+      // Scoring, the hot path: the same features as below, summed where they are found.
+      s += weights[unigram] + weights[bigram];
+      c2 += 2;
+      if (first >= 0) {
+        s += weights[first];
+        c2++;
+      }
+      if (opening >= 0) {
+        s += weights[opening];
+        c2++;
+      }
+      for (let a = 0; a + charMin <= n; a++) {
+        let g = charsBase;
+        const stop = Math.min(n, a + charMax);
+        for (let k = a; k < stop; k++) {
+          g = step(g, codes[k]);
+          if (k - a + 1 >= charMin) {
+            s += weights[bucketOf(g, shift)];
+            c2++;
+          }
+        }
+      }
+    } else {
+      emit(unigram, word, FeatureKind.word, 0, 0);
+      emit(bigram, word, FeatureKind.bigram, 0, 0);
+      if (first >= 0) emit(first, word, FeatureKind.start, 0, 0);
+      if (opening >= 0) emit(opening, word, FeatureKind.sentence, inSentence, 0);
+      for (let a = 0; a + charMin <= n; a++) {
+        let g = charsBase;
+        const stop = Math.min(n, a + charMax);
+        for (let k = a; k < stop; k++) {
+          g = step(g, codes[k]);
+          if (k - a + 1 >= charMin) emit(bucketOf(g, shift), word, FeatureKind.chars, a, k - a + 1);
+        }
       }
     }
-    before = previous;
+    inSentence++;
     previous = h;
     word++;
+  }
+  if (fast) {
+    sum = s;
+    count = c2;
   }
   return word;
 }
@@ -164,10 +325,6 @@ export function featureText(text: string, places: readonly WordPlace[], word: nu
       return own;
     case FeatureKind.bigram:
       return word === 0 ? `(start) ${own}` : `${text.slice(places[word - 1].start, places[word - 1].end).toLowerCase()} ${own}`;
-    case FeatureKind.trigram: {
-      const words = places.slice(Math.max(0, word - 2), word + 1).map((p) => text.slice(p.start, p.end).toLowerCase());
-      return word < 2 ? `(start) ${words.join(' ')}` : words.join(' ');
-    }
     case FeatureKind.start:
       return `${own} (word ${word + 1} of the turn)`;
     case FeatureKind.sentence:

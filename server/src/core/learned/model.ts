@@ -4,12 +4,12 @@
  * scorer made from it, which reads a turn once and explains a flag by the n-grams that weighed most
  * and the span of words that weighed most together.
  */
-import { featureText, walkFeatures, type FeatureKind, type FeatureOptions, type FeatureSink, type WordPlace } from './features.ts';
+import { explainFeatures, featureText, heaviest, sumFeatures, type FeatureKind, type FeatureOptions, type WordPlace } from './features.ts';
 import { sigmoid, type Figures } from './logistic.ts';
 
 export const modelVersion = 1;
 /** The name of the hash {@link walkFeatures} uses; a model hashed otherwise cannot be read. */
-export const featureHash = 'fnv1a32+fmix32';
+export const featureHash = 'fnv1a32+golden-high-bits';
 
 /** A training file, named by the hash of its bytes. */
 export interface ModelData {
@@ -78,7 +78,6 @@ export function parseModel(text: string): { model: LearnedModel } | { error: str
     if (!Number.isInteger(f[k]) || (f[k] as number) < 0) return { error: `the model file's features.${k} is not a whole number` };
   }
   if ((f.bits as number) < 4 || (f.bits as number) > 24) return { error: 'the model file\'s features.bits is outside 4 to 24' };
-  if (typeof f.trigrams !== 'boolean') return { error: "the model file's features.trigrams is not true or false" };
   if (typeof f.context !== 'boolean') return { error: "the model file's features.context is not true or false" };
   for (const k of ['threshold', 'bias', 'targetPrecision'] as const) {
     if (typeof v[k] !== 'number' || !Number.isFinite(v[k])) return { error: `the model file's ${k} is not a number` };
@@ -111,82 +110,65 @@ export interface Explanation {
 
 /** The longest run of words the strongest span may cover. */
 const spanWords = 12;
-
-let scoringWeights: Float64Array = new Float64Array(0);
-let scoringSum = 0;
-let scoringCount = 0;
-const scoringSink: FeatureSink = (bucket) => {
-  scoringSum += scoringWeights[bucket];
-  scoringCount++;
-};
+/** How many of the heaviest n-grams an explanation names. */
+const shownNgrams = 6;
 
 /** A model ready to score turns. */
 export class LearnedScorer {
   readonly model: LearnedModel;
-  readonly #weights: Float64Array;
+  readonly #weights: Float32Array;
+  /** The sum of the weights of a walk and the number of its features. */
+  readonly #acc = new Float64Array(2);
+  /** Scratch of {@link explain}: weight per word, and the heaviest occurrences. */
+  #perWord: Float64Array = new Float64Array(0);
+  readonly #top = heaviest(24);
 
   constructor(model: LearnedModel) {
     this.model = model;
-    this.#weights = new Float64Array(2 ** model.features.bits);
+    this.#weights = new Float32Array(2 ** model.features.bits);
     for (const [b, w] of model.weights) this.#weights[b] = w;
   }
 
   /** The probability that the turn is of the kind the model learned; `user` is read where the model reads context. */
   score(text: string, user?: string): number {
-    scoringWeights = this.#weights;
-    scoringSum = 0;
-    scoringCount = 0;
-    walkFeatures(text, this.model.features, scoringSink);
-    if (this.model.features.context && user !== undefined) walkFeatures(user, this.model.features, scoringSink, true);
-    return sigmoid(this.model.bias + (scoringCount === 0 ? 0 : scoringSum / Math.sqrt(scoringCount)));
+    const acc = this.#acc;
+    acc[0] = 0;
+    acc[1] = 0;
+    sumFeatures(text, this.model.features, this.#weights, acc);
+    if (this.model.features.context && user !== undefined) sumFeatures(user, this.model.features, this.#weights, acc, true);
+    return sigmoid(this.model.bias + (acc[1] === 0 ? 0 : acc[0] / Math.sqrt(acc[1])));
   }
 
   /** The score, the strongest span and the heaviest n-grams of a turn; slower than {@link score}, for flags only. */
   explain(text: string, user?: string): Explanation {
-    const weights = this.#weights;
+    const acc = this.#acc;
+    acc[0] = 0;
+    acc[1] = 0;
     const places: WordPlace[] = [];
-    const occurrences: { bucket: number; word: number; kind: FeatureKind; at: number; length: number }[] = [];
-    walkFeatures(text, this.model.features, (bucket, word, kind, at, length) => occurrences.push({ bucket, word, kind, at, length }), false, places);
-    let count = occurrences.length;
-    let contextSum = 0;
-    if (this.model.features.context && user !== undefined) {
-      walkFeatures(user, this.model.features, (bucket) => {
-        contextSum += weights[bucket];
-        count++;
-      }, true);
+    const top = this.#top;
+    this.#perWord = explainFeatures(text, this.model.features, this.#weights, acc, this.#perWord, top, places);
+    if (this.model.features.context && user !== undefined) sumFeatures(user, this.model.features, this.#weights, acc, true);
+    const scale = acc[1] === 0 ? 0 : 1 / Math.sqrt(acc[1]);
+    const score = sigmoid(this.model.bias + acc[0] * scale);
+    const named: { text: string; weight: number }[] = [];
+    for (let k = 0; k < top.size && named.length < shownNgrams; k++) {
+      const t = featureText(text, places, top.word[k], top.kind[k] as FeatureKind, top.at[k], top.length[k]);
+      if (!named.some((n) => n.text === t)) named.push({ text: t, weight: Math.round(top.weight[k] * scale * 1000) / 1000 });
     }
-    const scale = count === 0 ? 0 : 1 / Math.sqrt(count);
-    const perWord = new Float64Array(places.length);
-    const byText = new Map<string, number>();
-    let sum = contextSum;
-    for (const o of occurrences) {
-      const w = weights[o.bucket];
-      sum += w;
-      if (w === 0) continue;
-      perWord[o.word] += w * scale;
-      const t = featureText(text, places, o.word, o.kind, o.at, o.length);
-      byText.set(t, (byText.get(t) ?? 0) + w * scale);
-    }
-    const score = sigmoid(this.model.bias + sum * scale);
-    const top = [...byText]
-      .filter(([, w]) => w > 0)
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-      .slice(0, 6)
-      .map(([t, w]) => ({ text: t, weight: Math.round(w * 1000) / 1000 }));
-    const [from, to] = strongestRun(perWord);
+    const [from, to] = strongestRun(this.#perWord, places.length);
     const start = places.length ? places[from].start : 0;
     const end = places.length ? places[to].end : Math.min(text.length, 1);
-    return { score, start, end, top };
+    return { score, start, end, top: named };
   }
 }
 
 /** The run of at most {@link spanWords} words whose weights sum highest (the first such run). */
-function strongestRun(perWord: Float64Array): [number, number] {
+function strongestRun(perWord: Float64Array, words: number): [number, number] {
   let best: [number, number] = [0, 0];
   let bestSum = -Infinity;
-  for (let i = 0; i < perWord.length; i++) {
+  for (let i = 0; i < words; i++) {
     let sum = 0;
-    for (let j = i; j < Math.min(perWord.length, i + spanWords); j++) {
+    for (let j = i; j < Math.min(words, i + spanWords); j++) {
       sum += perWord[j];
       if (sum > bestSum) {
         bestSum = sum;

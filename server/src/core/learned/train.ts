@@ -33,7 +33,7 @@ export interface TrainInput {
 }
 
 export const defaultTargetPrecision = 0.95;
-export const defaultFolds = 5;
+export const defaultFolds = 10;
 
 /** The trained model and the figures that describe it. */
 export interface Trained {
