@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { test } from 'node:test';
 import { parseConstitution } from '../../server/src/core/constitution/parse.ts';
+import { readModelFiles } from '../../server/src/modelFiles.ts';
 import { checkTranscript, compileRuleset, DetectorKind, type CompiledDetector, type Finding, type Ruleset } from '../../server/src/core/detectors/index.ts';
 import { phraseSource, phrasesSource } from '../../server/src/core/detectors/phrases.ts';
 import { parseTranscript } from '../../server/src/core/transcript/parse.ts';
@@ -95,7 +96,10 @@ function reference(rs: Ruleset, conversations: readonly Conversation[]): string[
 const keys = (findings: readonly Finding[]) => findings.map((f) => `${f.conversation}/${f.turn} ${f.rule} ${f.span.start}-${f.span.end}`).sort();
 
 const starterPath = 'constitutions/starter.constitution.md';
-const starter = compileRuleset([{ uri: starterPath, constitution: parseConstitution(readFileSync(starterPath, 'utf8'), 'starter.constitution.md') }]);
+const starterConstitution = parseConstitution(readFileSync(starterPath, 'utf8'), 'starter.constitution.md');
+// With its learned detectors' models, so that it compiles as shipped; their findings are held to their own reference in test/learned.
+const starter = compileRuleset([{ uri: starterPath, constitution: starterConstitution, models: readModelFiles(starterPath, starterConstitution) }]);
+const learned = new Set(starter.detectors.filter((d) => d.spec.kind === DetectorKind.learned).map((d) => d.spec.id));
 
 /**
  * Detectors that take the checker's other paths: joined passes, `u` flags, one-letter words, ties at
@@ -139,7 +143,7 @@ for (const file of corpusFiles('dev').filter((f) => /\.jsonl?$/.test(f))) {
       assert.deepEqual(rs.problems, []);
       const expected = reference(rs, transcript.conversations);
       assert.ok(expected.length > 0);
-      assert.deepEqual(keys(checkTranscript(transcript, rs)), expected);
+      assert.deepEqual(keys(checkTranscript(transcript, rs).filter((f) => !learned.has(f.rule))), expected);
     }
   });
 }

@@ -3,11 +3,13 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { parseConstitution } from '../../server/src/core/constitution/parse.ts';
 import { compileRuleset, exampleProblems, runExamples } from '../../server/src/core/detectors/index.ts';
+import { readModelFiles } from '../../server/src/modelFiles.ts';
 
 const path = 'constitutions/starter.constitution.md';
 const text = readFileSync(path, 'utf8');
 const constitution = parseConstitution(text, 'starter.constitution.md');
-const ruleset = compileRuleset([{ uri: path, constitution }]);
+// As the commands and the server read it: with the model files of its learned detectors beside it.
+const ruleset = compileRuleset([{ uri: path, constitution, models: readModelFiles(path, constitution) }]);
 const reports = runExamples(ruleset);
 
 test('the starter constitution parses and compiles without problems', () => {

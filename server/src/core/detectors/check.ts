@@ -112,15 +112,28 @@ const evidence = new Map<Hit, LearnedEvidence>();
  * model says), and a turn at or above the threshold is explained, its strongest span the hit.
  */
 function learnedHits(turn: Turn, lastUser: Turn | undefined, detectors: readonly CompiledDetector[], list: Hit[]): void {
-  const t = turnText(turn);
-  if (!t) return;
+  // Most turns are one text block, read as it is; several are joined, and only then is anything made.
+  const blocks = turn.blocks;
+  let only = -1;
+  for (let b = 0; b < blocks.length; b++) {
+    if (blocks[b].type !== 'text') continue;
+    if (only >= 0) {
+      only = -2;
+      break;
+    }
+    only = b;
+  }
+  if (only === -1) return;
+  const joined = only === -2 ? turnText(turn) : undefined;
+  const text = joined ? joined.text : blocks[only].text.text;
   let user: string | undefined;
   for (const detector of detectors) {
     const learned = detector.learned!;
     const scorer = learned.scorer!;
     if (scorer.model.features.context && user === undefined && lastUser) user = turnText(lastUser)?.text;
-    if (scorer.score(t.text, user) < learned.threshold) continue;
-    const why = scorer.explain(t.text, user);
+    if (scorer.score(text, user) < learned.threshold) continue;
+    const why = scorer.explain(text, user);
+    const t = joined ?? { text, parts: [{ at: 0, block: only, text: blocks[only].text }] };
     let part = t.parts[0];
     for (const p of t.parts) if (p.at <= why.start) part = p;
     const start = Math.max(0, why.start - part.at);

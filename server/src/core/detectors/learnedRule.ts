@@ -88,11 +88,3 @@ export function turnText(turn: Turn): TurnText | undefined {
   }
   return parts && { text, parts };
 }
-
-/** The source offset of an offset in a {@link TurnText}. */
-export function sourceOffset(t: TurnText, offset: number, isEnd: boolean): number {
-  let part = t.parts[0];
-  for (const p of t.parts) if (p.at < offset || (!isEnd && p.at === offset)) part = p;
-  const local = Math.max(0, Math.min(part.text.text.length, offset - part.at));
-  return part.text.toSource(local);
-}

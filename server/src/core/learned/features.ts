@@ -83,6 +83,20 @@ function fold(c: number): number {
   return String.fromCharCode(c).toLowerCase().charCodeAt(0);
 }
 
+/**
+ * The code as the features read it, for the codes below {@link tabled}, made once: 0 for a code that
+ * is not part of a word. Above, {@link wordCode} works it out.
+ */
+const tabled = 0x800;
+const table = new Uint16Array(tabled);
+for (let c = 0; c < tabled; c++) table[c] = isWordCode(c) ? fold(c) : 0;
+
+/** The code as the features read it, or 0 where it is not part of a word. */
+function wordCode(c: number): number {
+  if (c < tabled) return table[c];
+  return isWordCode(c) ? fold(c) : 0;
+}
+
 const codes = new Int32Array(maxWord + 2);
 
 /**
@@ -220,8 +234,8 @@ function walk(text: string, options: FeatureOptions, context: boolean, places: W
   let inSentence = 0;
   let i = 0;
   while (i < limit) {
-    let c = text.charCodeAt(i);
-    if (!isWordCode(c)) {
+    const c = text.charCodeAt(i);
+    if (wordCode(c) === 0) {
       // A full stop, question or exclamation mark, colon or line break starts a new sentence.
       if (c === 46 || c === 33 || c === 63 || c === 10 || c === 58) inSentence = 0;
       i++;
@@ -231,8 +245,8 @@ function walk(text: string, options: FeatureOptions, context: boolean, places: W
     let h = base;
     let n = 0;
     codes[n++] = boundary;
-    while (i < text.length && isWordCode((c = text.charCodeAt(i)))) {
-      const f = fold(c);
+    let f: number;
+    while (i < text.length && (f = wordCode(text.charCodeAt(i))) !== 0) {
       h = step(h, f);
       if (n <= maxWord) codes[n++] = f;
       i++;

@@ -192,18 +192,29 @@ export function figures(tp: number, fp: number, fn: number, tn: number): Figures
 
 /**
  * The threshold for a target precision: the lowest score at which the flags reach it (so recall is
- * as high as that precision allows). Where no threshold reaches it, the one with the best F1.
- * Thresholds are taken halfway between neighbouring scores, so that a new text scored exactly as a
- * training one is not on the edge.
+ * as high as that precision allows), then raised to halfway between the lowest positive it flags
+ * and the highest negative below that: the same positives are flagged, no more negatives, and a
+ * new text scored near a training one is not on the edge. Where no threshold reaches the target,
+ * the one with the best F1, placed the same way.
  */
 export function thresholdFor(scores: ArrayLike<number>, labels: readonly boolean[], target: number): number {
   const distinct = [...new Set(Array.from(scores))].sort((a, b) => a - b);
   const candidates = distinct.map((s, i) => (i === 0 ? s : (s + distinct[i - 1]) / 2));
+  let chosen: number | undefined;
   let best: { t: number; f1: number } | undefined;
   for (const t of candidates) {
     const f = figuresAt(scores, labels, t);
-    if (f.tp > 0 && f.precision >= target) return t;
+    if (f.tp > 0 && f.precision >= target) {
+      chosen = t;
+      break;
+    }
     if (!best || f.f1 > best.f1) best = { t, f1: f.f1 };
   }
-  return best?.t ?? 0.5;
+  const low = chosen ?? best?.t ?? 0.5;
+  let lowestPositive = Infinity;
+  for (let i = 0; i < labels.length; i++) if (labels[i] && scores[i] >= low && scores[i] < lowestPositive) lowestPositive = scores[i];
+  if (lowestPositive === Infinity) return low;
+  let highestNegative = -Infinity;
+  for (let i = 0; i < labels.length; i++) if (!labels[i] && scores[i] < lowestPositive && scores[i] > highestNegative) highestNegative = scores[i];
+  return highestNegative === -Infinity ? low : (highestNegative + lowestPositive) / 2;
 }
