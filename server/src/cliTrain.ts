@@ -114,7 +114,7 @@ async function trainRule(spec: DetectorSpec, folder: string, io: TrainIo): Promi
   const f = (x: number) => x.toFixed(3);
   io.stdout.write(
     [
-      `${spec.id}: ${t.samples} labelled turns (${t.positives} positive, ${t.negatives} negative; ${t.examples} of them the rule's examples)`,
+      `${spec.id}: ${t.samples} labelled turns (${t.positives} positive, ${t.negatives} negative); the rule's examples (${t.examples}) train every fold`,
       ...notes.map((n) => `  note: ${n}`),
       `  cross-validated (${t.folds} folds, seed ${t.seed}): precision ${f(cv.precision)}  recall ${f(cv.recall)}  F1 ${f(cv.f1)}  (TP ${cv.tp} FP ${cv.fp} FN ${cv.fn} TN ${cv.tn})`,
       `  threshold ${model.threshold.toFixed(3)}, chosen on the out-of-fold scores for precision ${target}`,

@@ -67,7 +67,7 @@ test('fitting is deterministic for a seed and learns a separable set', () => {
   assert.deepEqual([...a.buckets], [...b.buckets]);
   assert.deepEqual([...a.values], [...b.values]);
   assert.ok(a.buckets.length <= fitOptions.keep);
-  assert.ok(a.values.every((v) => v !== 0 && Math.round(v * 1e4) / 1e4 === v), 'weights are kept non-zero and rounded');
+  assert.ok(a.values.every((v) => v !== 0 && Math.round(v * 1e3) / 1e3 === v), 'weights are kept non-zero and rounded');
   const scores = crossValidate(samples, fitOptions, 5);
   const f = figuresAt(scores, samples.map((s) => s.positive), 0.5);
   assert.ok(f.f1 > 0.9, `cross-validated F1 ${f.f1}`);

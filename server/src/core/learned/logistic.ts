@@ -28,7 +28,7 @@ export interface FitOptions {
   readonly bags: number;
 }
 
-export const defaultFitOptions: Omit<FitOptions, 'dimension'> = { epochs: 12, rate: 0.05, l2: 1e-4, seed: 1, keep: 6000, places: 4, bags: 1 };
+export const defaultFitOptions: Omit<FitOptions, 'dimension'> = { epochs: 12, rate: 0.05, l2: 1e-4, seed: 1, keep: 16000, places: 3, bags: 1 };
 
 /** A fitted model: sparse weights (bucket ascending) and a bias. */
 export interface Weights {
@@ -142,13 +142,14 @@ export function denseWeights(weights: Weights, dimension: number): Float64Array 
 /**
  * Out-of-fold probabilities: the samples split into `folds` by a seeded shuffle (positives and
  * negatives dealt out separately, so every fold holds both), each scored by a model fitted on the
- * other folds. No sample is ever scored by a model that saw it.
+ * other folds and on `always` (samples that train every fold and are never scored, such as a rule's
+ * own examples). No sample is ever scored by a model that saw it.
  */
-export function crossValidate(samples: readonly Sample[], options: FitOptions, folds: number): Float64Array {
+export function crossValidate(samples: readonly Sample[], options: FitOptions, folds: number, always: readonly Sample[] = []): Float64Array {
   const fold = foldsOf(samples, folds, options.seed);
   const scores = new Float64Array(samples.length);
   for (let f = 0; f < folds; f++) {
-    const train = samples.filter((_, i) => fold[i] !== f);
+    const train = [...samples.filter((_, i) => fold[i] !== f), ...always];
     const weights = fit(train, options);
     const dense = denseWeights(weights, options.dimension);
     for (let i = 0; i < samples.length; i++) if (fold[i] === f) scores[i] = scoreSample(dense, weights.bias, samples[i]);

@@ -28,10 +28,11 @@ export interface ModelTraining {
   readonly rate: number;
   readonly l2: number;
   readonly keep: number;
+  /** The labelled turns the figures were measured on, and how many were positive. */
   readonly samples: number;
   readonly positives: number;
   readonly negatives: number;
-  /** The rule's own examples among the samples. */
+  /** The rule's own examples, which trained every fold besides the samples. */
   readonly examples: number;
   readonly data: readonly ModelData[];
   /** A hash of the rule's `train` block and examples: a model whose rule changed since is stale. */

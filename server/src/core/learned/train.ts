@@ -47,15 +47,21 @@ export function trainModel(input: TrainInput): Trained {
   const fitOptions: FitOptions = { ...defaultFitOptions, ...input.fit, dimension: 2 ** features.bits };
   const folds = input.folds ?? defaultFolds;
   const target = input.targetPrecision ?? defaultTargetPrecision;
-  const all = [...input.turns, ...input.examples];
-  const samples = all.map((t) => sampleOf(t, features, input.context));
-  const labels = samples.map((s) => s.positive);
+  // The figures are measured on the labelled data; the rule's examples, written by hand rather than
+  // drawn from the data, train every fold and are never scored. A rule with examples alone is
+  // measured on them.
+  const measured = input.turns.length > 0 ? input.turns : input.examples;
+  const always = input.turns.length > 0 ? input.examples : [];
+  const scored = measured.map((t) => sampleOf(t, features, input.context));
+  const extra = always.map((t) => sampleOf(t, features, input.context));
+  const samples = [...scored, ...extra];
+  const labels = scored.map((s) => s.positive);
   const positives = labels.filter(Boolean).length;
-  if (positives === 0 || positives === samples.length) {
-    throw new RangeError(`rule "${input.rule}" has ${positives === 0 ? 'no positive' : 'no negative'} turn to learn from (${samples.length} labelled turns)`);
+  if (positives === 0 || positives === scored.length) {
+    throw new RangeError(`rule "${input.rule}" has ${positives === 0 ? 'no positive' : 'no negative'} turn to learn from (${scored.length} labelled turns)`);
   }
-  const usableFolds = Math.max(2, Math.min(folds, positives, samples.length - positives));
-  const scores = crossValidate(samples, fitOptions, usableFolds);
+  const usableFolds = Math.max(2, Math.min(folds, positives, scored.length - positives));
+  const scores = crossValidate(scored, fitOptions, usableFolds, extra);
   const threshold = round(thresholdFor(scores, labels, target), 6);
   const crossValidated = roundFigures(figuresAt(scores, labels, threshold));
   const weights = fit(samples, fitOptions);
@@ -73,9 +79,9 @@ export function trainModel(input: TrainInput): Trained {
       rate: fitOptions.rate,
       l2: fitOptions.l2,
       keep: fitOptions.keep,
-      samples: samples.length,
+      samples: scored.length,
       positives,
-      negatives: samples.length - positives,
+      negatives: scored.length - positives,
       examples: input.examples.length,
       data: input.data,
       spec: input.spec,
