@@ -17,6 +17,8 @@ import { decodeText, LineIndex } from './core/text.ts';
 import type { Transcript } from './core/transcript/model.ts';
 import { isJsonlFileName, isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
 import { readConstitution } from './starterModel.ts';
+import { readModelFiles } from './modelFiles.ts';
+
 
 export interface AgreementIo {
   readonly stdout: NodeJS.WritableStream;
@@ -161,7 +163,10 @@ export async function runAgreement(argv: readonly string[], io: AgreementIo): Pr
   for (const path of constitutionPaths) {
     try {
       const text = decodeText(await fs.readFile(path), path);
-      loaded.push({ uri: pathToFileURL(path).toString(), constitution: readConstitution(text, basename(path)) });
+      const constitution = readConstitution(text, basename(path));
+      // Learned detectors judge too, with their model files from beside the constitution.
+      const models = readModelFiles(path, constitution);
+      loaded.push(models ? { uri: pathToFileURL(path).toString(), constitution, models } : { uri: pathToFileURL(path).toString(), constitution });
     } catch (error) {
       return fail(`cannot read the constitution ${display(io.cwd, path)}: ${(error as Error).message}`);
     }
