@@ -148,3 +148,13 @@ test("a learned detector's examples run as tests against its model", () => {
   assert.equal(report.total, 2);
   assert.deepEqual(report.failures, []);
 });
+
+test('the guards and a severity of off apply to a learned detector as to any other', () => {
+  const guarded = parseConstitution(constitutionText(learnedRule.replace('  model: refuses.model.json', '  model: refuses.model.json\n  unless-user: [photo]')), 'test.constitution.md');
+  const rs = compiled({ 'refuses.model.json': { text: modelText(guarded) } }, guarded);
+  const parsed = parseTranscript(transcript, 'a.transcript');
+  assert.ok(!checkTranscript(parsed, rs).some((f) => f.rule === 'refuses' && f.turn === 1), 'the user turn names a photo');
+  const plain = compiled({ 'refuses.model.json': { text: modelText() } });
+  assert.ok(checkTranscript(parsed, plain).some((f) => f.rule === 'refuses'));
+  assert.ok(!checkTranscript(parsed, plain, { severityOverrides: { refuses: 'off' } }).some((f) => f.rule === 'refuses'));
+});

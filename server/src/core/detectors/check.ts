@@ -100,7 +100,7 @@ function checkTurn(
 ): void {
   const list = matcher ? hitsIn(turn, matcher) : [];
   if (tools) toolHits(turn, tools, list);
-  if (matcher?.learned) learnedHits(turn, lastUser, matcher.learned, list);
+  if (matcher?.learned) learnedHits(turn, lastUser, matcher.learned, options, list);
   if (list.length > 0) findingsOf(list, conversation, turn, lastUser, options, out);
 }
 
@@ -111,7 +111,7 @@ const evidence = new Map<Hit, LearnedEvidence>();
  * The hits of learned detectors: each scores the turn's text (its first characters only, as its
  * model says), and a turn at or above the threshold is explained, its strongest span the hit.
  */
-function learnedHits(turn: Turn, lastUser: Turn | undefined, detectors: readonly CompiledDetector[], list: Hit[]): void {
+function learnedHits(turn: Turn, lastUser: Turn | undefined, detectors: readonly CompiledDetector[], options: CheckOptions, list: Hit[]): void {
   // Most turns are one text block, read as it is; several are joined, and only then is anything made.
   const blocks = turn.blocks;
   let only = -1;
@@ -131,7 +131,11 @@ function learnedHits(turn: Turn, lastUser: Turn | undefined, detectors: readonly
     const learned = detector.learned!;
     const scorer = learned.scorer!;
     if (scorer.model.features.context && user === undefined && lastUser) user = turnText(lastUser)?.text;
+    if (effectiveSeverity(detector, options) === 'off') continue;
     if (scorer.score(text, user) < learned.threshold) continue;
+    // The guards, which findingsOf applies to every kind, are tried here first, so that a guarded turn is not explained.
+    if (detector.unlessSet && anyText(turn, detector.unlessSet)) continue;
+    if (detector.unlessUserSet && lastUser && anyText(lastUser, detector.unlessUserSet)) continue;
     const why = scorer.explain(text, user);
     const t = joined ?? { text, parts: [{ at: 0, block: only, text: blocks[only].text }] };
     let part = t.parts[0];
