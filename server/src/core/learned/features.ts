@@ -25,7 +25,7 @@ export interface FeatureOptions {
   readonly read: number;
 }
 
-export const defaultFeatureOptions: FeatureOptions = { bits: 16, charMin: 3, charMax: 4, startWords: 6, sentenceWords: 2, read: 300 };
+export const defaultFeatureOptions: FeatureOptions = { bits: 16, charMin: 4, charMax: 4, startWords: 6, sentenceWords: 2, read: 300 };
 
 /** What a feature is, for the explanation. */
 export const FeatureKind = {
