@@ -16,6 +16,7 @@ import { LineText } from '../lineText.ts';
 import type { LineIndex, Range } from '../text.ts';
 import type { Citation, Transcript } from '../transcript/model.ts';
 import { looksLikeTranscript, parseTranscript } from '../transcript/parse.ts';
+import { isEvalSampleUri, readEvalSample } from '../transcript/evalLog.ts';
 import { clauseTables, resolveCitationIn, type CitationResolution, type ClauseRef, type ClauseTables } from './clauseTables.ts';
 
 export type { CitationResolution, ClauseRef } from './clauseTables.ts';
@@ -514,7 +515,8 @@ class FileEntry implements IndexedFile {
     if (this.kind !== 'transcript') return undefined;
     if (this.#transcript) return this.#transcript;
     const jsonl = this.jsonl;
-    return (this.#transcript = jsonl ? safeJsonlTranscript(jsonl, () => this.text, baseName(this.uri)) : safeTranscript(this.text, baseName(this.uri)));
+    if (jsonl) return (this.#transcript = safeJsonlTranscript(jsonl, () => this.text, baseName(this.uri)));
+    return (this.#transcript = isEvalSampleUri(this.uri) ? safeEvalSample(this.text) : safeTranscript(this.text, baseName(this.uri)));
   }
 
   /** The line-by-line model of a JSONL transcript, built on first use; undefined for other files. */
@@ -578,6 +580,15 @@ function safeJsonlTranscript(jsonl: JsonlLines, text: () => string, fileName: st
     return jsonl.transcript();
   } catch {
     return safeTranscript(text(), fileName);
+  }
+}
+
+/** A sample of an Inspect `.eval` log, read from its view as `check` reads it. */
+function safeEvalSample(view: string): Transcript {
+  try {
+    return readEvalSample(view);
+  } catch (error) {
+    return safeTranscript(view, 'sample.json');
   }
 }
 
