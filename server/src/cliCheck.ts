@@ -283,7 +283,7 @@ async function checkTargets(
     }
     for (const { path, explicit } of targets) {
       const display = displayPath(io.cwd, path);
-      const before = run.stats.conversations;
+      const before = run.stats.turns;
       let seen: string | undefined;
       try {
         seen = await checkFile(path, display, ruleset, run, explicit);
@@ -291,7 +291,7 @@ async function checkTargets(
         fail(`cannot read ${display}: ${(error as Error).message}`);
         continue;
       }
-      if (explicit && run.stats.conversations === before) {
+      if (explicit && run.stats.turns === before) {
         fail(`${display} holds no conversation: it is ${seen ?? 'of no known shape'}. A transcript is one of: ${knownTranscriptShapes()}.`);
       }
     }
@@ -360,13 +360,14 @@ async function checkFile(path: string, display: string, ruleset: Ruleset, run: R
   run.stats.bytes += bytes.length;
   const text = decodeText(bytes, display);
   const transcript = parseTranscript(text, basename(path));
-  if (transcript.conversations.length === 0 && !explicit) {
+  const turns = transcript.conversations.reduce((n, c) => n + c.turns.length, 0);
+  if (turns === 0 && !explicit) {
     run.stats.files--;
     run.stats.skipped.push({ path: display, reason: `not a transcript: ${describeContent(text, basename(path))}` });
     return undefined;
   }
   writeTranscript(transcript, text, display, ruleset, run);
-  return transcript.conversations.length === 0 ? describeContent(text, basename(path)) : undefined;
+  return turns === 0 ? describeContent(text, basename(path)) : undefined;
 }
 
 /** A binary file named on the command line cannot be read (exit 2); one found in a folder is skipped. */
