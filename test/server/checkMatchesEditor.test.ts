@@ -27,7 +27,7 @@ async function editorReport(root: string): Promise<string[]> {
     for (const report of await server.workspaceDiagnostics()) {
       const sample = evalOfSampleUri(report.uri);
       const file = sample ? `${relative(root, fileURLToPath(sample.evalUri))}!${sample.entry}` : relative(root, fileURLToPath(report.uri));
-      for (const d of report.items) out.push(key(file, d.range, String(d.code), severities[d.severity ?? 1], d.message));
+      for (const d of report.items) out.push(key(file, d.range, String(d.code), severities[d.severity ?? 1], typeof d.message === 'string' ? d.message : d.message.value));
     }
     return out.sort();
   } finally {
