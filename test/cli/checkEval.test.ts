@@ -64,6 +64,8 @@ test('findings in an .eval name the file and the sample, with ranges into the sa
   assert.ok(words.includes('Great question'), words.join(' | '));
   const citation = report.problems.find((p) => p.code === 'transcript.unknown-citation');
   assert.equal(citation?.sample, 'samples/2_epoch_1.json');
+  const sarif = JSON.parse(check(['--format', 'sarif', flagged]).stdout) as { runs: { results: { properties: { sample?: string } }[] }[] };
+  assert.deepEqual([...new Set(sarif.runs[0].results.map((r) => r.properties.sample))], ['samples/2_epoch_1.json']);
   const text = check([flagged]).stdout;
   assert.match(text, /popularity-flagged\.eval!samples\/2_epoch_1\.json:\d+:\d+: info: The answer opens by praising/);
 });

@@ -56,6 +56,11 @@ export class ZipWriter {
     this.#count++;
   }
 
+  /** The bytes written so far. */
+  get bytes(): number {
+    return this.#offset;
+  }
+
   close(): void {
     const start = this.#offset;
     for (const part of this.#central) this.#write(part);
