@@ -7,7 +7,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { CancellationToken, Connection } from 'vscode-languageserver';
-import { fileDiagnostics } from '../core/features/fileDiagnostics.ts';
+import { diagnosticSource, fileDiagnostics } from '../core/features/fileDiagnostics.ts';
 import { evalOfSampleUri, evalSampleUri, evalSampleView, isEvalFileName } from '../core/transcript/evalLog.ts';
 import { readEvalSamples } from '../evalArchive.ts';
 import {
@@ -82,7 +82,7 @@ export class EvalFiles {
           const samples = await this.samples(params.uri);
           if (typeof samples === 'string') return { error: samples };
           return {
-            samples: samples.map((s) => (s.error ? s : { ...s, flags: fileDiagnostics(this.#ctx.index, s.uri).filter((d) => d.source === 'constitution-lens').length })),
+            samples: samples.map((s) => (s.error ? s : { ...s, flags: fileDiagnostics(this.#ctx.index, s.uri).filter((d) => d.source === diagnosticSource).length })),
           };
         },
         { error: 'The samples could not be listed.' },

@@ -58,5 +58,7 @@ test('Inspect .eval logs: a sample opens as a read-only JSON view with its diagn
     vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((tb) => tb.input instanceof vscode.TabInputCustom && tb.input.uri.toString() === log.toString()),
   );
   assert.equal((tab.input as vscode.TabInputCustom).viewType, 'constitutionLens.evalLog');
-  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  // Only this test's tabs are closed: other tests' documents stay as they left them.
+  const view = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((tb) => tb.input instanceof vscode.TabInputText && tb.input.uri.toString() === uri.toString());
+  await vscode.window.tabGroups.close([tab, ...view]);
 });
