@@ -1,7 +1,9 @@
 /**
  * `constitution-lens check`: the editor's checks over files and folders, for CI. Large JSONL files are
- * read as a stream, one line at a time, and each finding is written out as it is found, so memory
- * follows the longest line and not the file.
+ * read as a stream, one line at a time, and Inspect `.eval` logs one sample at a time; each finding is
+ * written out as it is found, so memory follows the longest line or sample and not the file. Nothing
+ * unreadable passes: a named file that holds no conversation, an unreadable input or a constitution
+ * with errors exits 2, and a file of a folder that holds no transcript is listed as skipped.
  */
 import { closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
