@@ -50,7 +50,8 @@ test('a file named on the command line that holds no conversation is an input er
   const dir = folder();
   const r = check(['data/package.json'], dir);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /error: data\/package\.json holds no conversation: it is a JSON object with keys name, version, scripts\. A transcript is one of: .*`messages`.*`conversations`.*`chosen`.*\.eval/);
+  assert.match(r.stderr, /error: data\/package\.json holds no conversation: it is a JSON object with keys name, version, scripts\. A transcript is one of: /);
+  for (const shape of ['`messages`', '`conversations`', '`chosen` and `rejected`', 'Inspect `.eval` logs', 'text turns']) assert.ok(r.stderr.includes(shape), `the message names ${shape}`);
   const array = check(['data/settings.json'], dir);
   assert.equal(array.code, 2);
   assert.match(array.stderr, /data\/settings\.json holds no conversation: it is a JSON array of 3 items, the first a JSON number/);
