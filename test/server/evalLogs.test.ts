@@ -30,7 +30,7 @@ test('the samples of an .eval log in the workspace are listed, each with its vie
     result.samples.map((s) => [s.entry, s.id, s.epoch, s.flags]),
     [
       ['samples/1_epoch_1.json', '1', 1, 0],
-      ['samples/2_epoch_1.json', '2', 1, 3],
+      ['samples/2_epoch_1.json', '2', 1, 5],
       ['samples/3_epoch_1.json', '3', 1, 0],
     ],
   );
@@ -42,7 +42,7 @@ test('workspace diagnostics point into the sample views, and an opened view has 
   const reports = await server.workspaceDiagnostics();
   const report = reports.find((r) => r.uri === sampleUri);
   assert.ok(report, reports.map((r) => r.uri).join(', '));
-  assert.deepEqual(report.items.map((d) => d.code).sort(), ['ai-boilerplate', 'sycophantic-opener', 'transcript.unknown-citation', 'wishy-washy']);
+  assert.deepEqual(report.items.map((d) => d.code).sort(), ['ai-boilerplate', 'needless-refusal', 'refusal', 'sycophantic-opener', 'transcript.unknown-citation', 'wishy-washy']);
   const text = await server.request<string | null>('constitutionLens/evalSampleText', { uri: sampleUri });
   assert.ok(text);
   const flag = report.items.find((d) => d.code === 'sycophantic-opener')!;
