@@ -91,9 +91,9 @@ main(process.argv[2], process.argv[3]);
 `;
 
 /** Reports the process's peak resident set size (getrusage's, in KiB) on file descriptor 3 as it exits. */
-const peakProbe = `process.on('exit', () => require('node:fs').writeSync(3, String(process.resourceUsage().maxRSS)));\n`;
+export const peakProbe = `process.on('exit', () => require('node:fs').writeSync(3, String(process.resourceUsage().maxRSS)));\n`;
 
-interface ChildRun {
+export interface ChildRun {
   readonly ms: number;
   /** Peak resident set size in bytes. */
   readonly peak: number;
@@ -102,7 +102,7 @@ interface ChildRun {
 }
 
 /** Runs `node [--require probe] args...`, draining its output, timing it from spawn to exit. */
-function runChild(probe: string, args: readonly string[]): Promise<ChildRun> {
+export function runChild(probe: string, args: readonly string[]): Promise<ChildRun> {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--require', probe, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });

@@ -6,6 +6,7 @@
 const suites = {
   parse: () => import('./parse.ts'),
   check: () => import('./check.ts'),
+  eval: () => import('./evalLog.ts'),
   server: () => import('./server.ts'),
   navigation: () => import('./navigation.ts'),
   critique: () => import('./critique.ts'),

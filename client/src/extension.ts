@@ -7,6 +7,8 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 import { constitutionsRequest, type ConstitutionInfo, type ConstitutionsResult } from '../../server/src/protocol.ts';
 import { registerAgreementPanel } from './agreement/agreementPanel.ts';
 import { registerCritique } from './critique/index.ts';
+import { evalSampleScheme } from '../../server/src/core/transcript/evalUri.ts';
+import { registerEvalLogs } from './evalLogs.ts';
 import { registerReviewCommands } from './reviews.ts';
 import { StatusItem } from './statusItem.ts';
 
@@ -17,7 +19,7 @@ export interface ConstitutionLensApi {
   constitutions(): Promise<ConstitutionInfo[]>;
 }
 
-const watchedFiles = '**/*.{md,yaml,yml,json,jsonl,transcript,txt,prompty}';
+const watchedFiles = '**/*.{md,yaml,yml,json,jsonl,transcript,txt,prompty,eval}';
 
 export async function activate(context: vscode.ExtensionContext): Promise<ConstitutionLensApi> {
   const log = vscode.window.createOutputChannel('Constitution Lens', { log: true });
@@ -39,6 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Consti
       { scheme: 'file', language: 'jsonl' },
       { scheme: 'file', pattern: '**/*.{jsonl,transcript,transcript.txt,prompt.txt,prompt.md}' },
       { scheme: 'untitled', language: 'transcript' },
+      { scheme: evalSampleScheme },
     ],
     synchronize: {
       configurationSection: 'constitutionLens',
@@ -64,6 +67,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Consti
 
   registerReviewCommands(context, client, log);
   registerAgreementPanel(context, client);
+  let ready!: () => void;
+  const started = new Promise<void>((resolve) => (ready = resolve));
+  registerEvalLogs(context, client, started, log);
   const status = new StatusItem(constitutions);
   context.subscriptions.push(status);
   const critique = registerCritique(context, {
@@ -72,6 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Consti
   });
 
   await client.start();
+  ready();
   log.info('Constitution Lens language server started.');
   status.refresh();
   return { client, critique, constitutions };

@@ -14,6 +14,7 @@ import { parentPort, Worker } from 'node:worker_threads';
 import { compileRuleset } from './core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
 import { checkRange, type RangeReport } from './checkRange.ts';
+import { clauseTables, type ClauseTables } from './core/workspace/clauseTables.ts';
 import type { ByteRange } from './lineReader.ts';
 
 interface Request {
@@ -37,16 +38,18 @@ export function serveChecks(): void {
   const port = parentPort;
   if (!port) throw new Error('serveChecks runs in a worker thread');
   let ruleset: Ruleset | undefined;
+  let tables: ClauseTables | undefined;
   port.on('message', (message: Setup | Request) => {
     if ('constitutions' in message) {
       ruleset = compileRuleset(message.constitutions);
+      tables = clauseTables([...message.constitutions]);
       return;
     }
     const { id, path, range } = message;
     let reply: Reply;
     try {
-      if (!ruleset) throw new Error('a range came before the constitutions');
-      reply = { id, report: checkRange(path, range, ruleset) };
+      if (!ruleset || !tables) throw new Error('a range came before the constitutions');
+      reply = { id, report: checkRange(path, range, ruleset, tables) };
     } catch (error) {
       reply = { id, error: error instanceof Error ? error.message : String(error) };
     }

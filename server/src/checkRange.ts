@@ -12,10 +12,12 @@ import { checkConversations } from './core/detectors/index.ts';
 import type { Finding, Ruleset } from './core/detectors/types.ts';
 import type { Problem } from './core/problem.ts';
 import type { Span } from './core/text.ts';
-import type { Conversation } from './core/transcript/model.ts';
+import { citationProblems } from './core/features/citations.ts';
+import type { Transcript } from './core/transcript/model.ts';
+import type { ClauseTables } from './core/workspace/clauseTables.ts';
 import { isBlankLine, parseJsonlLine } from './core/transcript/parse.ts';
 import { readLineRange, type ByteRange } from './lineReader.ts';
-import type { ReportedFinding, ReportedProblem, ReportedRange } from './reportWriter.ts';
+import { noRoles, type ReportedFinding, type ReportedProblem, type ReportedRange, type RoleCounts } from './reportWriter.ts';
 
 /** A finding or problem of a range: lines are counted from the range's first, conversations from its first record. */
 export type RangeItem = { readonly finding: Omit<ReportedFinding, 'path'> } | { readonly problem: Omit<ReportedProblem, 'path'> };
@@ -29,6 +31,8 @@ export interface RangeReport {
   readonly bytes: number;
   readonly conversations: number;
   readonly turns: number;
+  /** Turns read, per role. */
+  readonly roles: RoleCounts;
   /** Findings left out because a note on their turn marks them as reviewed. */
   readonly reviewed: number;
   readonly items: RangeItem[];
@@ -42,16 +46,28 @@ export class ReportItems {
   readonly items: RangeItem[] = objectList();
   conversations = 0;
   turns = 0;
+  readonly roles: RoleCounts = noRoles();
   reviewed = 0;
 
   /**
-   * Adds what was read (the problems first) and the findings in its conversations; `rangeOf` gives
-   * a span's place.
+   * Adds what was read (the problems first), the problems of citations that name no clause of
+   * `tables`, and the findings in its conversations; `rangeOf` gives a span's place.
    */
-  add(read: { readonly conversations: readonly Conversation[]; readonly problems: readonly Problem[] }, ruleset: Ruleset, rangeOf: (span: Span) => ReportedRange): void {
-    for (const p of read.problems) this.items.push({ problem: { range: rangeOf(p.span), code: p.code, severity: p.severity, message: p.message } });
+  add(read: Pick<Transcript, 'conversations' | 'problems'>, ruleset: Ruleset, tables: ClauseTables, rangeOf: (span: Span) => ReportedRange): void {
+    for (const p of read.problems) this.items.push(problemItem(p, rangeOf));
     this.conversations += read.conversations.length;
-    for (const conversation of read.conversations) this.turns += conversation.turns.length;
+    const roles = this.roles;
+    let notes = false;
+    for (const conversation of read.conversations) {
+      const turns = conversation.turns;
+      this.turns += turns.length;
+      for (let i = 0; i < turns.length; i++) {
+        const turn = turns[i];
+        roles[turn.role]++;
+        if (turn.notes.length > 0) notes = true;
+      }
+    }
+    if (notes) for (const p of citationProblems(read, tables)) this.items.push(problemItem(p, rangeOf));
     for (const f of checkConversations(read.conversations, ruleset)) {
       if (f.reviewed) this.reviewed++;
       else this.items.push({ finding: reportedFinding(f, rangeOf(f.span)) });
@@ -60,7 +76,7 @@ export class ReportItems {
 
   /** The report, with the totals only the reader knows. */
   report(lines: number, records: number, bytes: number): RangeReport {
-    return { lines, records, bytes, conversations: this.conversations, turns: this.turns, reviewed: this.reviewed, items: this.items };
+    return { lines, records, bytes, conversations: this.conversations, turns: this.turns, roles: this.roles, reviewed: this.reviewed, items: this.items };
   }
 }
 
@@ -75,8 +91,12 @@ function objectList<T>(): T[] {
   return list as T[];
 }
 
+function problemItem(p: Problem, rangeOf: (span: Span) => ReportedRange): RangeItem {
+  return { problem: { range: rangeOf(p.span), code: p.code, severity: p.severity, message: p.message } };
+}
+
 /** Reads and checks the lines of bytes `range` of the file at `path`. */
-export function checkRange(path: string, range: ByteRange, ruleset: Ruleset): RangeReport {
+export function checkRange(path: string, range: ByteRange, ruleset: Ruleset, tables: ClauseTables): RangeReport {
   const gathered = new ReportItems();
   let records = 0;
   let lineNumber = 0;
@@ -84,7 +104,7 @@ export function checkRange(path: string, range: ByteRange, ruleset: Ruleset): Ra
   const onLine = (line: string, number: number) => {
     if (isBlankLine(line)) return;
     lineNumber = number;
-    gathered.add(parseJsonlLine(line, records++, 0, { withoutMeta: true }), ruleset, rangeOf);
+    gathered.add(parseJsonlLine(line, records++, 0, { withoutMeta: true }), ruleset, tables, rangeOf);
   };
   const fd = openSync(path, 'r');
   try {

@@ -1,7 +1,9 @@
 /**
  * `constitution-lens check`: the editor's checks over files and folders, for CI. Large JSONL files are
- * read as a stream, one line at a time, and each finding is written out as it is found, so memory
- * follows the longest line and not the file.
+ * read as a stream, one line at a time, and Inspect `.eval` logs one sample at a time; each finding is
+ * written out as it is found, so memory follows the longest line or sample and not the file. Nothing
+ * unreadable passes: a named file that holds no conversation, an unreadable input or a constitution
+ * with errors exits 2, and a file of a folder that holds no transcript is listed as skipped.
  */
 import { closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -11,18 +13,23 @@ import { isConstitutionFileName } from './core/constitution/parse.ts';
 import { checkConstitution } from './core/constitution/check.ts';
 import { compileRuleset } from './core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
-import type { Problem } from './core/problem.ts';
+import type { Problem, Severity } from './core/problem.ts';
 import { decodeText, LineIndex } from './core/text.ts';
 import { isClaudeCodeSession, isJsonlFileName, isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
+import { describeContent, describeJsonText, knownTranscriptShapes } from './core/transcript/describe.ts';
+import { describeEvalSample, evalSampleView, isEvalFileName, readEvalSample } from './core/transcript/evalLog.ts';
+import type { Transcript } from './core/transcript/model.ts';
+import { defaultEvalLimits, readEvalSamples, type EvalLimits } from './evalArchive.ts';
 import { exampleFailures } from './core/features/citations.ts';
 import { lineRanges } from './lineReader.ts';
 import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
 import { checkInOrder, RangeWorker } from './checkPool.ts';
+import { clauseTables, type ClauseTables } from './core/workspace/clauseTables.ts';
 import { readConstitution } from './starterModel.ts';
 import { isPackFileName } from './core/packs/pack.ts';
 import { isRecognisedConstitution, withPacks } from './cliPacks.ts';
 import { readModelFiles } from './modelFiles.ts';
-import { reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
+import { noRoles, reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
 
 export interface Io {
   readonly stdout: NodeJS.WritableStream;
@@ -34,26 +41,35 @@ export interface Io {
   readonly workerScript?: string;
   /** The size of the ranges a JSONL file is cut into, 1 MiB unless a test makes it small. */
   readonly rangeBytes?: number;
+  /** How much an `.eval` archive may hold; tests make these small. */
+  readonly evalLimits?: EvalLimits;
 }
 
-export const checkUsage = `Usage: constitution-lens check [--constitution FILE]... [--format text|json|sarif] [--jobs N] PATH...
+export const checkUsage = `Usage: constitution-lens check [--constitution FILE]... [--format text|json|sarif] [--fail-on error|warning|info] [--jobs N] PATH...
 
-Checks transcripts and prompts (files, or folders searched for them) against constitutions.
-Without --constitution, every *.constitution.{md,yaml,yml,json} under the paths is used, else the
-bundled starter constitution. A large JSONL file is checked on N threads (default: one per CPU
-core); the report is the same for any N.
+Checks transcripts, prompts and Inspect .eval logs (files, or folders searched for them) against
+constitutions. Without --constitution, every *.constitution.{md,yaml,yml,json} under the paths is
+used, else the bundled starter constitution. A large JSONL file is checked on N threads (default:
+one per CPU core); the report is the same for any N. Files of a folder that hold no transcript are
+listed as skipped, with the reason.
 
-Exit codes: 0 no error-level findings; 1 some; 2 a usage error or an unreadable input.`;
+Exit codes: 0 no finding at or above the --fail-on severity (default error); 1 some; 2 a usage
+error, an unreadable input, a file named on the command line that holds no conversation, or a
+constitution with errors.`;
 
 interface CheckArgs {
   constitutions: string[];
   format: Format;
+  failOn: Severity;
   jobs: number;
   paths: string[];
 }
 
+/** How far down the severities a finding still fails the run, with `--fail-on`. */
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
+
 function parseArgs(argv: readonly string[]): CheckArgs | string {
-  const args: CheckArgs = { constitutions: [], format: 'text', jobs: availableParallelism(), paths: [] };
+  const args: CheckArgs = { constitutions: [], format: 'text', failOn: 'error', jobs: availableParallelism(), paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -66,6 +82,10 @@ function parseArgs(argv: readonly string[]): CheckArgs | string {
       const v = value();
       if (v !== 'text' && v !== 'json' && v !== 'sarif') return `--format takes text, json or sarif, not ${v ?? 'nothing'}.`;
       args.format = v;
+    } else if (flag === '--fail-on') {
+      const v = value();
+      if (v !== 'error' && v !== 'warning' && v !== 'info') return `--fail-on takes error, warning or info, not ${v ?? 'nothing'}.`;
+      args.failOn = v;
     } else if (flag === '--jobs' || flag === '-j') {
       const v = value();
       if (!v || !/^[1-9][0-9]{0,2}$/.test(v)) return `--jobs takes a number of threads from 1 to 999, not ${v ?? 'nothing'}.`;
@@ -86,8 +106,16 @@ function parseArgs(argv: readonly string[]): CheckArgs | string {
 interface Run {
   readonly writer: ReportWriter;
   readonly stats: CheckStats;
-  errors: boolean;
+  /** Findings this severe or more fail the run (`--fail-on`). */
+  readonly failRank: number;
+  /** Some finding fails the run: exit 1. */
+  failed: boolean;
   readonly threads: Threads;
+  /** Says that an input could not be read, which makes the run exit 2. */
+  readonly fail: (message: string) => void;
+  readonly evalLimits: EvalLimits;
+  /** The constitutions' clauses, which citations are resolved against; set once they are read. */
+  tables: ClauseTables;
 }
 
 /**
@@ -143,19 +171,23 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
     return parsed === '' ? 0 : 2;
   }
   const started = performance.now();
-  const run: Run = {
-    writer: reportWriter(parsed.format, io.stdout),
-    stats: { files: 0, conversations: 0, turns: 0, bytes: 0, ms: 0, reviewed: 0 },
-    errors: false,
-    threads: new Threads(io),
-  };
   let unreadable = false;
   const fail = (message: string) => {
     unreadable = true;
     io.stderr.write(`error: ${message}\n`);
   };
+  const run: Run = {
+    writer: reportWriter(parsed.format, io.stdout),
+    stats: { files: 0, conversations: 0, turns: 0, roles: noRoles(), bytes: 0, ms: 0, reviewed: 0, constitutions: [], skipped: [] },
+    failRank: severityRank[parsed.failOn],
+    failed: false,
+    threads: new Threads(io),
+    fail,
+    evalLimits: io.evalLimits ?? defaultEvalLimits,
+    tables: clauseTables([]),
+  };
 
-  const targets: string[] = [];
+  const targets: Target[] = [];
   const found: string[] = [];
   for (const p of parsed.paths) {
     const abs = resolve(io.cwd, p);
@@ -170,14 +202,20 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
 
   const loaded: LoadedConstitution[] = [];
   try {
-    await checkTargets(parsed, io, run, targets, found, loaded, fail);
+    await checkTargets(parsed, io, run, targets, found, loaded);
   } finally {
     await run.threads.close();
   }
   run.stats.ms = Math.round(performance.now() - started);
   run.writer.end(run.stats, loaded);
   if (unreadable) return 2;
-  return run.errors ? 1 : 0;
+  return run.failed ? 1 : 0;
+}
+
+/** A file to check; `explicit` when the command line names it rather than a folder walk finding it. */
+interface Target {
+  readonly path: string;
+  readonly explicit: boolean;
 }
 
 /** Reads the constitutions (into `loaded`), reports their problems, then checks every target. */
@@ -185,16 +223,20 @@ async function checkTargets(
   parsed: CheckArgs,
   io: Io,
   run: Run,
-  targets: readonly string[],
+  targets: readonly Target[],
   found: readonly string[],
   loaded: LoadedConstitution[],
-  fail: (message: string) => void,
 ): Promise<void> {
+  const fail = run.fail;
   const givenPaths = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found;
   // Rule packs come with the constitutions (given, or found under the paths); they are not constitutions themselves.
   const constitutionPaths = givenPaths.filter((p) => !isPackFileName(p));
   const sources = new Map<string, { display: string; lines: LineIndex }>();
   const constitutionFiles = constitutionPaths.length > 0 ? constitutionPaths : [io.starterPath];
+  const constitutionErrors = new Set<string>();
+  if (constitutionPaths.length === 0) {
+    io.stderr.write('warning: no constitution was given (--constitution) or found under the paths (*.constitution.md, .yaml, .yml, .json); the bundled starter constitution is used.\n');
+  }
   for (const path of constitutionFiles) {
     let text: string;
     try {
@@ -208,11 +250,13 @@ async function checkTargets(
     const display = displayPath(io.cwd, path);
     for (const p of [...constitution.problems, ...checkConstitution(constitution)]) {
       run.writer.problem(reportProblem(display, p, lines));
+      if (p.severity === 'error') constitutionErrors.add(display);
     }
     const uri = pathToFileURL(path).toString();
     const models = readModelFiles(path, constitution);
     loaded.push(models ? { uri, constitution, models } : { uri, constitution });
     sources.set(uri, { display, lines });
+    run.stats.constitutions.push(constitutionPaths.length > 0 ? { name: constitution.name, path: display } : { name: constitution.name, path: display, starter: true });
   }
   if (loaded.length > 0) {
     const packs = withPacks(loaded, givenPaths.filter(isPackFileName), io.starterPath, (path) => displayPath(io.cwd, path));
@@ -224,18 +268,35 @@ async function checkTargets(
     }
     run.threads.setUp(loaded);
     const ruleset = compileRuleset(loaded);
+    run.tables = clauseTables(loaded);
     // The bundled starter's examples are run by the product's own tests, so a check that reads only
     // the starter does not run them again; a user's constitution has its examples checked every time.
     const examples = (await onlyStarter(constitutionFiles, io.starterPath)) ? [] : exampleFailures(ruleset);
-    for (const { uri, problem } of [...ruleset.problems, ...examples]) {
+    for (const { uri, problem } of ruleset.problems) {
+      const source = sources.get(uri);
+      if (!source) continue;
+      run.writer.problem(reportProblem(source.display, problem, source.lines));
+      if (problem.severity === 'error') constitutionErrors.add(source.display);
+    }
+    for (const { uri, problem } of examples) {
       const source = sources.get(uri);
       if (source) run.writer.problem(reportProblem(source.display, problem, source.lines));
     }
-    for (const path of targets) {
+    for (const display of constitutionErrors) {
+      fail(`the constitution ${display} has errors (listed at their places); the check would not run as written, so it fails.`);
+    }
+    for (const { path, explicit } of targets) {
+      const display = displayPath(io.cwd, path);
+      const before = run.stats.turns;
+      let seen: string | undefined;
       try {
-        await checkFile(path, displayPath(io.cwd, path), ruleset, run);
+        seen = await checkFile(path, display, ruleset, run, explicit);
       } catch (error) {
-        fail(`cannot read ${displayPath(io.cwd, path)}: ${(error as Error).message}`);
+        fail(`cannot read ${display}: ${(error as Error).message}`);
+        continue;
+      }
+      if (explicit && run.stats.turns === before) {
+        fail(`${display} holds no conversation: it is ${seen ?? 'of no known shape'}. A transcript is one of: ${knownTranscriptShapes()}.`);
       }
     }
   } else {
@@ -244,8 +305,8 @@ async function checkTargets(
 }
 
 /** Whether some JSONL target is big enough to share out between threads. */
-async function someLargeJsonl(targets: readonly string[], threads: Threads): Promise<boolean> {
-  for (const path of targets) {
+async function someLargeJsonl(targets: readonly Target[], threads: Threads): Promise<boolean> {
+  for (const { path } of targets) {
     if (!isJsonlFileName(path)) continue;
     const stat = await fs.stat(path).catch(() => undefined);
     if (stat?.isFile() && threads.shares(stat.size)) return true;
@@ -261,7 +322,7 @@ async function onlyStarter(paths: readonly string[], starterPath: string): Promi
   return true;
 }
 
-async function collect(path: string, targets: string[], constitutions: string[], explicit: boolean, starterPath: string): Promise<void> {
+async function collect(path: string, targets: Target[], constitutions: string[], explicit: boolean, starterPath: string): Promise<void> {
   const stat = await fs.stat(path);
   if (stat.isDirectory()) {
     const entries = await fs.readdir(path, { withFileTypes: true });
@@ -272,23 +333,113 @@ async function collect(path: string, targets: string[], constitutions: string[],
     return;
   }
   if (isConstitutionFileName(path) || isPackFileName(path) || (await isRecognisedConstitution(path, explicit, starterPath))) constitutions.push(path);
-  else if (explicit || isTranscriptFileName(path)) targets.push(path);
+  else if (explicit || isTranscriptFileName(path) || isEvalFileName(path)) targets.push({ path, explicit });
 }
 
-async function checkFile(path: string, display: string, ruleset: Ruleset, run: Run): Promise<void> {
-  run.stats.files++;
+/**
+ * Checks one file. A file of a folder walk that holds no transcript (JSON of another kind, a binary
+ * or non-UTF-8 file) is listed as skipped, with the reason, rather than read. Gives what the file
+ * holds, in a few words, when it may have yielded no conversation (for the message that says so).
+ */
+async function checkFile(path: string, display: string, ruleset: Ruleset, run: Run, explicit: boolean): Promise<string | undefined> {
+  if (isEvalFileName(path)) {
+    run.stats.files++;
+    await checkEval(path, display, ruleset, run);
+    return 'an .eval archive with no sample that holds a conversation (`samples/<id>_epoch_<n>.json` with `messages`)';
+  }
   if (isJsonlFileName(path) && !(await startsAsSession(path))) {
+    const start = await head(path);
+    const binary = binaryReason(start);
+    if (binary) return skipOrFail(run, display, binary, explicit);
+    run.stats.files++;
     await checkJsonl(path, display, ruleset, run);
-    return;
+    const firstLine = start.toString('utf8').split('\n').find((l) => l.trim() !== '');
+    return firstLine === undefined ? 'an empty file' : `lines of JSON such as ${describeJsonText(firstLine)}`;
   }
   const bytes = await fs.readFile(path);
+  const binary = binaryReason(bytes);
+  if (binary) return skipOrFail(run, display, binary, explicit);
+  run.stats.files++;
   // Read bytes count even when they turn out not to be text.
   run.stats.bytes += bytes.length;
   const text = decodeText(bytes, display);
+  const transcript = parseTranscript(text, basename(path));
+  const turns = transcript.conversations.reduce((n, c) => n + c.turns.length, 0);
+  if (turns === 0 && !explicit) {
+    run.stats.files--;
+    run.stats.skipped.push({ path: display, reason: `not a transcript: ${describeContent(text, basename(path))}` });
+    return undefined;
+  }
+  writeTranscript(transcript, text, display, ruleset, run);
+  return turns === 0 ? describeContent(text, basename(path)) : undefined;
+}
+
+/** A binary file named on the command line cannot be read (exit 2); one found in a folder is skipped. */
+function skipOrFail(run: Run, display: string, reason: string, explicit: boolean): undefined {
+  if (explicit) throw new Error(reason);
+  run.stats.skipped.push({ path: display, reason });
+  return undefined;
+}
+
+/** Why bytes are not text to read, by their start: NUL bytes, or not UTF-8. */
+function binaryReason(bytes: Uint8Array): string | undefined {
+  if (bytes.subarray(0, 8192).includes(0)) return 'binary: it holds NUL bytes, so it is not read as text';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, 8192).subarray(0, utf8Boundary(bytes.subarray(0, 8192))));
+  } catch {
+    return 'not valid UTF-8: save it as UTF-8 to have it checked';
+  }
+  return undefined;
+}
+
+/** The length of `bytes` without a UTF-8 sequence cut off at its end. */
+function utf8Boundary(bytes: Uint8Array): number {
+  let end = bytes.length;
+  for (let back = 1; back <= 3 && end - back >= 0; back++) {
+    const b = bytes[end - back];
+    if ((b & 0xc0) === 0x80) continue;
+    if (b >= 0xc0) end -= back;
+    break;
+  }
+  return end;
+}
+
+/** The first bytes of a file, enough to tell text from binary. */
+async function head(path: string): Promise<Buffer> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(8192);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+function writeTranscript(transcript: Transcript, text: string, display: string, ruleset: Ruleset, run: Run, sample?: { entry: string; index: number }): Promise<void> | undefined {
   const lines = new LineIndex(text);
   const gathered = new ReportItems();
-  gathered.add(parseTranscript(text, basename(path)), ruleset, (span) => lines.rangeOf(span));
-  writeReport(gathered.report(0, 0, 0), display, run, { lines: 0, records: 0 });
+  gathered.add(transcript, ruleset, run.tables, (span) => lines.rangeOf(span));
+  return writeReport(gathered.report(0, 0, 0), display, run, { lines: 0, records: sample?.index ?? 0 }, sample?.entry);
+}
+
+/**
+ * Checks an Inspect `.eval` log sample by sample, one archive entry in memory at a time. A finding's
+ * `conversation` is the sample's rank among the archive's samples, its `sample` the entry, and its
+ * range is in the sample's view (the pretty-printed JSON the editor shows). A sample that cannot be
+ * read fails the run; the others are still checked.
+ */
+async function checkEval(path: string, display: string, ruleset: Ruleset, run: Run): Promise<void> {
+  run.stats.bytes += (await fs.stat(path)).size;
+  let index = 0;
+  for await (const item of readEvalSamples(path, run.evalLimits)) {
+    const at = `${display}, ${describeEvalSample(item.name)} (${item.name.entry})`;
+    const view = 'json' in item ? evalSampleView(item.json) : undefined;
+    if ('error' in item) run.fail(`cannot read ${at}: ${item.error}.`);
+    else if (view === undefined) run.fail(`cannot read ${at}: it is not JSON.`);
+    else await writeTranscript(readEvalSample(view), view, display, ruleset, run, { entry: item.name.entry, index });
+    index++;
+  }
 }
 
 /**
@@ -323,7 +474,7 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
     const ranges = stat.isFile() ? lineRanges(fd, stat.size, run.threads.rangeBytes) : [{ start: 0, end: Infinity }].values();
     const before = { lines: 0, records: 0 };
     const workers = stat.isFile() ? run.threads.for(stat.size) : [];
-    await checkInOrder(path, ranges, (range) => checkRange(path, range, ruleset), workers, (report) => writeReport(report, display, run, before));
+    await checkInOrder(path, ranges, (range) => checkRange(path, range, ruleset, run.tables), workers, (report) => writeReport(report, display, run, before));
   } finally {
     closeSync(fd);
   }
@@ -333,14 +484,16 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
  * Writes a report's problems and findings, moved down by the lines and records `before` it, and adds
  * its totals; `before` then counts its lines and records too. Gives the output's backlog, if any.
  */
-function writeReport(report: RangeReport, path: string, run: Run, before: { lines: number; records: number }): Promise<void> | undefined {
+function writeReport(report: RangeReport, path: string, run: Run, before: { lines: number; records: number }, sample?: string): Promise<void> | undefined {
   for (const item of report.items) {
     if ('finding' in item) {
       const f = item.finding;
-      if (f.severity === 'error') run.errors = true;
-      run.writer.finding({ path, ...f, range: linesDown(f.range, before.lines), conversation: f.conversation + before.records });
+      if (severityRank[f.severity] <= run.failRank) run.failed = true;
+      const moved = { path, ...f, range: linesDown(f.range, before.lines), conversation: f.conversation + before.records };
+      run.writer.finding(sample === undefined ? moved : { ...moved, sample });
     } else {
-      run.writer.problem({ path, ...item.problem, range: linesDown(item.problem.range, before.lines) });
+      const moved = { path, ...item.problem, range: linesDown(item.problem.range, before.lines) };
+      run.writer.problem(sample === undefined ? moved : { ...moved, sample });
     }
   }
   before.lines += report.lines;
@@ -348,6 +501,12 @@ function writeReport(report: RangeReport, path: string, run: Run, before: { line
   run.stats.bytes += report.bytes;
   run.stats.conversations += report.conversations;
   run.stats.turns += report.turns;
+  const roles = run.stats.roles;
+  roles.system += report.roles.system;
+  roles.developer += report.roles.developer;
+  roles.user += report.roles.user;
+  roles.assistant += report.roles.assistant;
+  roles.tool += report.roles.tool;
   run.stats.reviewed += report.reviewed;
   return run.writer.backlog();
 }

@@ -79,3 +79,27 @@ export interface DocumentStats {
   readonly openMs?: number;
 }
 export type StatsResult = DocumentStats;
+
+/** A sample of an Inspect `.eval` log, as the editor lists it. */
+export interface EvalSampleInfo {
+  /** The URI of the sample's read-only view. */
+  readonly uri: string;
+  /** The archive entry, `samples/<id>_epoch_<n>.json`. */
+  readonly entry: string;
+  readonly id: string;
+  readonly epoch: number;
+  /** How many flags the sample's view has, or why the sample could not be read. */
+  readonly flags?: number;
+  readonly error?: string;
+}
+
+/** The samples of an `.eval` file (`{uri}` of the file), in the archive's order. */
+export const evalSamplesRequest = 'constitutionLens/evalSamples';
+export interface EvalSamplesParams {
+  readonly uri: string;
+}
+export type EvalSamplesResult = { readonly samples: EvalSampleInfo[] } | { readonly error: string };
+
+/** The text of a sample's view (`{uri}` of the view), or null when there is no such sample. */
+export const evalSampleTextRequest = 'constitutionLens/evalSampleText';
+export type EvalSampleTextResult = string | null;

@@ -6,6 +6,7 @@
 import { once } from 'node:events';
 import type { LoadedConstitution } from './core/detectors/types.ts';
 import type { Severity } from './core/problem.ts';
+import type { Role } from './core/transcript/model.ts';
 import { toSarif } from './sarif.ts';
 
 export const Format = { text: 'text', json: 'json', sarif: 'sarif' } as const;
@@ -30,6 +31,8 @@ export interface ReportedFinding {
   readonly message: string;
   /** The constitution's name, for `[[name#id]]` and SARIF rule ids. */
   readonly constitution: string;
+  /** In an Inspect `.eval` log, the sample's entry (`samples/9_epoch_1.json`): the range is in its view. */
+  readonly sample?: string;
 }
 
 /** A problem with an input (a constitution or a transcript) as the CLI reports it. */
@@ -39,6 +42,25 @@ export interface ReportedProblem {
   readonly code: string;
   readonly severity: Severity;
   readonly message: string;
+  /** In an Inspect `.eval` log, the sample's entry: the range is in its view. */
+  readonly sample?: string;
+}
+
+/** Turns read, per role. */
+export type RoleCounts = Record<Role, number>;
+
+/** A constitution a check used. */
+export interface UsedConstitution {
+  readonly name: string;
+  readonly path: string;
+  /** Set when no constitution was given or found, and the bundled starter stood in. */
+  readonly starter?: true;
+}
+
+/** A file of a folder walk that was not read as a transcript, and why. */
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: string;
 }
 
 /** The totals at the end of a report. */
@@ -46,9 +68,17 @@ export interface CheckStats {
   files: number;
   conversations: number;
   turns: number;
+  roles: RoleCounts;
   bytes: number;
   ms: number;
   reviewed: number;
+  constitutions: UsedConstitution[];
+  skipped: SkippedFile[];
+}
+
+/** Counts of zero for every role. */
+export function noRoles(): RoleCounts {
+  return { system: 0, developer: 0, user: 0, assistant: 0, tool: 0 };
 }
 
 /** A whole report, as SARIF is built from it. */
@@ -183,12 +213,20 @@ class TextWriter implements ReportWriter {
         `${s.files} files, ${s.conversations} conversations, ${s.turns} turns, ${(s.bytes / 1e6).toFixed(1)} MB in ${s.ms} ms` +
         `${s.reviewed ? `; ${s.reviewed} reviewed flags hidden` : ''}.\n`,
     );
+    if (s.constitutions.length > 0) {
+      const used = s.constitutions.map((c) => (c.starter ? `${c.name} (the bundled starter: no constitution was given or found)` : `${c.name} (${c.path})`));
+      this.#out.write(`constitutions: ${used.join(', ')}\n`);
+    }
+    if (s.skipped.length > 0) {
+      this.#out.write(`skipped ${s.skipped.length} ${s.skipped.length === 1 ? 'file' : 'files'}: ${s.skipped.map((f) => `${f.path} (${f.reason})`).join('; ')}\n`);
+    }
     this.#out.flush();
   }
 }
 
-function at(p: { path: string; range: ReportedRange }): string {
-  return `${p.path}:${p.range.start.line + 1}:${p.range.start.character + 1}`;
+/** `path:line:column`; in an `.eval` log, `path!samples/9_epoch_1.json:line:column`, the place in the sample's view. */
+function at(p: { path: string; range: ReportedRange; sample?: string }): string {
+  return `${p.path}${p.sample ? `!${p.sample}` : ''}:${p.range.start.line + 1}:${p.range.start.character + 1}`;
 }
 
 /** SARIF needs every finding for its rules table, so the report is kept and written at the end. */

@@ -1,7 +1,8 @@
 /**
  * SARIF 2.1.0 output of `constitution-lens check`, in the shape GitHub code scanning accepts: one run,
  * the detectors as rules of the tool's driver, each finding a result at its region (1-based lines and
- * UTF-16 columns, SARIF's default column kind), input problems as tool notifications.
+ * UTF-16 columns, SARIF's default column kind), input problems and skipped files as tool notifications;
+ * in an `.eval` log the region is in the sample's view, whose entry is the result's `sample` property.
  */
 import type { CheckReport } from './reportWriter.ts';
 import type { LoadedConstitution } from './core/detectors/types.ts';
@@ -52,11 +53,20 @@ export function toSarif(report: CheckReport, constitutions: readonly LoadedConst
         invocations: [
           {
             executionSuccessful: true,
-            toolExecutionNotifications: report.problems.map((p) => ({
-              level: level[p.severity],
-              message: { text: `${p.message} [${p.code}]` },
-              locations: [{ physicalLocation: { artifactLocation: { uri: p.path }, region: region(p.range) } }],
-            })),
+            toolExecutionNotifications: [
+              ...report.problems.map((p) => ({
+                level: level[p.severity],
+                message: { text: `${p.sample ? `${p.sample}: ` : ''}${p.message} [${p.code}]` },
+                locations: [{ physicalLocation: { artifactLocation: { uri: p.path }, region: region(p.range) } }],
+                ...(p.sample ? { properties: { sample: p.sample } } : {}),
+              })),
+              ...report.stats.skipped.map((f) => ({
+                level: 'note',
+                message: { text: `Skipped: ${f.reason}` },
+                locations: [{ physicalLocation: { artifactLocation: { uri: f.path } } }],
+              })),
+            ],
+            properties: { constitutions: report.stats.constitutions, roles: report.stats.roles },
           },
         ],
         results: report.findings.map((f) => ({
@@ -70,9 +80,9 @@ export function toSarif(report: CheckReport, constitutions: readonly LoadedConst
             },
           ],
           partialFingerprints: {
-            findingHash: `${f.path}:${f.conversation}:${f.turn}:${f.rule}:${f.range.start.character}`,
+            findingHash: `${f.path}${f.sample ? `!${f.sample}` : ''}:${f.conversation}:${f.turn}:${f.rule}:${f.range.start.character}`,
           },
-          properties: { conversation: f.conversation, turn: f.turn, role: f.role, principle: f.principle },
+          properties: { conversation: f.conversation, turn: f.turn, role: f.role, principle: f.principle, ...(f.sample ? { sample: f.sample } : {}) },
         })),
         columnKind: 'utf16CodeUnits',
       },

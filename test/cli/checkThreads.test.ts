@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { checkInOrder, type RangeWorker } from '../../server/src/checkPool.ts';
 import type { RangeReport } from '../../server/src/checkRange.ts';
+import { noRoles } from '../../server/src/reportWriter.ts';
 import { runCheck } from '../../server/src/cliCheck.ts';
 import { collector } from '../support/collector.ts';
 
@@ -149,7 +150,7 @@ test('when a worker thread fails, the command checks its ranges itself and loses
 
 test('the top of a file is checked on the command\'s thread, and a worker that is still starting is sent the next ranges', async () => {
   const ranges = [0, 1, 2, 3, 4, 5].map((n) => ({ start: n, end: n + 1 }));
-  const report = (n: number): RangeReport => ({ lines: n, records: 0, bytes: 1, conversations: 0, turns: 0, reviewed: 0, items: [] });
+  const report = (n: number): RangeReport => ({ lines: n, records: 0, bytes: 1, conversations: 0, turns: 0, roles: noRoles(), reviewed: 0, items: [] });
   let ready!: () => void;
   const started = new Promise<void>((resolve) => (ready = resolve));
   const here: number[] = [];

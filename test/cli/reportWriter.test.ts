@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import { BufferedOutput, reportWriter, type CheckStats, type ReportedFinding, type ReportedProblem } from '../../server/src/reportWriter.ts';
+import { BufferedOutput, noRoles, reportWriter, type CheckStats, type ReportedFinding, type ReportedProblem } from '../../server/src/reportWriter.ts';
 
 /** A stream that records each write and answers `full` to it, as a pipe whose buffer is full does. */
 class FakeStream extends EventEmitter {
@@ -35,7 +35,7 @@ const problem: ReportedProblem = {
   severity: 'error',
   message: 'This line is not valid JSON (invalid symbol); the other lines are still read.',
 };
-const stats: CheckStats = { files: 1, conversations: 2000, turns: 4000, bytes: 123456, ms: 42, reviewed: 1 };
+const stats: CheckStats = { files: 1, conversations: 2000, turns: 4000, roles: noRoles(), bytes: 123456, ms: 42, reviewed: 1, constitutions: [], skipped: [] };
 
 test('the JSON writer gives byte for byte what JSON.stringify of the whole report gives, in few large writes', () => {
   const out = new FakeStream();

@@ -50,9 +50,13 @@ interface Report {
   problems: { code: string; message: string }[];
 }
 
-function check(root: string): Report {
+/** Checks the chat; a constitution with an error (a model that cannot be used) fails the run with 2, after the other rules ran. */
+function check(root: string, failed = false): Report {
   const r = run(['check', '--format', 'json', '--constitution', 'policy.constitution.md', 'chat.transcript'], root);
-  assert.ok(r.code === 0 || r.code === 1, r.stderr);
+  if (failed) {
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /the constitution policy\.constitution\.md has errors/);
+  } else assert.ok(r.code === 0 || r.code === 1, r.stderr);
   return JSON.parse(r.stdout) as Report;
 }
 
@@ -110,12 +114,12 @@ test('check uses the model; a changed training file makes it stale, an absent on
   assert.ok(unverified.findings.some((f) => f.rule === 'refuses'));
 
   writeFileSync(join(root, 'refuses.model.json'), '{"version": 1, "weights": "lots"}');
-  const malformed = check(root);
+  const malformed = check(root, true);
   assert.deepEqual(malformed.problems.map((p) => p.code), ['rule.model-invalid']);
   assert.deepEqual(malformed.findings.map((f) => f.rule), ['flattery']);
 
   rmSync(join(root, 'refuses.model.json'));
-  const missing = check(root);
+  const missing = check(root, true);
   assert.deepEqual(missing.problems.map((p) => p.code), ['rule.model-missing']);
   assert.match(missing.problems[0].message, /cannot be read \(no such file\)/);
   assert.deepEqual(missing.findings.map((f) => f.rule), ['flattery']);

@@ -6,6 +6,7 @@
 import * as jsonc from 'jsonc-parser';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
 import { problem, type Problem } from './problem.ts';
+import { jsonSyntaxMessage } from './jsonSyntax.ts';
 import type { Span } from './text.ts';
 
 export type Scalar = string | number | boolean | null;
@@ -130,7 +131,7 @@ export function parseJsonLocated(text: string, base = 0): LocatedParse {
   const errors: jsonc.ParseError[] = [];
   const root = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
   const problems = errors.map((e) =>
-    problem('json.syntax', jsonc.printParseErrorCode(e.error), {
+    problem('json.syntax', `Invalid JSON: ${jsonSyntaxMessage(e.error)}.`, {
       start: base + e.offset,
       end: base + e.offset + Math.max(1, e.length),
     }),

@@ -38,6 +38,7 @@ import type { ServerContext } from './serverContext.ts';
 import { registerStatsRequest } from './stats.ts';
 import { registerSymbolSupport } from './symbols.ts';
 import { applyFileEvents, scanFolder } from './workspaceFiles.ts';
+import { EvalFiles } from './evalFiles.ts';
 
 /** Options the client may pass in `initializationOptions`. */
 export interface InitializationOptions {
@@ -88,6 +89,8 @@ export function startServer(connection: Connection): void {
     settings: (uri) => settingsCache?.get(uri) ?? Promise.resolve(defaultSettings),
   };
 
+  const evalFiles = new EvalFiles(ctx);
+
   function refreshDiagnostics(): void {
     if (!refreshSupported || refreshPending) return;
     refreshPending = true;
@@ -135,14 +138,14 @@ export function startServer(connection: Connection): void {
     if (watchRegistration) {
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.{md,yaml,yml,json,jsonl,transcript,txt,prompty}' }],
+          watchers: [{ globPattern: '**/*.{md,yaml,yml,json,jsonl,transcript,txt,prompty,eval}' }],
         })
         .catch(() => undefined);
     }
     await loadSettings();
     const started = Date.now();
     let count = 0;
-    for (const folder of folders) count += await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
+    for (const folder of folders) count += await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log, evalFiles);
     log(`Indexed ${count} files in ${Date.now() - started} ms.`);
     markIndexed();
     // Compiling the detectors is the one cost every first check pays; paid now, while the editor is
@@ -161,16 +164,16 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeConfiguration(async () => {
     await loadSettings();
-    for (const folder of folders) await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
+    for (const folder of folders) await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log, evalFiles);
     ctx.index.reclassify();
     refreshDiagnostics();
   });
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
-    await applyFileEvents(changes, ctx.index, relevant, globalSettings.maxIndexedFileSize, log);
+    await applyFileEvents(changes, ctx.index, relevant, globalSettings.maxIndexedFileSize, log, evalFiles);
     const models = changes.some((e) => e.uri.endsWith('.model.json'));
     if (models) ctx.index.modelsChanged();
-    if (models || changes.some((e) => isConstitution(e.uri) || isPackFileName(e.uri))) refreshDiagnostics();
+    if (models || changes.some((e) => isConstitution(e.uri) || isPackFileName(e.uri) || EvalFiles.handles(e.uri))) refreshDiagnostics();
   });
 
   documents.listen(connection, {
@@ -201,6 +204,7 @@ export function startServer(connection: Connection): void {
   registerConstitutionsRequest(connection, ctx);
   registerAgreementRequest(connection, ctx);
   registerStatsRequest(connection);
+  evalFiles.register(connection);
 
   connection.listen();
 }

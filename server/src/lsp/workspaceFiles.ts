@@ -9,6 +9,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
 import { decodeText } from '../core/text.ts';
 import type { WorkspaceIndex } from '../core/workspace/index.ts';
+import { EvalFiles } from './evalFiles.ts';
 
 const skippedFolders = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
 
@@ -21,6 +22,7 @@ export async function scanFolder(
   relevant: Relevant,
   maxFileSize: number,
   log: (message: string) => void,
+  evalFiles?: EvalFiles,
 ): Promise<number> {
   let count = 0;
   const root = fileURLToPath(folderUri);
@@ -42,6 +44,10 @@ export async function scanFolder(
       }
       if (!entry.isFile()) continue;
       const uri = pathToFileURL(path).toString();
+      if (evalFiles && EvalFiles.handles(uri)) {
+        if (await loadEval(uri, evalFiles, maxFileSize, log)) count++;
+        continue;
+      }
       if (!relevant(uri)) continue;
       if (await loadFile(uri, index, maxFileSize, log)) count++;
     }
@@ -72,14 +78,31 @@ export async function loadFile(
   }
 }
 
+/** Reads an Inspect `.eval` log's samples into the index, unless the log is over the size limit. */
+async function loadEval(uri: string, evalFiles: EvalFiles, maxFileSize: number, log: (message: string) => void): Promise<boolean> {
+  const stat = await fs.stat(fileURLToPath(uri)).catch(() => undefined);
+  if (!stat) return false;
+  if (stat.size > maxFileSize) {
+    log(`${fileURLToPath(uri)} is ${stat.size} bytes, over constitutionLens.maxIndexedFileSize: its samples are checked when opened.`);
+    return false;
+  }
+  return typeof (await evalFiles.load(uri)) !== 'string';
+}
+
 export async function applyFileEvents(
   events: readonly FileEvent[],
   index: WorkspaceIndex,
   relevant: Relevant,
   maxFileSize: number,
   log: (message: string) => void,
+  evalFiles?: EvalFiles,
 ): Promise<void> {
   for (const event of events) {
+    if (evalFiles && EvalFiles.handles(event.uri)) {
+      if (event.type === FileChangeType.Deleted) evalFiles.remove(event.uri);
+      else await loadEval(event.uri, evalFiles, maxFileSize, log);
+      continue;
+    }
     if (!relevant(event.uri)) continue;
     if (event.type === FileChangeType.Deleted) index.remove(event.uri, 'disk');
     else await loadFile(event.uri, index, maxFileSize, log);

@@ -8,6 +8,11 @@ import { hardConstraintsLevel, statedLevel } from './order.ts';
 
 export function checkConstitution(c: Constitution): Problem[] {
   const problems: Problem[] = [];
+  if (c.clauses.length === 0) {
+    problems.push(
+      problem('constitution.empty', 'This constitution has no principles: it is empty, or holds no heading (Markdown) and no list of principles (YAML, JSON).', { start: 0, end: 0 }),
+    );
+  }
   const seen = new Set<string>();
   for (const clause of c.clauses) {
     if (seen.has(clause.id)) {

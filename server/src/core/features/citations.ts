@@ -8,9 +8,10 @@ import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { checkConstitution } from '../constitution/check.ts';
 import type { Constitution } from '../constitution/model.ts';
 import { detectorCount } from '../packs/apply.ts';
-import type { Problem } from '../problem.ts';
+import { problem, type Problem } from '../problem.ts';
 import type { LineIndex } from '../text.ts';
-import type { Citation } from '../transcript/model.ts';
+import type { Citation, Transcript } from '../transcript/model.ts';
+import { resolveCitationIn, type CitationResolution, type ClauseTables } from '../workspace/clauseTables.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 
 export const CitationCode = {
@@ -41,32 +42,45 @@ export function citationDiagnostics(index: WorkspaceIndex, uri: string): Diagnos
 
 /** The diagnostic of one citation in a transcript with these lines, or undefined when it resolves. */
 export function citationDiagnostic(index: WorkspaceIndex, lines: LineIndex, citation: Citation): Diagnostic | undefined {
-  const resolution = index.resolveCitation(citation);
-  if (resolution.kind === 'ok') return undefined;
+  const found = citationProblem(index.resolveCitation(citation), citation);
+  if (!found) return undefined;
   const replace = lines.rangeOf({ start: citation.span.start + 2, end: citation.span.end - 2 });
+  const data: CitationFixData = { kind: 'citation', replace, replacements: found.replacements };
+  const p = found.problem;
+  return { range: lines.rangeOf(p.span), severity: lspSeverity[p.severity], code: p.code, source, message: p.message, data };
+}
+
+/**
+ * The problem of a citation that names no clause, or several, with the ids to offer in its place;
+ * undefined when it resolves. The editor's diagnostics and `check` both report it.
+ */
+export function citationProblem(resolution: CitationResolution, citation: Citation): { readonly problem: Problem; readonly replacements: readonly string[] } | undefined {
+  if (resolution.kind === 'ok') return undefined;
   const written = citation.constitution !== undefined ? `${citation.constitution}#${citation.id}` : citation.id;
   if (resolution.kind === 'unknown') {
     const hint = resolution.suggestions.length > 0 ? ` Did you mean ${resolution.suggestions.map((s) => `“${s}”`).join(', ')}?` : '';
-    const data: CitationFixData = { kind: 'citation', replace, replacements: resolution.suggestions };
-    return {
-      range: lines.rangeOf(citation.idSpan.end > citation.idSpan.start ? citation.idSpan : citation.span),
-      severity: lspSeverity.error,
-      code: CitationCode.unknown,
-      source,
-      message: `No clause has the id “${written}”.${hint}`,
-      data,
-    };
+    const span = citation.idSpan.end > citation.idSpan.start ? citation.idSpan : citation.span;
+    return { problem: problem(CitationCode.unknown, `No clause has the id “${written}”.${hint}`, span), replacements: resolution.suggestions };
   }
   const replacements = resolution.candidates.map((c) => `${c.constitution.name}#${c.clause.id}`);
-  const data: CitationFixData = { kind: 'citation', replace, replacements };
-  return {
-    range: lines.rangeOf(citation.idSpan),
-    severity: lspSeverity.warning,
-    code: CitationCode.ambiguous,
-    source,
-    message: `“${citation.id}” is a clause of several constitutions; write ${replacements.map((r) => `“${r}”`).join(' or ')}.`,
-    data,
-  };
+  const message = `“${citation.id}” is a clause of several constitutions; write ${replacements.map((r) => `“${r}”`).join(' or ')}.`;
+  return { problem: problem(CitationCode.ambiguous, message, citation.idSpan, 'warning'), replacements };
+}
+
+/** The problems of the citations in `transcript` that name no clause, or several, in file order. */
+export function citationProblems(transcript: Pick<Transcript, 'conversations'>, tables: ClauseTables): Problem[] {
+  const out: Problem[] = [];
+  for (const conversation of transcript.conversations) {
+    for (const turn of conversation.turns) {
+      for (const note of turn.notes) {
+        for (const citation of note.citations) {
+          const found = citationProblem(resolveCitationIn(tables, citation), citation);
+          if (found) out.push(found.problem);
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** A constitution's parse problems, its own checks, and the problems of its compiled detectors. */

@@ -1,8 +1,8 @@
-import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { parseTree, type Node, type ParseError } from 'jsonc-parser';
+import { jsonSyntaxMessage } from '../jsonSyntax.ts';
 import { problem, type Problem } from '../problem.ts';
 import { JsonReader, type JsonReaderOptions } from './jsonFormat.ts';
 import { scanJson } from './jsonScan.ts';
-import { describe } from './jsonTree.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
 import { shiftConversation } from './shift.ts';
 import { LineText } from '../lineText.ts';
@@ -45,7 +45,7 @@ export function parseJsonlLineWithJsonc(line: string, index: number, base: numbe
     const e = errors[0];
     const at = e ? e.offset : 0;
     const end = Math.min(line.length, at + Math.max(1, e?.length ?? 1));
-    const what = e ? describe(printParseErrorCode(e.error)) : 'no JSON value';
+    const what = e ? jsonSyntaxMessage(e.error) : 'no JSON value';
     return {
       conversations: [],
       problems: [problem('jsonl.syntax', `This line is not valid JSON (${what}); the other lines are still read.`, { start: base + at, end: base + Math.max(at, end) })],
@@ -59,8 +59,6 @@ function readLine(line: string, root: Node, index: number, base: number, options
   const conversations = reader.fromValue(root, index);
   return { conversations, problems: reader.problems };
 }
-
-export { describe } from './jsonTree.ts';
 
 interface LineState {
   /** Line-relative results (base 0, index 0); `undefined` for a blank line. */

@@ -16,7 +16,10 @@ import { LineText } from '../lineText.ts';
 import type { LineIndex, Range } from '../text.ts';
 import type { Citation, Transcript } from '../transcript/model.ts';
 import { looksLikeTranscript, parseTranscript } from '../transcript/parse.ts';
-import { closest } from './closest.ts';
+import { isEvalSampleUri, readEvalSample } from '../transcript/evalLog.ts';
+import { clauseTables, resolveCitationIn, type CitationResolution, type ClauseRef, type ClauseTables } from './clauseTables.ts';
+
+export type { CitationResolution, ClauseRef } from './clauseTables.ts';
 import { JsonlLines } from './jsonlLines.ts';
 import { applyPacks, type LoadedPack, type PackUse } from '../packs/apply.ts';
 import { detectorDeclarations, isPackFileName, parsePack, recognisesText, type CopySource, type RulePack } from '../packs/pack.ts';
@@ -56,13 +59,6 @@ export interface IndexedFile {
   readonly pack?: RulePack;
 }
 
-/** A clause and the constitution it belongs to. */
-export interface ClauseRef {
-  readonly uri: string;
-  readonly constitution: Constitution;
-  readonly clause: Clause;
-}
-
 /** A citation in a transcript, with the turn whose note holds it. */
 export interface CitationRef {
   readonly uri: string;
@@ -76,11 +72,6 @@ export interface FindingRef {
   readonly uri: string;
   readonly finding: Finding;
 }
-
-export type CitationResolution =
-  | ({ readonly kind: 'ok' } & ClauseRef)
-  | { readonly kind: 'ambiguous'; readonly candidates: readonly ClauseRef[] }
-  | { readonly kind: 'unknown'; readonly suggestions: readonly string[] };
 
 export interface WorkspaceIndexOptions {
   /** The constitution used when the workspace has none (shipped with the extension). */
@@ -105,15 +96,8 @@ export interface WorkspaceIndexHooks {
   onCheckLine?(uri: string, index: number): void;
 }
 
-/** The lookup tables of one set of constitutions, rebuilt when any of them changes. */
-interface ClauseTables {
-  readonly loaded: LoadedConstitution[];
-  /** Clause id to every clause with that id, across constitutions, in load order. */
-  readonly byId: Map<string, ClauseRef[]>;
-  /** Constitution name to its clauses by id. */
-  readonly byName: Map<string, Map<string, ClauseRef>>;
-  /** Per constitution uri, its clauses by id (the first of duplicates). */
-  readonly byUri: Map<string, Map<string, ClauseRef>>;
+/** The lookup tables of one set of constitutions, with their rule packs applied, rebuilt when any of them changes. */
+interface IndexTables extends ClauseTables {
   /** Problems of the rule packs, at their places. */
   readonly packProblems: RulesetProblem[];
   readonly packUses: PackUse[];
@@ -129,7 +113,7 @@ export class WorkspaceIndex {
   /** Bumped when a constitution changes; the clause tables and the ruleset depend on it alone. */
   #constitutionGeneration = 0;
   #autoVersion = 0;
-  #tables: { generation: number; tables: ClauseTables } | undefined;
+  #tables: { generation: number; tables: IndexTables } | undefined;
   #ruleset: { generation: number; ruleset: Ruleset } | undefined;
   #citationIndex: { generation: number; byClause: Map<string, CitationRef[]> } | undefined;
   #findingIndex: { generation: number; ruleset: Ruleset; byClause: Map<string, FindingRef[]> } | undefined;
@@ -357,22 +341,7 @@ export class WorkspaceIndex {
 
   /** Resolves `[[id]]` against every loaded constitution and `[[name#id]]` against the named one. */
   resolveCitation(citation: Pick<Citation, 'id' | 'constitution'>): CitationResolution {
-    const tables = this.#clauseTables();
-    if (citation.constitution !== undefined) {
-      const clauses = tables.byName.get(citation.constitution);
-      const found = clauses?.get(citation.id);
-      if (found) return { kind: 'ok', ...found };
-      if (!clauses) {
-        const names = closest(citation.constitution, tables.byName.keys());
-        const withId = (tables.byId.get(citation.id) ?? []).map((r) => `${r.constitution.name}#${r.clause.id}`);
-        return { kind: 'unknown', suggestions: [...withId, ...names.map((n) => `${n}#${citation.id}`)].slice(0, 3) };
-      }
-      return { kind: 'unknown', suggestions: closest(citation.id, clauses.keys()).map((id) => `${citation.constitution}#${id}`) };
-    }
-    const candidates = tables.byId.get(citation.id) ?? [];
-    if (candidates.length === 1) return { kind: 'ok', ...candidates[0] };
-    if (candidates.length > 1) return { kind: 'ambiguous', candidates };
-    return { kind: 'unknown', suggestions: closest(citation.id, tables.byId.keys()) };
+    return resolveCitationIn(this.#clauseTables(), citation);
   }
 
   /** The clause whose heading (or structured entry's id) holds `offset`, innermost first. */
@@ -465,7 +434,7 @@ export class WorkspaceIndex {
     return models ? { uri, constitution, models } : { uri, constitution };
   }
 
-  #clauseTables(): ClauseTables {
+  #clauseTables(): IndexTables {
     if (this.#tables?.generation === this.#constitutionGeneration) return this.#tables.tables;
     const loaded: LoadedConstitution[] = [];
     for (const file of this.files()) {
@@ -478,21 +447,7 @@ export class WorkspaceIndex {
     for (const file of this.files()) if (file.kind === 'pack') packs.push({ pack: (file as FileEntry).packWith(copies) });
     const applied = applyPacks(loaded, packs, this.#disabledPacks);
     loaded.splice(0, loaded.length, ...applied.constitutions);
-    const byId = new Map<string, ClauseRef[]>();
-    const byName = new Map<string, Map<string, ClauseRef>>();
-    const byUri = new Map<string, Map<string, ClauseRef>>();
-    for (const { uri, constitution } of loaded) {
-      const own = new Map<string, ClauseRef>();
-      for (const clause of constitution.clauses) {
-        if (own.has(clause.id)) continue;
-        const ref: ClauseRef = { uri, constitution, clause };
-        own.set(clause.id, ref);
-        push(byId, clause.id, ref);
-      }
-      byUri.set(uri, own);
-      if (!byName.has(constitution.name)) byName.set(constitution.name, own);
-    }
-    const tables = { loaded, byId, byName, byUri, packProblems: applied.problems, packUses: applied.uses };
+    const tables = { ...clauseTables(loaded), packProblems: applied.problems, packUses: applied.uses };
     this.#tables = { generation: this.#constitutionGeneration, tables };
     return tables;
   }
@@ -576,7 +531,8 @@ class FileEntry implements IndexedFile {
     if (this.kind !== 'transcript') return undefined;
     if (this.#transcript) return this.#transcript;
     const jsonl = this.jsonl;
-    return (this.#transcript = jsonl ? safeJsonlTranscript(jsonl, () => this.text, baseName(this.uri)) : safeTranscript(this.text, baseName(this.uri)));
+    if (jsonl) return (this.#transcript = safeJsonlTranscript(jsonl, () => this.text, baseName(this.uri)));
+    return (this.#transcript = isEvalSampleUri(this.uri) ? safeEvalSample(this.text) : safeTranscript(this.text, baseName(this.uri)));
   }
 
   /** The line-by-line model of a JSONL transcript, built on first use; undefined for other files. */
@@ -640,6 +596,15 @@ function safeJsonlTranscript(jsonl: JsonlLines, text: () => string, fileName: st
     return jsonl.transcript();
   } catch {
     return safeTranscript(text(), fileName);
+  }
+}
+
+/** A sample of an Inspect `.eval` log, read from its view as `check` reads it. */
+function safeEvalSample(view: string): Transcript {
+  try {
+    return readEvalSample(view);
+  } catch (error) {
+    return safeTranscript(view, 'sample.json');
   }
 }
 
