@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { constitutionText } from '../detectors/helpers.ts';
+import { builtFile } from '../support/dist.ts';
 
-const cli = resolve('dist', 'cli.js');
+const cli = builtFile('cli.js');
 const fixtures = resolve('test', 'fixtures', 'check');
 
 function check(args: string[], cwd = fixtures) {
