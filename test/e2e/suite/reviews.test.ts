@@ -11,8 +11,8 @@ function openerFlag(document: vscode.TextDocument, diagnostics: readonly vscode.
   return diagnostics.find((d) => document.getText(d.range) === opener);
 }
 
-test('journey 7: marking a flag as reviewed with a reason writes the note and clears the flag', async (t) => {
-  await requireCapability(t, 'codeActionProvider');
+test('journey 7: marking a flag as reviewed with a reason writes the note and clears the flag', async () => {
+  await requireCapability('codeActionProvider');
   const editor = await openExample('support-chat.transcript');
   const document = editor.document;
   const before = document.getText();
