@@ -10,8 +10,16 @@ import { join, relative, resolve } from 'node:path';
 /** What the bundles are built from: a change to any of these makes `dist/` stale. */
 const sources = ['server/src', 'client/src', 'media/src', 'constitutions', 'esbuild.mjs', 'package-lock.json'];
 
-/** The bundles and the starter model that `npm run build` writes, each of which some test runs. */
-const built = ['cli.js', 'check.js', 'checkThread.js', 'critique.js', 'server.js', 'client.js', 'starter.constitution.json'];
+/** What `npm run build` writes and the tests run: the bundles (and the panels' scripts) and the starter model. */
+function builtFiles(root: string): string[] {
+  const out: string[] = [];
+  for (const dir of ['dist', join('dist', 'media')]) {
+    const path = resolve(root, dir);
+    if (!existsSync(path)) continue;
+    for (const name of readdirSync(path)) if (/\.(js|json)$/.test(name)) out.push(join(path, name));
+  }
+  return out;
+}
 
 /** The most recently modified file under `path` (a file or a folder), or undefined when there is none. */
 function newest(path: string): { path: string; ms: number } | undefined {
@@ -36,11 +44,12 @@ export function staleBuild(root = process.cwd()): string | undefined {
     const found = newest(resolve(root, s));
     if (found && (!source || found.ms > source.ms)) source = found;
   }
-  for (const name of built) {
-    const path = resolve(root, 'dist', name);
-    if (!existsSync(path)) return `dist/${name} is missing`;
+  for (const name of ['cli.js', 'server.js', 'starter.constitution.json']) {
+    if (!existsSync(resolve(root, 'dist', name))) return `dist/${name} is missing`;
+  }
+  for (const path of builtFiles(root)) {
     if (source && statSync(path).mtimeMs < source.ms) {
-      return `dist/${name} is older than ${relative(root, source.path)}`;
+      return `${relative(root, path)} is older than ${relative(root, source.path)}`;
     }
   }
   return undefined;
@@ -54,7 +63,9 @@ const stale = staleBuild();
  */
 export function builtFile(name: string): string {
   if (stale) {
-    throw new Error(`${stale}: the tests would run an old build. Run \`npm run build\` first, or run the tests with \`node scripts/test.mjs\`, which builds before testing.`);
+    throw new Error(
+      `${stale}: the tests would run an old build. Run \`npm run build\` first, or run the tests with \`node scripts/test.mjs\`, which builds before testing (a file the build no longer makes goes when dist/ is deleted and built again).`,
+    );
   }
   return resolve('dist', name);
 }

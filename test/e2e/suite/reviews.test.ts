@@ -46,8 +46,8 @@ test('journey 7: marking a flag as reviewed with a reason writes the note and cl
   }
 });
 
-test('labels: "Agree" on a flag and "Label turn…" in an assistant turn each write one label note, undone in one step', async (t) => {
-  await requireCapability(t, 'codeActionProvider');
+test('labels: "Agree" on a flag and "Label turn…" in an assistant turn each write one label note, undone in one step', async () => {
+  await requireCapability('codeActionProvider');
   const editor = await openExample('support-chat.transcript');
   const document = editor.document;
   const before = document.getText();
