@@ -56,23 +56,16 @@ export function fileDiagnosticsUntil(index: WorkspaceIndex, uri: string, deadlin
   if (file.kind === 'constitution') return { diagnostics: constitutionDiagnostics(index, uri).map(asFileProblem), complete: true };
   if (file.kind === 'pack') return { diagnostics: packDiagnostics(index, uri).map(asFileProblem), complete: true };
   // A workspace holds JSON files of every kind (package.json, settings); one that holds no
-  // conversation is not a transcript and gets no complaint, unless its name says it is one or it
-  // is binary, which no transcript or settings file is and which must not pass for a clean file.
-  // The index answers from a JSONL file's lines, without building the whole transcript.
-  if (!index.holdsTranscript(uri) && !/\.transcript(\.[^/]*)?$|\.prompt\.[^/]*$|\.prompty$/i.test(uri) && !isBinary(index, uri)) {
-    return { diagnostics: [], complete: true };
-  }
+  // conversation is not a transcript and gets no complaint, unless its name says it is one (a binary
+  // `.transcript` must not pass for a clean file). The index answers both from a JSONL file's
+  // lines, without building the whole transcript.
+  if (!index.holdsTranscript(uri) && !/\.transcript(\.[^/]*)?$|\.prompt\.[^/]*$|\.prompty$/i.test(uri)) return { diagnostics: [], complete: true };
   const jsonl = index.jsonlLines(uri);
   if (jsonl) return jsonlDiagnostics(index, uri, jsonl, file.lines, options, deadline);
   const out = problemDiagnostics(index.transcriptProblems(uri), file.lines);
   out.push(...citationDiagnostics(index, uri).map(asFileProblem));
   out.push(...findingDiagnostics(index, index.findings(uri), file.lines, options));
   return { diagnostics: out, complete: true };
-}
-
-/** Whether the index read the file as binary (it holds NUL characters). */
-function isBinary(index: WorkspaceIndex, uri: string): boolean {
-  return index.transcriptProblems(uri).some((p) => p.code === 'file.binary');
 }
 
 /** One JSONL line's diagnostics, worked out for one ruleset, set of constitutions and settings. */
