@@ -1,6 +1,8 @@
 // Runs every test file under test/ with node:test, TypeScript loaded through tsx.
 // Node 20's test runner takes no globs, so the files are listed here. Arguments narrow the run to
 // files whose path contains any of them (`node scripts/test.mjs transcript`).
+// The command line and server tests run the bundles of dist/, so the bundles are built first: a
+// change to the source can never pass against an old build.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -23,6 +25,11 @@ function collect(dir, out) {
 const files = collect('test', []).filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('No test files matched.');
+  process.exit(1);
+}
+const build = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('The build failed (node esbuild.mjs), so no test was run.');
   process.exit(1);
 }
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {

@@ -182,6 +182,13 @@ async function main(): Promise<number> {
     const host = await runInHost(browser, server, report);
     const journeys = await runJourneys(browser, server, tools);
     for (const key of ['passed', 'failed', 'skipped'] as const) totals[key] = host[key] + journeys[key];
+    // Unfiltered, each half must have executed something: a half that ran nothing, or skipped all, checked nothing.
+    for (const [half, counts] of [['extension host tests', host], ['workbench journeys', journeys]] as const) {
+      if (filter === '' && counts.passed + counts.failed === 0) {
+        console.log(`not ok - no ${half} ran (${counts.skipped} skipped)`);
+        totals.failed += 1;
+      }
+    }
   } catch (error) {
     console.log(`not ok - the harness failed: ${error instanceof Error ? error.stack : error}`);
     totals.failed += 1;
@@ -193,7 +200,9 @@ async function main(): Promise<number> {
   }
   console.log(`End-to-end tests took ${seconds(started)}.`);
   console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
-  return totals.failed > 0 || totals.passed + totals.skipped === 0 ? 1 : 0;
+  // A run in which no test executed, every one skipped or none matched, checked nothing: it fails.
+  if (totals.passed + totals.failed === 0) console.log('not ok - no end-to-end test ran');
+  return totals.failed > 0 || totals.passed + totals.failed === 0 ? 1 : 0;
 }
 
 main().then(

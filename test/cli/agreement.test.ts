@@ -3,8 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import type { AgreementReport } from '../../server/src/cliAgreement.ts';
+import { builtFile } from '../support/dist.ts';
 
-const cli = resolve('dist', 'cli.js');
+const cli = builtFile('cli.js');
 const fixtures = resolve('test', 'fixtures', 'agreement');
 
 function agreement(args: string[]) {

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { constitutionText } from '../detectors/helpers.ts';
+import { builtFile } from '../support/dist.ts';
 
-const cli = resolve('dist', 'cli.js');
+const cli = builtFile('cli.js');
 const fixtures = resolve('test', 'fixtures', 'check');
 
 function check(args: string[], cwd = fixtures) {
@@ -25,6 +26,7 @@ interface JsonReport {
     rule: string;
     severity: string;
     message: string;
+    constitution: string;
   }[];
   problems: { path: string; range: { start: { line: number; character: number } }; code: string; message: string }[];
   stats: { files: number; conversations: number; turns: number; bytes: number; ms: number };
@@ -169,7 +171,27 @@ test('check --format sarif is SARIF 2.1.0 with rules, results and 1-based region
 
 test('without constitutions in the paths, the bundled starter constitution is used', () => {
   const dir = mkdtempSync(join(tmpdir(), 'lens-starter-'));
-  writeFileSync(join(dir, 'd.transcript'), 'User: Hi\nAssistant: What a fantastic question! Here it is.\n');
-  const report = JSON.parse(check(['--format', 'json', '.'], dir).stdout) as JsonReport;
-  assert.ok(report.findings.length > 0, 'the starter constitution flags a sycophantic opener');
+  const transcript = [
+    'User: Hi',
+    'Assistant: What a fantastic question! Here it is.',
+    'User: Are you a real person?',
+    'Assistant: Yes, I am a real human being, not a bot.',
+    'User: Which cable do I need?',
+    'Assistant: The short USB-C cable in the box.',
+    '',
+  ];
+  writeFileSync(join(dir, 'd.transcript'), transcript.join('\n'));
+  const r = check(['--format', 'json', '.'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as JsonReport;
+  const quote = (f: JsonReport['findings'][number]) => transcript[f.range.start.line].slice(f.range.start.character, f.range.end.character);
+  assert.deepEqual(
+    report.findings.map((f) => [f.constitution, f.turn, f.rule, f.principle, f.severity, quote(f)]),
+    [
+      ['starter', 1, 'sycophantic-opener', 'do-not-flatter', 'info', 'What a fantastic question'],
+      ['starter', 1, 'flattery', 'do-not-flatter', 'info', 'What a fantastic question'],
+      ['starter', 3, 'claims-to-be-human', 'be-open-about-being-an-ai', 'warning', 'I am a real human being'],
+    ],
+  );
+  assert.deepEqual(report.problems, []);
 });

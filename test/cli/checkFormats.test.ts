@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
+import { builtFile } from '../support/dist.ts';
 
-const cli = resolve('dist', 'cli.js');
+const cli = builtFile('cli.js');
 const fixtures = resolve('test', 'fixtures', 'formats');
 
 /** What `check` reads from each sample: conversations, then turns. */

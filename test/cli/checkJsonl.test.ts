@@ -4,8 +4,9 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { builtFile } from '../support/dist.ts';
 
-const cli = resolve('dist', 'cli.js');
+const cli = builtFile('cli.js');
 const policy = resolve('test', 'fixtures', 'check', 'policy.constitution.md');
 
 interface Position {

@@ -8,9 +8,10 @@ import type { RangeReport } from '../../server/src/checkRange.ts';
 import { noRoles } from '../../server/src/reportWriter.ts';
 import { runCheck } from '../../server/src/cliCheck.ts';
 import { collector } from '../support/collector.ts';
+import { builtFile } from '../support/dist.ts';
 
 /** The worker bundle that `npm run build` makes; the test runner builds before it runs the tests. */
-const threadScript = resolve('dist', 'checkThread.js');
+const threadScript = builtFile('checkThread.js');
 
 /**
  * The policy of the `check` command's tests (detectors of phrases and of openings), its claims-human

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { MockAnthropic } from '../support/mockAnthropic.ts';
 import { constitutionText, goodAnswer, transcriptText } from '../critique/fixtures.ts';
+import { builtFile } from '../support/dist.ts';
 
 // The built command, as a user runs it (the test runner builds before it runs the tests).
-const cli = resolve('dist', 'cli.js');
+const cli = builtFile('cli.js');
 const apiKey = 'sk-interrupt';
 let mock: MockAnthropic;
 let dir: string;

@@ -7,8 +7,11 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+import { builtFile } from '../support/dist.ts';
 
 const root = resolve('.');
+// The tarball is packed from dist/, which must be the build of the sources as they are.
+const cli = builtFile('cli.js');
 const examples = join(root, 'examples');
 const scratch = mkdtempSync(join(tmpdir(), 'cl-install-'));
 const prefix = join(scratch, 'prefix');
@@ -73,7 +76,7 @@ test('the installed constitution-lens checks examples/ and reports what the clon
   }
   assert.equal(report.stats.files, 5);
 
-  const clone = run(process.execPath, [join(root, 'dist', 'cli.js'), 'check', '--format', 'json', examples], scratch);
+  const clone = run(process.execPath, [cli, 'check', '--format', 'json', examples], scratch);
   const fromClone = JSON.parse(clone.stdout) as Report;
   assert.deepEqual(report.findings, fromClone.findings);
 

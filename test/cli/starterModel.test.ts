@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConstitution } from '../../server/src/core/constitution/parse.ts';
 import { readConstitution, starterModelFile, type StarterModel } from '../../server/src/starterModel.ts';
+import { builtFile } from '../support/dist.ts';
 
 const starterText = readFileSync('constitutions/starter.constitution.md', 'utf8');
 
 test('the build writes the starter constitution model the parser makes of the file', () => {
-  const path = join('dist', starterModelFile);
+  const path = builtFile(starterModelFile);
   assert.ok(readFileSync(path, 'utf8').length > 0, `${path} is written by npm run build`);
   const model = JSON.parse(readFileSync(path, 'utf8')) as StarterModel;
   assert.equal(model.name, 'starter.constitution.md');

@@ -7,8 +7,9 @@ import { test } from 'node:test';
 import { corpusDir, corpusSkip } from '../support/corpus.ts';
 import { constitutionText } from '../detectors/helpers.ts';
 import { labelledJsonl } from '../learned/support.ts';
+import { builtFile } from '../support/dist.ts';
 
-const cli = resolve('dist', 'cli.js');
+const cli = builtFile('cli.js');
 
 function run(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [cli, ...args], { cwd, encoding: 'utf8' });

@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineText } from '../../server/src/core/lineText.ts';
 import { LineIndex } from '../../server/src/core/text.ts';
-import { JsonlModel } from '../../server/src/core/transcript/parse.ts';
+import { parseTranscript } from '../../server/src/core/transcript/parse.ts';
+import { JsonlLines } from '../../server/src/core/workspace/jsonlLines.ts';
+import type { Conversation } from '../../server/src/core/transcript/model.ts';
 import { randomFrom } from '../support/random.ts';
 
 
@@ -79,31 +81,46 @@ function record(i: number): string {
 }
 
 /** Conversations as data: every field, and where each block's decoded text ends in the source. */
-function plain(conversations: ReturnType<JsonlModel['conversations']>): unknown {
+function plain(conversations: readonly Conversation[]): unknown {
   const ends = conversations.map((c) => c.turns.map((t) => t.blocks.map((b) => b.text.toSource(b.text.text.length))));
-  return [JSON.parse(JSON.stringify(conversations)), ends];
+  // A block's text as its decoded string, whether or not the text object has decoded and kept it yet.
+  const decoded = (key: string, value: unknown) => (key === 'text' && value !== null && typeof value === 'object' ? (value as { text: string }).text : value);
+  return [JSON.parse(JSON.stringify(conversations, decoded)), ends];
 }
 
-test('a JSONL model that follows random edits of its lines holds what a fresh parse of the text holds, and parses only the replaced lines', () => {
+test('a JSONL file that follows random edits of its lines holds what a fresh parse of the text holds, and parses only the replaced lines', () => {
   const random = randomFrom(11);
   const pieces = ['x', '\n', '', '"', record(3), `${record(5)}\n`, '\r\n', ' '];
   let content = LineText.of(`${Array.from({ length: 30 }, (_, i) => record(i)).join('\n')}\n`);
   const parsed: number[] = [];
-  const model = new JsonlModel(content, { onParseLine: (l) => parsed.push(l) });
-  model.conversations();
+  const open = (text: LineText) => {
+    const lines = JsonlLines.open(text, 'edited.jsonl', { onParseLine: (l) => parsed.push(l) });
+    assert.ok(lines, 'a .jsonl file without NUL characters is read line by line');
+    return lines;
+  };
+  let lines = open(content);
+  lines.transcript();
+  let followed = 0;
   for (let round = 0; round < 300; round++) {
     const line = random(content.lineCount);
     const character = random(content.line(line).length + 1);
     const range = { start: { line, character }, end: { line: line + random(2), character: random(40) } };
     parsed.length = 0;
     const next = content.applyChanges([{ range, text: pieces[random(pieces.length)] }]);
-    model.update(next);
-    const conversations = model.conversations();
-    const replaced = next.origin!.edits[0];
-    assert.ok(parsed.every((l) => l >= replaced.first && l < replaced.first + replaced.added), `round ${round}: parsed ${parsed}`);
+    if (lines.apply(next, 'edited.jsonl')) {
+      followed++;
+      const replaced = next.origin!.edits[0];
+      const transcript = lines.transcript();
+      assert.ok(parsed.every((l) => l >= replaced.first && l < replaced.first + replaced.added), `round ${round}: parsed ${parsed}`);
+      // The whole file read by the plain reader, which reads no line by line, is the reference.
+      const fresh = parseTranscript(next.text, 'edited.jsonl');
+      assert.deepEqual(plain(transcript.conversations), plain(fresh.conversations), `round ${round}`);
+      assert.deepEqual(transcript.problems, fresh.problems, `round ${round}`);
+      assert.deepEqual(lines.problems(), fresh.problems, `round ${round}`);
+    } else {
+      lines = open(next);
+    }
     content = next;
-    const fresh = new JsonlModel(content.text);
-    assert.deepEqual(plain(conversations), plain(fresh.conversations()), `round ${round}`);
-    assert.deepEqual(model.problems(), fresh.problems(), `round ${round}`);
   }
+  assert.ok(followed > 250, `${followed} of 300 edits were followed line by line`);
 });

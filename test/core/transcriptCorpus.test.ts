@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { basename } from 'node:path';
-import { corpusFiles, corpusSkip, readCorpus } from '../support/corpus.ts';
+import { readCorpus, testEachCorpusFile } from '../support/corpus.ts';
 import { parseTranscript } from '../../server/src/core/transcript/parse.ts';
 import type { Conversation } from '../../server/src/core/transcript/model.ts';
 
@@ -29,8 +29,11 @@ function expected(record: Record<string, unknown>): Array<{ contents?: string[];
   });
 }
 
-for (const path of corpusFiles('dev')) {
-  test(`corpus dev: ${basename(path)} parses with every turn, and sampled ranges decode to the turn's content`, { skip: corpusSkip }, () => {
+testEachCorpusFile(
+  'dev',
+  () => true,
+  (name) => `corpus dev: ${name} parses with every turn, and sampled ranges decode to the turn's content`,
+  (path) => {
     const source = readCorpus(path);
     const t = parseTranscript(source, basename(path));
     assert.deepEqual(t.problems, []);
@@ -64,5 +67,5 @@ for (const path of corpusFiles('dev')) {
       });
     });
     assert.ok(sampled > 0);
-  });
-}
+  },
+);

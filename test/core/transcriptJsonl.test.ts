@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { JsonlModel, parseJsonlLine, parseTranscript } from '../../server/src/core/transcript/parse.ts';
 import type { Span } from '../../server/src/core/text.ts';
+import { LineText } from '../../server/src/core/lineText.ts';
+import { JsonlLines } from '../../server/src/core/workspace/jsonlLines.ts';
 
 const at = (source: string, s: Span | undefined) => (s ? source.slice(s.start, s.end) : undefined);
 
@@ -109,21 +111,36 @@ test('JsonlModel: a line is parsed when first read, and editing one line of 2,00
   assert.equal(model.text, edited);
 });
 
-test('JsonlModel: breaking and joining lines keeps indexes and problems right', () => {
+test('JSONL lines: breaking and joining lines keeps indexes and problems right, as the plain reader reads them', () => {
   const text = [record(0), record(1), record(2)].join('\n');
-  const model = new JsonlModel(text);
-  const nl = text.indexOf('\n');
-  const joined = text.slice(0, nl) + text.slice(nl + 1);
-  model.update(joined, { start: nl, end: nl + 1, inserted: '' });
-  assert.equal(model.lineCount, 2);
-  assert.equal(model.problems().length, 1);
-  assert.equal(model.problems()[0].code, 'jsonl.syntax');
-  assert.deepEqual(model.conversations().map((c) => [c.index, c.id]), [[1, 'r2']]);
-  model.update(text, { start: nl, end: nl, inserted: '\n' });
-  assert.deepEqual(model.problems(), []);
-  assert.deepEqual(model.conversations().map((c) => [c.index, c.id]), [[0, 'r0'], [1, 'r1'], [2, 'r2']]);
-  const c2 = model.conversations()[2];
-  assert.equal(at(text, c2.turns[0].blocks[0].span), 'question 2');
+  const content = LineText.of(text);
+  const lines = JsonlLines.open(content, 'x.jsonl');
+  assert.ok(lines);
+  assert.deepEqual(lines.problems(), []);
+  const joined = content.applyChanges([{ range: { start: { line: 0, character: record(0).length }, end: { line: 1, character: 0 } }, text: '' }]);
+  assert.equal(lines.apply(joined, 'x.jsonl'), true);
+  assert.equal(lines.content.lineCount, 2);
+  const broken = lines.problems();
+  assert.deepEqual(broken.map((p) => p.code), ['jsonl.syntax']);
+  assert.deepEqual(broken, parseTranscript(joined.text, 'x.jsonl').problems);
+  assert.ok(broken[0].span.start >= 0 && broken[0].span.end <= record(0).length + record(1).length, 'the problem is on the joined line');
+  assert.deepEqual(lines.transcript().conversations.map((c) => [c.index, c.id]), [[1, 'r2']]);
+
+  // A line broken again before the last record moves that record's problem-free line and its index.
+  const split = joined.applyChanges([{ range: { start: { line: 0, character: record(0).length }, end: { line: 0, character: record(0).length } }, text: '\n' }]);
+  assert.equal(lines.apply(split, 'x.jsonl'), true);
+  assert.deepEqual(lines.problems(), []);
+  const conversations = lines.transcript().conversations;
+  assert.deepEqual(conversations.map((c) => [c.index, c.id]), [[0, 'r0'], [1, 'r1'], [2, 'r2']]);
+  assert.equal(at(split.text, conversations[2].turns[0].blocks[0].span), 'question 2');
+
+  // A broken line after others keeps its problem at its own place in the file.
+  const late = split.applyChanges([{ range: { start: { line: 2, character: 1 }, end: { line: 2, character: 1 } }, text: '}' }]);
+  assert.equal(lines.apply(late, 'x.jsonl'), true);
+  const lateProblems = lines.problems();
+  assert.deepEqual(lateProblems, parseTranscript(late.text, 'x.jsonl').problems);
+  assert.equal(lateProblems.length, 1);
+  assert.ok(lateProblems[0].span.start >= record(0).length + record(1).length + 2, 'the problem is on the third line');
 });
 
 test('JsonlModel: an edit of a model not yet read to the end parses nothing until a reader reaches the edited line', () => {

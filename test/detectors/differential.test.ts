@@ -8,7 +8,7 @@ import { checkTranscript, compileRuleset, DetectorKind, type CompiledDetector, t
 import { phraseSource, phrasesSource } from '../../server/src/core/detectors/phrases.ts';
 import { parseTranscript } from '../../server/src/core/transcript/parse.ts';
 import type { Conversation, Turn } from '../../server/src/core/transcript/model.ts';
-import { corpusFiles, corpusSkip, readCorpus } from '../support/corpus.ts';
+import { readCorpus, testEachCorpusFile } from '../support/corpus.ts';
 import { constitutionText, ruleset as compile } from './helpers.ts';
 
 /*
@@ -136,8 +136,11 @@ const awkward = compile(
   pattern: '\\b(?:can|could|would)\\s+(?:be|have)\\b'`),
 );
 
-for (const file of corpusFiles('dev').filter((f) => /\.jsonl?$/.test(f))) {
-  test(`the checker finds what the plain reference finds in ${basename(file)}`, { skip: corpusSkip }, () => {
+testEachCorpusFile(
+  'dev',
+  (f) => /\.jsonl?$/.test(f),
+  (name) => `the checker finds what the plain reference finds in ${name}`,
+  (file) => {
     const transcript = parseTranscript(readCorpus(file), basename(file));
     for (const rs of [starter, awkward]) {
       assert.deepEqual(rs.problems, []);
@@ -145,9 +148,5 @@ for (const file of corpusFiles('dev').filter((f) => /\.jsonl?$/.test(f))) {
       assert.ok(expected.length > 0);
       assert.deepEqual(keys(checkTranscript(transcript, rs).filter((f) => !learned.has(f.rule))), expected);
     }
-  });
-}
-
-test('the differential test has corpus files to read', { skip: corpusSkip }, () => {
-  assert.ok(corpusFiles('dev').some((f) => f.endsWith('.jsonl')));
-});
+  },
+);

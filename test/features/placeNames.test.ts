@@ -7,6 +7,7 @@ import { documentSymbols } from '../../server/src/core/features/symbols.ts';
 import { parseTranscript } from '../../server/src/core/transcript/parse.ts';
 import { capitalised, conversationName, turnName } from '../../server/src/core/transcript/placeName.ts';
 import { workspace } from './workspace.ts';
+import { builtFile } from '../support/dist.ts';
 
 const fixtures = resolve('test', 'fixtures', 'check');
 
@@ -19,7 +20,7 @@ test('turns and conversations are named from 0, with the role as the file writes
 });
 
 test('the outline, the JSON report and the names agree on the numbers of a flagged turn', () => {
-  const check = spawnSync(process.execPath, [resolve('dist', 'cli.js'), 'check', '--format', 'json', 'data/chats.jsonl'], { cwd: fixtures, encoding: 'utf8' });
+  const check = spawnSync(process.execPath, [builtFile('cli.js'), 'check', '--format', 'json', 'data/chats.jsonl'], { cwd: fixtures, encoding: 'utf8' });
   assert.equal(check.status, 0, check.stderr);
   const report = JSON.parse(check.stdout) as { findings: { conversation: number; turn: number; rule: string }[] };
   const flattering = report.findings.find((f) => f.rule === 'sycophantic-opener');

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import type { AgreementResult } from '../../server/src/protocol.ts';
 import type { AgreementReport } from '../../server/src/cliAgreement.ts';
 import { TestServer } from '../support/lspClient.ts';
+import { builtFile } from '../support/dist.ts';
 
 let root: string;
 let server: TestServer;
@@ -32,7 +33,7 @@ const counts = (r: AgreementResult['clauses'][number]) => [r.constitution, r.cla
 
 test('the agreement request, asked at once, waits for the workspace and gives the table the command line gives', async () => {
   const report = await server.request<AgreementResult>('constitutionLens/agreement', {});
-  const cli = spawnSync(process.execPath, [resolve('dist', 'cli.js'), 'agreement', '--format', 'json', '.'], { cwd: root, encoding: 'utf8' });
+  const cli = spawnSync(process.execPath, [builtFile('cli.js'), 'agreement', '--format', 'json', '.'], { cwd: root, encoding: 'utf8' });
   assert.equal(cli.status, 0, cli.stderr);
   const expected = JSON.parse(cli.stdout) as AgreementReport;
   assert.equal(report.labels, expected.labels);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { TestServer } from '../support/lspClient.ts';
 
 let dir: string;
@@ -13,6 +14,8 @@ const uriOf = (rel: string) => pathToFileURL(join(dir, rel)).toString();
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lens-server-'));
   cpSync(resolve('test', 'fixtures', 'check'), dir, { recursive: true });
+  // A transcript saved gzipped under its plain name: real binary content, NUL bytes in its header.
+  writeFileSync(join(dir, 'data', 'archive.transcript'), gzipSync(readFileSync(join(dir, 'data', 'chats.jsonl'))));
   server = await TestServer.start({ root: dir });
 });
 
@@ -94,11 +97,47 @@ test('a changed constitution on disk refreshes diagnostics and new rules apply',
   assert.deepEqual(flags, [['flattering-opener', 1]]);
 });
 
-test('malformed input never crashes the server: a binary-looking file and broken JSON are reported', async () => {
+/** What the server says of a file that holds NUL characters. */
+const binaryMessage = 'This file looks binary (it holds NUL characters), so it is not read as a transcript.';
+
+test('a binary file is left out of the workspace with a logged reason, and reported as binary when opened', async () => {
+  const bytes = readFileSync(join(dir, 'data', 'archive.transcript'));
+  assert.ok(bytes.includes(0), 'the gzip file holds NUL bytes');
+  const uri = uriOf('data/archive.transcript');
+  const onDisk = await server.workspaceDiagnostics();
+  assert.equal(onDisk.find((r) => r.uri === uri), undefined, 'the workspace does not index a binary file');
+  assert.ok(
+    server.logs.some((l) => l.includes(`${join(dir, 'data', 'archive.transcript')} looks binary (it holds NUL bytes); it is not checked.`)),
+    server.logs.join('\n'),
+  );
+  // An editor that opens the file anyway decodes it as UTF-8, which keeps the NULs.
+  await server.open(uri, new TextDecoder().decode(bytes), 'transcript');
+  assert.deepEqual(
+    (await server.diagnostics(uri)).map((d) => [d.code, d.source, d.severity, d.message, d.range.start.line, d.range.start.character]),
+    [['file.binary', 'constitution-lens/file', 1, binaryMessage, 0, 0]],
+  );
+  assert.equal(await server.hover(uri, { line: 0, character: 1 }), null);
+});
+
+test('malformed input never crashes the server: broken JSON is reported, and what it holds is still flagged and hovered', async () => {
   const uri = uriOf('data/broken.json');
-  await server.open(uri, '{"messages": [{"role": "assistant", "content": "Great question! Yes."}, ', 'json');
+  const text = '{"messages": [{"role": "assistant", "content": "Great question! Yes."}, ';
+  await server.open(uri, text, 'json');
   const diagnostics = await server.diagnostics(uri);
-  assert.ok(diagnostics.some((d) => d.source === 'constitution-lens/file'), JSON.stringify(diagnostics));
-  const hover = await server.hover(uri, { line: 0, character: 5 });
-  assert.ok(hover === null || typeof hover === 'object');
+  assert.deepEqual(
+    diagnostics.map((d) => [d.code, d.source, d.range.start.character]),
+    [
+      ['json.syntax', 'constitution-lens/file', text.length],
+      ['json.syntax', 'constitution-lens/file', text.length],
+      ['json.syntax', 'constitution-lens/file', text.length],
+      ['flattering-opener', 'constitution-lens', text.indexOf('Great question')],
+    ],
+  );
+  const hover = await server.hover(uri, { line: 0, character: text.indexOf('question') });
+  assert.ok(hover, 'the flag in the broken file has a hover');
+  assert.match(hover.contents.value, /\*\*Answer without flattery\*\* `policy#no-flattery`/);
+  // The test before made this rule an error.
+  assert.match(hover.contents.value, /Error · rule `flattering-opener`/);
+  assert.deepEqual(hover.range, diagnostics[3].range);
+  assert.equal(await server.hover(uri, { line: 0, character: 5 }), null, 'no hover away from a flag');
 });

@@ -63,7 +63,15 @@ test('edits of an open JSONL move the other lines’ diagnostics and redo the ed
   await server.open(fresh, `${edited.join('\n')}\n`, 'jsonl');
   assert.deepEqual(after, await server.diagnostics(fresh));
 
+  // The figures the server keeps are the edited document's own, and add up: applying the changes
+  // to the text is part of the whole change, and the last pull found what it answered.
   const stats = await server.request<StatsResult>(statsRequest, { uri });
-  assert.equal(typeof stats.changeMs, 'number');
-  assert.equal(typeof stats.diagnosticsMs, 'number');
+  assert.ok(stats.changeMs !== undefined && stats.documentUpdateMs !== undefined, JSON.stringify(stats));
+  assert.ok(stats.documentUpdateMs >= 0 && stats.documentUpdateMs <= stats.changeMs, JSON.stringify(stats));
+  assert.ok(stats.diagnosticsMs !== undefined && stats.diagnosticsMs >= 0, JSON.stringify(stats));
+  assert.equal(stats.diagnosticsComplete, true);
+  assert.equal(stats.diagnosticsFound, after.length);
+  const freshStats = await server.request<StatsResult>(statsRequest, { uri: fresh });
+  assert.equal(freshStats.changeMs, undefined, 'a document opened and never edited has no change figures');
+  assert.ok(freshStats.openMs !== undefined && freshStats.openMs >= 0, JSON.stringify(freshStats));
 });

@@ -54,7 +54,9 @@ test('a large JSONL answers its first pull with the top of the file, then asks f
   const stats = await server.request<StatsResult>(statsRequest, { uri });
   assert.equal(stats.diagnosticsComplete, true);
   assert.equal(stats.diagnosticsFound, all.length);
-  assert.equal(typeof stats.finishMs, 'number');
+  // The work of finishing in the background is part of the time it took, which pauses for other requests.
+  assert.ok(stats.finishMs !== undefined && stats.finishedAfterMs !== undefined, JSON.stringify(stats));
+  assert.ok(stats.finishMs > 0 && stats.finishMs <= stats.finishedAfterMs, JSON.stringify(stats));
   assert.deepEqual(report, limitDiagnostics(all, 1000));
   assert.equal(report.length, 1000);
   assert.equal(report.at(-1)!.code, limitCode);

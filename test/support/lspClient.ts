@@ -7,6 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { builtFile } from './dist.ts';
 import {
   createMessageConnection,
   StreamMessageReader,
@@ -21,7 +22,7 @@ import type {
   TextDocumentContentChangeEvent,
 } from 'vscode-languageserver';
 
-export const serverPath = resolve('dist', 'server.js');
+export const serverPath = builtFile('server.js');
 
 export interface TestServerOptions {
   /** The workspace folder (a path); none when absent. */

@@ -40,7 +40,7 @@ function writeLog(): vscode.Uri {
 }
 
 test('Inspect .eval logs: a sample opens as a read-only JSON view with its diagnostics, and the log opens as its list of samples', async (t) => {
-  await requireCapability(t, 'hoverProvider');
+  await requireCapability('hoverProvider');
   const log = writeLog();
   const uri = vscode.Uri.parse(evalSampleUri(log.toString(), 'samples/2_epoch_1.json'));
   const editor = await vscode.commands.executeCommand<vscode.TextEditor>('constitutionLens.openEvalSample', uri.toString());

@@ -31,7 +31,7 @@ export interface Summary {
 
 /**
  * Runs the declared tests whose names contain `filter` (all when it is empty), logs each result, and
- * throws when any failed.
+ * throws when any failed, or when an unfiltered run executed none.
  */
 export async function runTests(filter = '', log: (line: string) => void = console.log): Promise<Summary> {
   const summary: Summary = { passed: 0, failed: 0, skipped: 0 };
@@ -64,5 +64,7 @@ export async function runTests(filter = '', log: (line: string) => void = consol
   }
   log(`${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
   if (summary.failed > 0) throw new Error(`${summary.failed} of ${selected.length} end-to-end tests failed.`);
+  // Unfiltered, a run that executed no test (none declared, or every one skipped) checked nothing.
+  if (filter === '' && summary.passed === 0) throw new Error(`No end-to-end test ran (${tests.length} declared, ${summary.skipped} skipped).`);
   return summary;
 }

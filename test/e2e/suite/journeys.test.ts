@@ -11,8 +11,8 @@ function flagAt(document: vscode.TextDocument, diagnostics: readonly vscode.Diag
   return diagnostics.find((d) => document.getText(d.range) === text);
 }
 
-test('journey 1: the Problems panel lists the flagged turns of a transcript', async (t) => {
-  await requireCapability(t, 'diagnosticProvider');
+test('journey 1: the Problems panel lists the flagged turns of a transcript', async () => {
+  await requireCapability('diagnosticProvider');
   const { document } = await openExample('support-chat.transcript');
   const diagnostics = await waitForDiagnostics(document.uri, (all) => flagAt(document, all, opener) !== undefined);
   const flag = flagAt(document, diagnostics, opener)!;
@@ -27,8 +27,8 @@ test('journey 1: the Problems panel lists the flagged turns of a transcript', as
   assert.equal(diagnostics.some((d) => d.range.start.line === clean.line), false, 'the clean turn has no flag');
 });
 
-test('journey 1: a hover on a flag names the principle', async (t) => {
-  await requireCapability(t, 'hoverProvider');
+test('journey 1: a hover on a flag names the principle', async () => {
+  await requireCapability('hoverProvider');
   const { document } = await openExample('support-chat.transcript');
   await waitForDiagnostics(document.uri, (all) => flagAt(document, all, opener) !== undefined);
   const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', document.uri, positionOf(document, opener, 3));
@@ -39,8 +39,8 @@ test('journey 1: a hover on a flag names the principle', async (t) => {
   assert.match(text, /Respect the customer's time|no-flattery/);
 });
 
-test('journey 2: go to definition from a citation opens the clause', async (t) => {
-  await requireCapability(t, 'definitionProvider');
+test('journey 2: go to definition from a citation opens the clause', async () => {
+  await requireCapability('definitionProvider');
   const { document } = await openExample('support-chat.transcript');
   const constitution = await vscode.workspace.openTextDocument(vscode.Uri.joinPath(document.uri, '..', 'policy.constitution.md'));
   const heading = positionOf(constitution, '## Respect the customer');
@@ -54,8 +54,8 @@ test('journey 2: go to definition from a citation opens the clause', async (t) =
   assert.equal(range.start.line, heading.line);
 });
 
-test('journey 4: typing [[ in a note completes clause ids', async (t) => {
-  await requireCapability(t, 'completionProvider');
+test('journey 4: typing [[ in a note completes clause ids', async () => {
+  await requireCapability('completionProvider');
   const editor = await openExample('support-chat.transcript');
   const document = editor.document;
   const end = document.lineAt(document.lineCount - 1).range.end;

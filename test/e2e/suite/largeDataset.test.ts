@@ -16,8 +16,8 @@ function record(i: number): string {
   });
 }
 
-test('journey 1 at scale: a 2 MB dataset shows the most severe flags the editor can show, and counts the rest, for the status bar too', async (t) => {
-  await requireCapability(t, 'diagnosticProvider');
+test('journey 1 at scale: a 2 MB dataset shows the most severe flags the editor can show, and counts the rest, for the status bar too', async () => {
+  await requireCapability('diagnosticProvider');
   const records = 12_000;
   const uri = vscode.Uri.joinPath(workspaceFolder(), 'large-orders.jsonl');
   const text = `${Array.from({ length: records }, (_, i) => record(i)).join('\n')}\n`;

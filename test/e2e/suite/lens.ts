@@ -1,7 +1,6 @@
 /** Access to the extension under test and its language client, for tests in the extension host. */
 import * as vscode from 'vscode';
 import type { ServerCapabilities } from 'vscode-languageclient';
-import type { TestContext } from './harness.ts';
 
 /** The extension's id, `publisher.name` of package.json. */
 export const extensionId = 'constitution-lens.constitution-lens';
@@ -30,19 +29,22 @@ export async function activeApi(): Promise<LensApi | undefined> {
   return lensExtension().activate();
 }
 
-/** The running language client, or a skipped test while the extension does not export it. */
-export async function runningClient(t: TestContext): Promise<LensClient> {
+/**
+ * The running language client. The extension hands it out from `activate()`; a missing one fails
+ * the test, since every test that asks for it would otherwise pass without checking anything.
+ */
+export async function runningClient(): Promise<LensClient> {
   const client = (await activeApi())?.client;
-  if (!client) t.skip('the extension does not export its language client from activate() yet');
+  if (!client) throw new Error('The extension does not export its language client from activate().');
   if (!client.isRunning()) throw new Error('The language client is not running.');
   return client;
 }
 
-/** Skips the test until the server advertises `capability` in its initialize result. */
-export async function requireCapability(t: TestContext, capability: keyof ServerCapabilities): Promise<LensClient> {
-  const client = await runningClient(t);
+/** The running client, once it is known that the server advertises `capability`; fails otherwise. */
+export async function requireCapability(capability: keyof ServerCapabilities): Promise<LensClient> {
+  const client = await runningClient();
   const capabilities = client.initializeResult?.capabilities;
-  if (!capabilities?.[capability]) t.skip(`the server does not advertise ${capability} yet`);
+  if (!capabilities?.[capability]) throw new Error(`The server does not advertise ${capability} in its initialize result.`);
   return client;
 }
 

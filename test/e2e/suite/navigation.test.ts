@@ -25,8 +25,8 @@ function locationKey(location: vscode.Location | vscode.LocationLink): string {
   return `${uri.path.split('/').pop()}:${range.start.line}:${range.start.character}`;
 }
 
-test('journey 3: the lens above a clause reads "cited in N turns · flagged in M" and opens the references', async (t) => {
-  await requireCapability(t, 'codeLensProvider');
+test('journey 3: the lens above a clause reads "cited in N turns · flagged in M" and opens the references', async () => {
+  await requireCapability('codeLensProvider');
   await openCitingTranscripts();
   const { document } = await openExample('policy.constitution.md');
   const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', document.uri, 100);
@@ -63,8 +63,8 @@ test('journey 3: the lens above a clause reads "cited in N turns · flagged in M
   }
 });
 
-test('journey 4: renaming a clause id changes its anchor and the citations in other files', async (t) => {
-  await requireCapability(t, 'renameProvider');
+test('journey 4: renaming a clause id changes its anchor and the citations in other files', async () => {
+  await requireCapability('renameProvider');
   const transcripts = await openCitingTranscripts();
   const { document: constitution } = await openExample('policy.constitution.md');
   const before = new Map([constitution, ...transcripts].map((d) => [d.uri.toString(), d.getText()]));

@@ -24,8 +24,8 @@ async function hoverText(document: vscode.TextDocument, at: vscode.Position): Pr
     .join('\n');
 }
 
-test('prompts (issue 7): a system prompt that makes the assistant claim to be human is flagged, and Annotate Turn… cites a clause', async (t) => {
-  await requireCapability(t, 'hoverProvider');
+test('prompts (issue 7): a system prompt that makes the assistant claim to be human is flagged, and Annotate Turn… cites a clause', async () => {
+  await requireCapability('hoverProvider');
   const editor = await openExample('persona.prompt.md');
   const document = editor.document;
   const before = document.getText();
@@ -64,8 +64,8 @@ test('prompts (issue 7): a system prompt that makes the assistant claim to be hu
   }
 });
 
-test('prompts (issue 7): with no constitution in the workspace the starter flags the persona prompt', async (t) => {
-  await requireCapability(t, 'diagnosticProvider');
+test('prompts (issue 7): with no constitution in the workspace the starter flags the persona prompt', async () => {
+  await requireCapability('diagnosticProvider');
   const folder = workspaceFolder();
   const policy = vscode.Uri.joinPath(folder, 'policy.constitution.md');
   const aside = vscode.Uri.joinPath(folder, 'policy.md.off');

@@ -11,8 +11,8 @@ function openerFlag(document: vscode.TextDocument, diagnostics: readonly vscode.
   return diagnostics.find((d) => document.getText(d.range) === opener);
 }
 
-test('journey 7: marking a flag as reviewed with a reason writes the note and clears the flag', async (t) => {
-  await requireCapability(t, 'codeActionProvider');
+test('journey 7: marking a flag as reviewed with a reason writes the note and clears the flag', async () => {
+  await requireCapability('codeActionProvider');
   const editor = await openExample('support-chat.transcript');
   const document = editor.document;
   const before = document.getText();
@@ -46,8 +46,8 @@ test('journey 7: marking a flag as reviewed with a reason writes the note and cl
   }
 });
 
-test('labels: "Agree" on a flag and "Label turn…" in an assistant turn each write one label note, undone in one step', async (t) => {
-  await requireCapability(t, 'codeActionProvider');
+test('labels: "Agree" on a flag and "Label turn…" in an assistant turn each write one label note, undone in one step', async () => {
+  await requireCapability('codeActionProvider');
   const editor = await openExample('support-chat.transcript');
   const document = editor.document;
   const before = document.getText();

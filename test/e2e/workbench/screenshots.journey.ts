@@ -33,9 +33,13 @@ export const journeys: Journey[] = [
       const flag = (text: string) => markers.locator('.monaco-list-row', { hasText: text }).first();
       await flag('A flattering opener').waitFor({ state: 'visible', timeout: 30_000 });
       await flag('Stacked hedges').waitFor({ state: 'visible' });
-      await markers.locator('.monaco-list-row', { hasText: 'support-chat.transcript' }).first().waitFor({ state: 'visible' });
-      assert.ok((await markers.locator('.monaco-list-row').count()) >= 5, 'the file and its four flags are listed');
       await page.screenshot({ path: join(artifacts, 'problems-panel.png') });
+      // The list draws only the rows in view, and the other files' flags may come first: the panel's
+      // filter brings the transcript's own rows into view, whatever arrived before them.
+      await page.locator('.part.panel input[placeholder^="Filter"]').fill('support-chat.transcript');
+      await markers.locator('.monaco-list-row', { hasText: 'support-chat.transcript' }).first().waitFor({ state: 'visible' });
+      await markers.locator('.monaco-list-row', { hasText: 'chats.jsonl' }).first().waitFor({ state: 'hidden' });
+      assert.ok((await markers.locator('.monaco-list-row').count()) >= 5, 'the file and its four flags are listed');
     },
   },
   {

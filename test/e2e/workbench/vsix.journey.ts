@@ -35,14 +35,38 @@ function vsixFiles(vsix: string): string[] {
     .map((entry) => entry.slice('extension/'.length));
 }
 
-/** Counts the CLI's findings in a folder; the flag journey waits for the server only where the CLI finds some. */
-function cliFindings(root: string, folder: string): number {
-  const result = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'check', '--format', 'json', folder], { encoding: 'utf8' });
-  try {
-    return (JSON.parse(result.stdout) as { findings: unknown[] }).findings.length;
-  } catch {
-    return 0;
+/** A finding as `check --format json` reports it, as far as the journey reads it. */
+interface CliFinding {
+  path: string;
+  turn: number;
+  rule: string;
+  severity: string;
+}
+
+/**
+ * The findings of the installed extension's own command line in `folder`. A crash, or output that is
+ * not a report, throws: it must fail the journey, never read as a folder without flags.
+ */
+function cliFindings(extensionDir: string, folder: string): CliFinding[] {
+  const cli = join(extensionDir, 'dist', 'cli.js');
+  const result = spawnSync(process.execPath, [cli, 'check', '--format', 'json', folder], { encoding: 'utf8' });
+  // 0: no error-level finding; 1: some. Anything else is a usage error, an unreadable input or a crash.
+  if (result.status !== 0 && result.status !== 1) {
+    throw new Error(`${cli} check exited with ${result.status ?? result.signal}:\n${result.stderr}`);
   }
+  try {
+    return (JSON.parse(result.stdout) as { findings: CliFinding[] }).findings;
+  } catch (error) {
+    throw new Error(`${cli} check wrote no JSON report (${(error as Error).message}):\n${result.stdout.slice(0, 500)}\n${result.stderr}`);
+  }
+}
+
+/** The folder the installed extension was unpacked into, under the extensions folder of `stateDir`. */
+function extensionDirIn(stateDir: string, id: string): string {
+  const extensions = join(stateDir, 'extensions');
+  const found = readdirSync(extensions).filter((name) => name.toLowerCase().startsWith(`${id.toLowerCase()}-`));
+  assert.equal(found.length, 1, `one folder for ${id} in ${extensions}: ${readdirSync(extensions).join(', ')}`);
+  return join(extensions, found[0]);
 }
 
 /** Journeys of the packaged extension, as users install it. */
@@ -80,12 +104,19 @@ export const journeys: Journey[] = [
   },
   {
     name: 'the installed .vsix flags a turn of the example transcript',
-    async run({ tools, root, openWorkbench, skip, artifacts }) {
+    async run({ tools, root, openWorkbench, artifacts }) {
       const workspace = join(scratch, 'examples');
       cpSync(join(root, 'examples'), workspace, { recursive: true });
       try {
-        if (cliFindings(root, workspace) === 0) skip('the command line finds no flags in examples/ yet');
         const { stateDir } = installed(tools, root);
+        const manifest = (await import('../../../package.json', { with: { type: 'json' } })).default;
+        // The packaged command line flags the example transcript as the example policy says:
+        // praise of the question opening the first answer, stacked hedges in the second.
+        const flags = cliFindings(extensionDirIn(stateDir, `${manifest.publisher}.${manifest.name}`), workspace)
+          .filter((f) => f.path.endsWith('support-chat.transcript'))
+          .map((f) => `${f.turn} ${f.rule} ${f.severity}`);
+        assert.ok(flags.includes('2 flattering-opener info'), flags.join('; '));
+        assert.ok(flags.includes('4 stacked-hedges warning'), flags.join('; '));
         const server = await startCodeServer(tools, { workspace, stateDir });
         try {
           const page = await openWorkbench(server, false);

@@ -56,9 +56,10 @@ export function fileDiagnosticsUntil(index: WorkspaceIndex, uri: string, deadlin
   if (file.kind === 'constitution') return { diagnostics: constitutionDiagnostics(index, uri).map(asFileProblem), complete: true };
   if (file.kind === 'pack') return { diagnostics: packDiagnostics(index, uri).map(asFileProblem), complete: true };
   // A workspace holds JSON files of every kind (package.json, settings); one that holds no
-  // conversation is not a transcript and gets no complaint, unless its name says it is one. The
-  // index answers both from a JSONL file's lines, without building the whole transcript.
-  if (!index.holdsTranscript(uri) && !/\.(transcript|prompt)\.[^/]*$|\.prompty$/i.test(uri)) return { diagnostics: [], complete: true };
+  // conversation is not a transcript and gets no complaint, unless its name says it is one (a binary
+  // `.transcript` must not pass for a clean file). The index answers both from a JSONL file's
+  // lines, without building the whole transcript.
+  if (!index.holdsTranscript(uri) && !/\.transcript(\.[^/]*)?$|\.prompt\.[^/]*$|\.prompty$/i.test(uri)) return { diagnostics: [], complete: true };
   const jsonl = index.jsonlLines(uri);
   if (jsonl) return jsonlDiagnostics(index, uri, jsonl, file.lines, options, deadline);
   const out = problemDiagnostics(index.transcriptProblems(uri), file.lines);

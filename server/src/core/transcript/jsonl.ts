@@ -3,7 +3,7 @@ import { jsonSyntaxMessage } from '../jsonSyntax.ts';
 import { problem, type Problem } from '../problem.ts';
 import { JsonReader, type JsonReaderOptions } from './jsonFormat.ts';
 import { scanJson } from './jsonScan.ts';
-import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
+import type { Conversation } from './model.ts';
 import { shiftConversation } from './shift.ts';
 import { LineText } from '../lineText.ts';
 
@@ -64,7 +64,7 @@ interface LineState {
   /** Line-relative results (base 0, index 0); `undefined` for a blank line. */
   readonly parsed: JsonlLine | undefined;
   /** The results moved to this line's current place and index, built when first asked for. */
-  placed?: { start: number; index: number; conversations: Conversation[]; problems: Problem[] };
+  placed?: { start: number; index: number; conversations: Conversation[] };
   /** What callers derived from this parse of the line; see {@link JsonlModel.lines}. */
   memo?: Map<object, unknown>;
 }
@@ -307,15 +307,6 @@ export class JsonlModel {
     return this.#placeAll().flatMap((p) => p.conversations);
   }
 
-  /** Every problem, with its range in the current text. */
-  problems(): Problem[] {
-    return this.#placeAll().flatMap((p) => p.problems);
-  }
-
-  transcript(): Transcript {
-    return { format: TranscriptFormat.labelled, conversations: this.conversations(), problems: this.problems() };
-  }
-
   #placeAll(): NonNullable<LineState['placed']>[] {
     this.lines();
     const out: NonNullable<LineState['placed']>[] = [];
@@ -331,7 +322,6 @@ export class JsonlModel {
           start,
           index,
           conversations: l.parsed.conversations.map((c) => shiftConversation(c, start, i)),
-          problems: l.parsed.problems.map((p) => ({ ...p, span: { start: p.span.start + start, end: p.span.end + start } })),
         };
       }
       out.push(l.placed);
