@@ -39,7 +39,7 @@ function writeLog(): vscode.Uri {
   return vscode.Uri.file(path);
 }
 
-test('Inspect .eval logs: a sample opens as a read-only JSON view with its diagnostics, and the log opens as its list of samples', async (t) => {
+test('Inspect .eval logs: a sample opens as a read-only JSON view with its diagnostics, and the log opens as its list of samples', async () => {
   await requireCapability('hoverProvider');
   const log = writeLog();
   const uri = vscode.Uri.parse(evalSampleUri(log.toString(), 'samples/2_epoch_1.json'));
