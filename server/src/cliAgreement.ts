@@ -6,17 +6,19 @@
  */
 import { promises as fs } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { isConstitutionFileName } from './core/constitution/parse.ts';
 import { checkTranscript, compileRuleset } from './core/detectors/index.ts';
-import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
+import type { Ruleset } from './core/detectors/types.ts';
 import { measureAgreement, type Agreement, type AgreementRow, type JudgedTurn, type JudgeVerdict } from './core/labels/agreement.ts';
 import { detectorVerdicts, fileLabels, knownClauses } from './core/labels/gather.ts';
 import type { Label, RecordLabelOptions } from './core/labels/labels.ts';
 import { decodeText, LineIndex } from './core/text.ts';
 import type { Transcript } from './core/transcript/model.ts';
 import { isJsonlFileName, isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
-import { readConstitution } from './starterModel.ts';
+import { readConstitutions } from './cliConstitutions.ts';
+import { isRecognisedConstitution } from './cliPacks.ts';
+import { isPackFileName } from './core/packs/pack.ts';
 import { readModelFiles } from './modelFiles.ts';
 
 
@@ -153,24 +155,22 @@ export async function runAgreement(argv: readonly string[], io: AgreementIo): Pr
   const found: string[] = [];
   for (const p of parsed.paths) {
     try {
-      await collect(resolve(io.cwd, p), targets, found, true);
+      await collect(resolve(io.cwd, p), targets, found, true, io.starterPath);
     } catch (error) {
       return fail(`cannot read ${p}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
     }
   }
-  const constitutionPaths = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found.length > 0 ? found : [io.starterPath];
-  const loaded: LoadedConstitution[] = [];
-  for (const path of constitutionPaths) {
-    try {
-      const text = decodeText(await fs.readFile(path), path);
-      const constitution = readConstitution(text, basename(path));
-      // Learned detectors judge too, with their model files from beside the constitution.
-      const models = readModelFiles(path, constitution);
-      loaded.push(models ? { uri: pathToFileURL(path).toString(), constitution, models } : { uri: pathToFileURL(path).toString(), constitution });
-    } catch (error) {
-      return fail(`cannot read the constitution ${display(io.cwd, path)}: ${(error as Error).message}`);
-    }
+  const given = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found;
+  const read = await readConstitutions(given, io.starterPath, io.cwd, (path) => display(io.cwd, path));
+  if (read.unreadable.length > 0) return fail(read.unreadable[0]);
+  const broken = [...read.problems, ...read.packProblems].filter((p) => p.problem.severity === 'error');
+  if (broken.length > 0) {
+    const { uri, problem } = broken[0];
+    const source = read.sources.get(uri);
+    const at = source ? `${source.display}:${source.lines.positionAt(problem.span.start).line + 1}` : uri;
+    return fail(`${at}: ${problem.message} (run constitution-lens check to see every problem of the constitutions).`);
   }
+  const loaded = read.loaded;
   const ruleset = compileRuleset(loaded);
 
   const files: LabelledFile[] = [];
@@ -341,17 +341,17 @@ function formatTable(report: AgreementReport, format: 'text' | 'markdown'): stri
   return `${out.join('\n')}\n`;
 }
 
-async function collect(path: string, targets: string[], constitutions: string[], explicit: boolean): Promise<void> {
+async function collect(path: string, targets: string[], constitutions: string[], explicit: boolean, starterPath: string): Promise<void> {
   const stat = await fs.stat(path);
   if (stat.isDirectory()) {
     const entries = await fs.readdir(path, { withFileTypes: true });
     for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
       if (e.name.startsWith('.') || e.name === 'node_modules' || e.name.endsWith('.critique.jsonl')) continue;
-      await collect(join(path, e.name), targets, constitutions, false);
+      await collect(join(path, e.name), targets, constitutions, false, starterPath);
     }
     return;
   }
-  if (isConstitutionFileName(path)) constitutions.push(path);
+  if (isConstitutionFileName(path) || isPackFileName(path) || (await isRecognisedConstitution(path, explicit, starterPath))) constitutions.push(path);
   else if (explicit || isTranscriptFileName(path)) targets.push(path);
 }
 

@@ -8,9 +8,7 @@
 import { closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { isConstitutionFileName } from './core/constitution/parse.ts';
-import { checkConstitution } from './core/constitution/check.ts';
 import { compileRuleset } from './core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
 import type { Problem, Severity } from './core/problem.ts';
@@ -25,10 +23,9 @@ import { lineRanges } from './lineReader.ts';
 import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
 import { checkInOrder, RangeWorker } from './checkPool.ts';
 import { clauseTables, type ClauseTables } from './core/workspace/clauseTables.ts';
-import { readConstitution } from './starterModel.ts';
 import { isPackFileName } from './core/packs/pack.ts';
-import { isRecognisedConstitution, withPacks } from './cliPacks.ts';
-import { readModelFiles } from './modelFiles.ts';
+import { readConstitutions } from './cliConstitutions.ts';
+import { isRecognisedConstitution } from './cliPacks.ts';
 import { noRoles, reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
 
 export interface Io {
@@ -229,40 +226,25 @@ async function checkTargets(
 ): Promise<void> {
   const fail = run.fail;
   const givenPaths = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found;
-  // Rule packs come with the constitutions (given, or found under the paths); they are not constitutions themselves.
-  const constitutionPaths = givenPaths.filter((p) => !isPackFileName(p));
-  const sources = new Map<string, { display: string; lines: LineIndex }>();
-  const constitutionFiles = constitutionPaths.length > 0 ? constitutionPaths : [io.starterPath];
+  const read = await readConstitutions(givenPaths, io.starterPath, io.cwd, (path) => displayPath(io.cwd, path));
+  const { sources, files: constitutionFiles } = read;
   const constitutionErrors = new Set<string>();
-  if (constitutionPaths.length === 0) {
+  if (read.starter) {
     io.stderr.write('warning: no constitution was given (--constitution) or found under the paths (*.constitution.md, .yaml, .yml, .json); the bundled starter constitution is used.\n');
   }
-  for (const path of constitutionFiles) {
-    let text: string;
-    try {
-      text = decodeText(await fs.readFile(path), path);
-    } catch (error) {
-      fail(`cannot read the constitution ${relative(io.cwd, path) || path}: ${(error as Error).message}`);
-      continue;
-    }
-    const constitution = readConstitution(text, basename(path));
-    const lines = new LineIndex(text);
-    const display = displayPath(io.cwd, path);
-    for (const p of [...constitution.problems, ...checkConstitution(constitution)]) {
-      run.writer.problem(reportProblem(display, p, lines));
-      if (p.severity === 'error') constitutionErrors.add(display);
-    }
-    const uri = pathToFileURL(path).toString();
-    const models = readModelFiles(path, constitution);
-    loaded.push(models ? { uri, constitution, models } : { uri, constitution });
-    sources.set(uri, { display, lines });
-    run.stats.constitutions.push(constitutionPaths.length > 0 ? { name: constitution.name, path: display } : { name: constitution.name, path: display, starter: true });
+  for (const message of read.unreadable) fail(message);
+  for (const { uri, problem } of read.problems) {
+    const source = sources.get(uri)!;
+    run.writer.problem(reportProblem(source.display, problem, source.lines));
+    if (problem.severity === 'error') constitutionErrors.add(source.display);
+  }
+  loaded.push(...read.loaded);
+  for (const { uri, constitution } of loaded) {
+    const display = sources.get(uri)!.display;
+    run.stats.constitutions.push(read.starter ? { name: constitution.name, path: display, starter: true } : { name: constitution.name, path: display });
   }
   if (loaded.length > 0) {
-    const packs = withPacks(loaded, givenPaths.filter(isPackFileName), io.starterPath, (path) => displayPath(io.cwd, path));
-    loaded.splice(0, loaded.length, ...packs.constitutions);
-    for (const [uri, source] of packs.sources) sources.set(uri, source);
-    for (const { uri, problem } of packs.problems) {
+    for (const { uri, problem } of read.packProblems) {
       const source = sources.get(uri);
       if (source) run.writer.problem(reportProblem(source.display, problem, source.lines));
     }
