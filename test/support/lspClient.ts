@@ -32,12 +32,18 @@ export interface TestServerOptions {
   readonly starterConstitution?: string;
   /** The first pull's time budget for a large document (the server's `diagnosticsBudgetMs`). */
   readonly diagnosticsBudgetMs?: number;
+  /** Whether the client shows work-done progress that the server starts (`window.workDoneProgress`). */
+  readonly workDoneProgress?: boolean;
+  /** Whether `start` waits for the server to have read the workspace (default true). */
+  readonly waitForIndex?: boolean;
 }
 
 export class TestServer {
   readonly #process: ChildProcessWithoutNullStreams;
   readonly connection: MessageConnection;
   readonly logs: string[] = [];
+  /** The `$/progress` notifications the server sent, in order. */
+  readonly progress: Array<{ token: unknown; value: { kind: string; title?: string; message?: string; percentage?: number } }> = [];
   readonly #versions = new Map<string, number>();
   #refreshes = 0;
   readonly #refreshWaiters: (() => void)[] = [];
@@ -62,6 +68,10 @@ export class TestServer {
       return null;
     });
     this.connection.onRequest('workspace/codeLens/refresh', () => null);
+    this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onNotification('$/progress', (p: TestServer['progress'][number]) => {
+      this.progress.push(p);
+    });
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
     });
@@ -80,6 +90,7 @@ export class TestServer {
         diagnosticsBudgetMs: options.diagnosticsBudgetMs,
       },
       capabilities: {
+        ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),
         workspace: {
           configuration: true,
           didChangeWatchedFiles: { dynamicRegistration: true },
@@ -96,7 +107,7 @@ export class TestServer {
     });
     const indexed = server.waitForRefresh();
     await server.connection.sendNotification('initialized', {});
-    if (rootUri) await indexed;
+    if (rootUri && options.waitForIndex !== false) await indexed;
     return server;
   }
 

@@ -17,7 +17,9 @@ export function registerCodeLensSupport(connection: Connection, ctx: ServerConte
     return kept.clauses;
   };
   connection.onCodeLens((params, token) =>
-    ctx.runSafe('codeLens', token, (): CodeLens[] => {
+    // The counts are of the whole workspace: not before it has been read.
+    ctx.runSafe('codeLens', token, async (): Promise<CodeLens[]> => {
+      await ctx.indexed;
       const uri = params.textDocument.uri;
       return ctx.index.get(uri)?.constitution ? codeLenses(ctx.index, uri, agreement()) : [];
     }, []),

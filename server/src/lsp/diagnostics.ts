@@ -84,6 +84,8 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
   });
 
   connection.languages.diagnostics.onWorkspace(async (_params, token) => {
+    // Asked for at once by the client: answered once the workspace has been read, so no file is left out.
+    await ctx.indexed;
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     for (const file of ctx.index.files()) {
       if (token.isCancellationRequested) break;

@@ -27,7 +27,9 @@ export function registerNavigationSupport(connection: Connection, ctx: ServerCon
     ctx.runSafe(
       'references',
       token,
-      (): Location[] => {
+      // References are looked for across the workspace: not before it has been read, so never partial.
+      async (): Promise<Location[]> => {
+        await ctx.indexed;
         const file = ctx.index.get(params.textDocument.uri);
         if (!file) return [];
         return references(ctx.index, file.uri, file.lines.offsetAt(params.position), params.context.includeDeclaration);

@@ -26,7 +26,9 @@ export function registerRenameSupport(connection: Connection, ctx: ServerContext
     ctx.runSafe(
       'rename',
       token,
-      (): WorkspaceEdit | null => {
+      // A rename changes every citation in the workspace: not before it has been read, so none is missed.
+      async (): Promise<WorkspaceEdit | null> => {
+        await ctx.indexed;
         const file = ctx.index.get(params.textDocument.uri);
         if (!file) return null;
         const result = rename(ctx.index, file.uri, file.lines.offsetAt(params.position), params.newName);

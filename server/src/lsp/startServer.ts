@@ -37,7 +37,8 @@ import { defaultSettings, SettingsCache, type Settings } from './settings.ts';
 import type { ServerContext } from './serverContext.ts';
 import { registerStatsRequest } from './stats.ts';
 import { registerSymbolSupport } from './symbols.ts';
-import { applyFileEvents, scanFolder } from './workspaceFiles.ts';
+import { indexingProgress } from './indexingProgress.ts';
+import { applyFileEvents, listFolder, loadFiles, scanFolder } from './workspaceFiles.ts';
 import { EvalFiles } from './evalFiles.ts';
 
 /** Options the client may pass in `initializationOptions`. */
@@ -144,8 +145,11 @@ export function startServer(connection: Connection): void {
     }
     await loadSettings();
     const started = Date.now();
-    let count = 0;
-    for (const folder of folders) count += await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log, evalFiles);
+    const progress = await indexingProgress(connection);
+    const uris: string[] = [];
+    for (const folder of folders) uris.push(...(await listFolder(folder.uri, relevant, log, evalFiles)));
+    const count = await loadFiles(uris, ctx.index, globalSettings.maxIndexedFileSize, log, evalFiles, progress.report);
+    progress.done();
     log(`Indexed ${count} files in ${Date.now() - started} ms.`);
     markIndexed();
     // Compiling the detectors is the one cost every first check pays; paid now, while the editor is

@@ -16,6 +16,7 @@ const skippedFolders = new Set(['node_modules', '.git', '.vscode-test', 'dist', 
 /** File names the index cares about; the index itself decides what each one is. */
 export type Relevant = (uri: string) => boolean;
 
+/** Reads every file of a folder that the index keeps into it; gives how many were read. */
 export async function scanFolder(
   folderUri: string,
   index: WorkspaceIndex,
@@ -24,9 +25,17 @@ export async function scanFolder(
   log: (message: string) => void,
   evalFiles?: EvalFiles,
 ): Promise<number> {
-  let count = 0;
-  const root = fileURLToPath(folderUri);
-  const pending = [root];
+  return loadFiles(await listFolder(folderUri, relevant, log, evalFiles), index, maxFileSize, log, evalFiles);
+}
+
+/**
+ * The files of a folder that the index keeps (and the `.eval` logs, when `evalFiles` reads them), found
+ * by a walk that leaves out hidden folders and those of dependencies and builds. Symbolic links are
+ * not followed, so a link that loops ends the walk of that branch rather than the server.
+ */
+export async function listFolder(folderUri: string, relevant: Relevant, log: (message: string) => void, evalFiles?: EvalFiles): Promise<string[]> {
+  const out: string[] = [];
+  const pending = [fileURLToPath(folderUri)];
   while (pending.length > 0) {
     const dir = pending.pop()!;
     let entries;
@@ -44,13 +53,27 @@ export async function scanFolder(
       }
       if (!entry.isFile()) continue;
       const uri = pathToFileURL(path).toString();
-      if (evalFiles && EvalFiles.handles(uri)) {
-        if (await loadEval(uri, evalFiles, maxFileSize, log)) count++;
-        continue;
-      }
-      if (!relevant(uri)) continue;
-      if (await loadFile(uri, index, maxFileSize, log)) count++;
+      if ((evalFiles && EvalFiles.handles(uri)) || relevant(uri)) out.push(uri);
     }
+  }
+  return out;
+}
+
+/** Reads files into the index, saying after each how many of them have been read; gives how many were. */
+export async function loadFiles(
+  uris: readonly string[],
+  index: WorkspaceIndex,
+  maxFileSize: number,
+  log: (message: string) => void,
+  evalFiles?: EvalFiles,
+  progress?: (done: number, total: number) => void,
+): Promise<number> {
+  let count = 0;
+  for (let i = 0; i < uris.length; i++) {
+    const uri = uris[i];
+    const read = evalFiles && EvalFiles.handles(uri) ? await loadEval(uri, evalFiles, maxFileSize, log) : await loadFile(uri, index, maxFileSize, log);
+    if (read) count++;
+    progress?.(i + 1, uris.length);
   }
   return count;
 }
