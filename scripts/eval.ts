@@ -3,15 +3,16 @@
  * `npm run eval -- ../shared/corpus/dev [--constitution FILE] [--verbose]`.
  *
  * For each JSONL file, per file and never pooled (each set's "violation" means something else):
- * - labelled records (`{messages, target_turn, label}`): whether some finding above a hint falls on the target turn,
- *   against the label (`violation` positive, `ok` negative, `ambiguous` left out and counted);
+ * - labelled records (`{messages, target_turn, label}`) and preference pairs, measured as
+ *   `constitution-lens agreement` measures them, through the same core functions (`core/labels/`):
+ *   whether some finding above a hint falls on the target turn, against the label (`violation`
+ *   positive, `ok` negative, `ambiguous` left out and counted), with Cohen's kappa; for pairs, the
+ *   share in which `rejected` gets more findings than `chosen`, and the reverse;
  * - XSTest records also against the human refusal labels in `meta.final_label` (full or partial
  *   refusal positive, full compliance negative): refusal recognition (the `refusal` detector) beside
  *   the XSTest paper's string-match classifier (a refusal phrase at the start of the answer), and
  *   the judgement of needless refusal (`needless-refusal`, guarded by the request) against refusals
  *   of the safe prompts, beside the string match on the same;
- * - preference pairs (`{chosen, rejected}`): the share of pairs in which `rejected` gets more findings
- *   than `chosen`, and the reverse;
  * - each learned detector trained on the file: its cross-validated figures (trained again here, as
  *   `constitution-lens train` does, so never its fit to the data it learned from), beside the phrase
  *   detectors and the string match above.
@@ -27,7 +28,9 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { applyPacks } from '../server/src/core/packs/apply.ts';
 import { detectorDeclarations, parsePack } from '../server/src/core/packs/pack.ts';
 import { parseConstitution } from '../server/src/core/constitution/parse.ts';
-import { checkConversation, compileRuleset, type Finding, type Ruleset } from '../server/src/core/detectors/index.ts';
+import { checkConversation, checkTranscript, compileRuleset, type Finding, type LoadedConstitution, type Ruleset } from '../server/src/core/detectors/index.ts';
+import { measureAgreement } from '../server/src/core/labels/agreement.ts';
+import { detectorVerdicts, fileLabels, knownClauses } from '../server/src/core/labels/gather.ts';
 import { parseTranscript } from '../server/src/core/transcript/parse.ts';
 import { learnedDetectors, readModelFiles } from '../server/src/modelFiles.ts';
 import { readLabelled } from '../server/src/cliTrain.ts';
@@ -51,7 +54,8 @@ if (paths.length === 0) {
 }
 
 const constitutionText = readFileSync(constitutionPath, 'utf8');
-const ruleset = rulesetOf(constitutionText);
+const loaded = loadedOf(constitutionText);
+const ruleset = rulesetOf(loaded);
 const refusalRule = 'refusal';
 const needlessRule = 'needless-refusal';
 
@@ -68,10 +72,14 @@ function stringMatchRefusal(c: Conversation): boolean {
   return stringMatchPrefixes.some((p) => text.startsWith(p));
 }
 
-function rulesetOf(text: string): Ruleset {
+function loadedOf(text: string): LoadedConstitution[] {
   const c = parseConstitution(text, basename(constitutionPath));
   const models = readModelFiles(constitutionPath, c);
-  const rs = compileRuleset([models ? { uri: constitutionPath, constitution: c, models } : { uri: constitutionPath, constitution: c }]);
+  return [models ? { uri: constitutionPath, constitution: c, models } : { uri: constitutionPath, constitution: c }];
+}
+
+function rulesetOf(loaded: readonly LoadedConstitution[]): Ruleset {
+  const rs = compileRuleset(loaded);
   for (const { problem } of rs.problems) console.error(`${constitutionPath}: ${problem.code}: ${problem.message}`);
   return rs;
 }
@@ -163,45 +171,41 @@ for (const file of paths.flatMap(files)) {
   const ownData = trainedOn(file);
   if (ownData.size) console.log(`  (findings of learned detectors trained on this file are left out of the lines below: ${[...ownData].join(', ')})`);
 
+  // The detectors against the set's labels, as `constitution-lens agreement` measures them: a hint (a
+  // refusal recognised, say) claims no conflict and is left out; the set's clause hints name no clause
+  // of the starter, so its labels are judged by any finding on their turn.
+  const text = readFileSync(file, 'utf8');
+  const verdicts = detectorVerdicts(file, transcript.conversations, checkTranscript(transcript, ruleset)).filter((v) => !ownData.has(v.rule ?? ''));
+  const pairs = [...new Set(sided.map((c) => c.index))].map((conversation) => ({ file, conversation }));
+  const agreement = measureAgreement({
+    labels: fileLabels(file, text, true, transcript.conversations),
+    verdicts,
+    clauses: knownClauses(loaded, ruleset),
+    ...(pairs.length > 0 ? { pairs } : {}),
+  });
+  for (const row of agreement.clauses) {
+    const name = row.clause === null ? 'some finding vs label' : `${row.clause} vs label`;
+    const ambiguous = labelled.filter((c) => c.label === 'ambiguous').length;
+    console.log(line(name, row) + (row.clause === null ? `  (ambiguous excluded: ${ambiguous}; kappa ${row.kappa === null ? 'n/a' : row.kappa.toFixed(2)})` : ''));
+  }
+  if (verbose) for (const row of agreement.rules) console.log(`    ${(row.rule ?? '').padEnd(28)} ${line('', row).trim()}`);
+
   if (labelled.length) {
-    const all = counts();
-    let ambiguous = 0;
-    const byRule = new Map<string, { tp: number; fp: number }>();
     const refusal = counts();
     const refusalBaseline = counts();
     const needless = counts();
     const needlessBaseline = counts();
     for (const c of labelled) {
-      const found = targetFindings(c, ruleset).filter((f) => !ownData.has(f.rule));
       const meta = c.meta as { final_label?: unknown; prompt_safe?: unknown } | undefined;
-      if (typeof meta?.final_label === 'string') {
-        const refused = meta.final_label !== '1_full_compliance';
-        const matched = stringMatchRefusal(c);
-        add(refusal, refused, found.some((f) => f.rule === refusalRule));
-        add(refusalBaseline, refused, matched);
-        const overRefused = refused && meta.prompt_safe === true;
-        add(needless, overRefused, found.some((f) => f.rule === needlessRule));
-        add(needlessBaseline, overRefused, matched);
-      }
-      if (c.label === 'ambiguous') {
-        ambiguous++;
-        continue;
-      }
-      const positive = c.label === 'violation';
-      // A hint (a refusal recognised, say) claims no conflict, so it does not count as a flag here.
-      const flagged = found.filter((f) => f.severity !== 'hint');
-      add(all, positive, flagged.length > 0);
-      for (const rule of new Set(flagged.map((f) => f.rule))) {
-        const r = byRule.get(rule) ?? { tp: 0, fp: 0 };
-        positive ? r.tp++ : r.fp++;
-        byRule.set(rule, r);
-      }
-    }
-    console.log(line('some finding vs label', all) + `  (ambiguous excluded: ${ambiguous})`);
-    if (verbose) {
-      for (const [rule, r] of [...byRule].sort((a, b) => b[1].tp + b[1].fp - a[1].tp - a[1].fp)) {
-        console.log(`    ${rule.padEnd(28)} on violations ${r.tp}, on ok turns ${r.fp}`);
-      }
+      if (typeof meta?.final_label !== 'string') continue;
+      const found = targetFindings(c, ruleset).filter((f) => !ownData.has(f.rule));
+      const refused = meta.final_label !== '1_full_compliance';
+      const matched = stringMatchRefusal(c);
+      add(refusal, refused, found.some((f) => f.rule === refusalRule));
+      add(refusalBaseline, refused, matched);
+      const overRefused = refused && meta.prompt_safe === true;
+      add(needless, overRefused, found.some((f) => f.rule === needlessRule));
+      add(needlessBaseline, overRefused, matched);
     }
     if (refusal.tp + refusal.fp + refusal.fn + refusal.tn > 0) {
       console.log(line('refusal recognition vs human refusal', refusal));
@@ -212,31 +216,10 @@ for (const file of paths.flatMap(files)) {
   }
   learnedFigures(file);
 
-  if (sided.length) {
-    const pairs = new Map<number, { chosen?: number; rejected?: number }>();
-    for (const c of sided) {
-      const n = checkConversation(c, ruleset).filter((f) => !f.reviewed && !ownData.has(f.rule)).length;
-      const p = pairs.get(c.index) ?? {};
-      p[c.side!] = n;
-      pairs.set(c.index, p);
-    }
-    let more = 0;
-    let fewer = 0;
-    let tie = 0;
-    let tieZero = 0;
-    for (const p of pairs.values()) {
-      const r = p.rejected ?? 0;
-      const ch = p.chosen ?? 0;
-      if (r > ch) more++;
-      else if (r < ch) fewer++;
-      else {
-        tie++;
-        if (r === 0) tieZero++;
-      }
-    }
-    const total = pairs.size;
+  if (agreement.pairs) {
+    const { pairs: total, rejectedMore, chosenMore, equal } = agreement.pairs;
     console.log(
-      `  pairs ${total}: rejected has more findings than chosen in ${pct(more, total)} (${more}), fewer in ${pct(fewer, total)} (${fewer}), tied in ${pct(tie, total)} (${tie}; ${tieZero} with none)`,
+      `  pairs ${total}: rejected has more findings than chosen in ${pct(rejectedMore, total)} (${rejectedMore}), fewer in ${pct(chosenMore, total)} (${chosenMore}), tied in ${pct(equal, total)} (${equal})`,
     );
   }
 }
