@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { cohensKappa, measureAgreement, type JudgeVerdict, type KnownClause } from '../../server/src/core/labels/agreement.ts';
+import { demotions } from '../../server/src/core/labels/demotion.ts';
 import { fieldAt, noteLabels, parseLabelLines, recordLabel, type Label } from '../../server/src/core/labels/labels.ts';
+import { compileRuleset } from '../../server/src/core/detectors/index.ts';
+import { parseConstitution } from '../../server/src/core/constitution/parse.ts';
 import { parseTranscript } from '../../server/src/core/transcript/parse.ts';
 
 test('label lines: verdict, optional clause citation, optional rule, reason; other lines are left alone', () => {
@@ -161,4 +164,29 @@ test('pairs: how often the judge finds more against the rejected side', () => {
     pairs: [{ conversation: 0 }, { conversation: 1 }, { conversation: 2 }, { conversation: 3 }],
   });
   assert.deepEqual(a.pairs, { pairs: 4, rejectedMore: 1, chosenMore: 1, equal: 2 });
+});
+
+test('demotion: a rule below the share with enough flagged labelled turns goes one severity lower; others, hints and rules turned off stay', () => {
+  const text = [
+    '# P {#p severity=error}',
+    '',
+    'Be good.',
+    '',
+    '```rules',
+    '- {id: a, kind: phrases, message: A, phrases: [alpha]}',
+    '- {id: b, kind: phrases, message: B, phrases: [beta]}',
+    '- {id: c, kind: phrases, message: C, phrases: [gamma], severity: hint}',
+    '- {id: d, kind: phrases, message: D, phrases: [delta]}',
+    '```',
+    '',
+  ].join('\n');
+  const ruleset = compileRuleset([{ uri: 'file:///p.constitution.md', constitution: parseConstitution(text, 'p.constitution.md') }]);
+  const row = (rule: string, tp: number, fp: number) => ({ constitution: 'p', clause: 'p', rule, n: tp + fp, tp, fp, fn: 0, tn: 0, precision: tp + fp ? tp / (tp + fp) : null, recall: null, f1: null, kappa: null, unseen: 0 });
+  const rows = [row('a', 3, 9), row('b', 9, 3), row('c', 0, 12), row('d', 1, 4)];
+  const found = demotions(rows, ruleset, { belowPrecision: 0.5, minFlagged: 10 });
+  assert.deepEqual([...found.values()], [{ rule: 'a', agreed: 3, flagged: 12, from: 'error', to: 'warning' }]);
+  assert.equal(demotions(rows, ruleset, { belowPrecision: 0.5, minFlagged: 10 }, { a: 'off' }).size, 0, 'a rule turned off stays off');
+  assert.deepEqual([...demotions(rows, ruleset, { belowPrecision: 0.5, minFlagged: 10 }, { a: 'info' }).values()].map((d) => d.to), ['hint'], 'a setting\'s severity is lowered in turn');
+  assert.deepEqual([...demotions(rows, ruleset, { belowPrecision: 0.5, minFlagged: 5 }).keys()], ['a', 'd']);
+  assert.equal(demotions(rows, ruleset, { belowPrecision: 0, minFlagged: 1 }).size, 0, '0 turns demotion off');
 });

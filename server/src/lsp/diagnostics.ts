@@ -44,7 +44,7 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
       const started = performance.now();
       let complete = true;
       try {
-        complete = fileDiagnosticsUntil(ctx.index, uri, started + sliceMs, { severityOverrides: settings.severityOverrides }).complete;
+        complete = fileDiagnosticsUntil(ctx.index, uri, started + sliceMs, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) }).complete;
       } catch (error) {
         ctx.log(`diagnostics of ${uri} failed: ${(error as Error).message}`);
       }
@@ -71,7 +71,7 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
         const open = ctx.documents.get(uri);
         const budget = ctx.diagnosticsBudgetMs;
         const deadline = open && budget !== undefined && open.content.length >= progressiveFrom ? started + budget : Infinity;
-        const { diagnostics, complete } = fileDiagnosticsUntil(ctx.index, uri, deadline, { severityOverrides: settings.severityOverrides });
+        const { diagnostics, complete } = fileDiagnosticsUntil(ctx.index, uri, deadline, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) });
         if (!complete) finishInBackground(uri);
         const limited = limitDiagnostics(diagnostics, settings.maxDiagnosticsPerFile);
         if (open) recordStats(uri, { diagnosticsMs: performance.now() - started, diagnosticsComplete: complete, diagnosticsFound: diagnostics.length });
@@ -93,7 +93,7 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
       const settings = await ctx.settings(file.uri);
       let diagnostics: Diagnostic[];
       try {
-        diagnostics = limitDiagnostics(fileDiagnosticsUntil(ctx.index, file.uri, Infinity, { severityOverrides: settings.severityOverrides }).diagnostics, settings.maxDiagnosticsPerFile);
+        diagnostics = limitDiagnostics(fileDiagnosticsUntil(ctx.index, file.uri, Infinity, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) }).diagnostics, settings.maxDiagnosticsPerFile);
       } catch (error) {
         ctx.log(`diagnostics of ${file.uri} failed: ${(error as Error).message}`);
         continue;

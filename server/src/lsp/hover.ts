@@ -4,6 +4,7 @@
  */
 import { MarkupKind, type Connection, type Hover } from 'vscode-languageserver';
 import { findingHover } from '../core/features/findingHover.ts';
+import { demotionNote } from '../core/labels/demotion.ts';
 import { hover as citationHover } from '../core/features/hover.ts';
 import { turnHover } from '../core/features/turnHover.ts';
 import type { ServerContext } from './serverContext.ts';
@@ -22,8 +23,12 @@ export function registerHoverSupport(connection: Connection, ctx: ServerContext)
         const flagged = findingHover(ctx.index, params.textDocument.uri, offset);
         if (!flagged) return turnHover(ctx.index, params.textDocument.uri, offset) ?? null;
         const first = flagged.findings[0];
+        const demoted = [...new Set(flagged.findings.map((f) => f.rule))].flatMap((rule) => {
+          const d = ctx.reviewers.demotion(rule);
+          return d ? [`*${rule}*: ${demotionNote(d)}`] : [];
+        });
         return {
-          contents: { kind: MarkupKind.Markdown, value: flagged.markdown },
+          contents: { kind: MarkupKind.Markdown, value: [flagged.markdown, ...demoted].join('\n\n') },
           range: file.lines.rangeOf(first.span),
         };
       },

@@ -5,12 +5,15 @@
 import type { CancellationToken, ResponseError } from 'vscode-languageserver';
 import type { WorkspaceIndex } from '../core/workspace/index.ts';
 import type { OpenDocuments } from './documents.ts';
+import type { ReviewerAgreement } from './reviewerAgreement.ts';
 import type { Settings } from './settings.ts';
 
 export interface ServerContext {
   readonly index: WorkspaceIndex;
   /** Settles once the workspace folders have been read into the index for the first time. */
   readonly indexed: Promise<void>;
+  /** The rules the reviewers seldom agree with, shown one severity lower. */
+  readonly reviewers: ReviewerAgreement;
   readonly documents: OpenDocuments;
   log(message: string): void;
   /** Runs a handler with cancellation and errors handled: a throw is logged and answers `fallback`. */

@@ -17,6 +17,10 @@ export interface Settings {
   readonly maxDiagnosticsPerFile: number;
   /** Rule packs by name: `false` turns a pack off. */
   readonly packs: Readonly<Record<string, boolean>>;
+  /** A rule the reviewers confirm less often than this (a share; 0 for never) is shown one severity lower. */
+  readonly demoteBelowPrecision: number;
+  /** How many labelled turns a rule must have flagged before it can be demoted. */
+  readonly demoteMinFlagged: number;
 }
 
 export const defaultSettings: Settings = {
@@ -25,6 +29,8 @@ export const defaultSettings: Settings = {
   maxIndexedFileSize: 50_000_000,
   maxDiagnosticsPerFile: editorDiagnosticsLimit,
   packs: {},
+  demoteBelowPrecision: 0.5,
+  demoteMinFlagged: 10,
 };
 
 export function toSettings(raw: unknown): Settings {
@@ -51,6 +57,12 @@ export function toSettings(raw: unknown): Settings {
       typeof r.maxDiagnosticsPerFile === 'number' && r.maxDiagnosticsPerFile >= 1
         ? Math.floor(r.maxDiagnosticsPerFile)
         : defaultSettings.maxDiagnosticsPerFile,
+    demoteBelowPrecision:
+      typeof r.demoteBelowPrecision === 'number' && r.demoteBelowPrecision >= 0 && r.demoteBelowPrecision <= 1
+        ? r.demoteBelowPrecision
+        : defaultSettings.demoteBelowPrecision,
+    demoteMinFlagged:
+      typeof r.demoteMinFlagged === 'number' && r.demoteMinFlagged >= 1 ? Math.floor(r.demoteMinFlagged) : defaultSettings.demoteMinFlagged,
   };
 }
 

@@ -26,6 +26,7 @@ import { registerCodeActionSupport } from './codeActions.ts';
 import { registerCodeLensSupport } from './codeLens.ts';
 import { registerCompletionSupport } from './completion.ts';
 import { registerAgreementRequest } from './agreement.ts';
+import { ReviewerAgreement } from './reviewerAgreement.ts';
 import { registerConstitutionsRequest } from './constitutions.ts';
 import { registerDiagnosticsSupport } from './diagnostics.ts';
 import { OpenDocuments } from './documents.ts';
@@ -74,9 +75,17 @@ export function startServer(connection: Connection): void {
   let markIndexed: () => void = () => undefined;
   const indexed = new Promise<void>((resolve) => (markIndexed = resolve));
 
+  const reviewers = new ReviewerAgreement(
+    () => index!,
+    () => settingsCache?.get(folders[0]?.uri) ?? Promise.resolve(defaultSettings),
+    () => refreshDiagnostics(),
+    log,
+  );
+
   // One context for every feature; the index exists from `initialize` on, before any request.
   const ctx: ServerContext = {
     indexed,
+    reviewers,
     get index() {
       return index!;
     },
@@ -152,6 +161,7 @@ export function startServer(connection: Connection): void {
     progress.done();
     log(`Indexed ${count} files in ${Date.now() - started} ms.`);
     markIndexed();
+    reviewers.schedule();
     // Compiling the detectors is the one cost every first check pays; paid now, while the editor is
     // still opening, it does not come out of the first pull's time budget.
     ctx.index.ruleset();
@@ -171,6 +181,7 @@ export function startServer(connection: Connection): void {
     for (const folder of folders) await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log, evalFiles);
     ctx.index.reclassify();
     refreshDiagnostics();
+    reviewers.schedule();
   });
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
@@ -178,6 +189,7 @@ export function startServer(connection: Connection): void {
     const models = changes.some((e) => e.uri.endsWith('.model.json'));
     if (models) ctx.index.modelsChanged();
     if (models || changes.some((e) => isConstitution(e.uri) || isPackFileName(e.uri) || EvalFiles.handles(e.uri))) refreshDiagnostics();
+    reviewers.schedule();
   });
 
   documents.listen(connection, {
@@ -185,15 +197,18 @@ export function startServer(connection: Connection): void {
       if (!relevant(d.uri) && !isJsonLanguage(d.languageId)) return;
       index?.upsert(d.uri, d.content, d.version, 'open');
       if (isConstitution(d.uri)) refreshDiagnostics();
+      reviewers.schedule();
     },
     changed: (d) => {
       if (!index?.get(d.uri)) return;
       index.upsert(d.uri, d.content, d.version, 'open');
       if (isConstitution(d.uri)) refreshDiagnostics();
+      reviewers.schedule();
     },
     closed: (uri) => {
       index?.close(uri);
       if (isConstitution(uri)) refreshDiagnostics();
+      reviewers.schedule();
     },
   });
 

@@ -35,7 +35,9 @@ export function fileLabels(
   for (const c of conversations) for (const l of noteLabels(c)) out.push({ ...l, file });
   const byIndex = new Map<number, Conversation>();
   for (const c of conversations) if (!c.side) byIndex.set(c.index, c);
-  if (byIndex.size === 0) return out;
+  // Records are parsed only where the label's field is written somewhere in the file.
+  const key = fields.label.split('.').pop()!;
+  if (byIndex.size === 0 || !text.includes(`"${key}"`)) return out;
   records(text, jsonl).forEach((record, index) => {
     const conversation = byIndex.get(index);
     if (!conversation || record === undefined) return;

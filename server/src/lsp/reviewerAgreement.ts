@@ -1,0 +1,79 @@
+/**
+ * The reviewers' verdict on the rules, kept for the diagnostics: measured over the workspace a moment
+ * after the files settle (not on every keystroke, since it reads every label), and turned into
+ * severity overrides for the rules the reviewers seldom agree with. When the demoted rules change,
+ * the client is asked to pull diagnostics again.
+ */
+import { workspaceAgreement } from '../core/features/agreement.ts';
+import { demotions, type Demotion } from '../core/labels/demotion.ts';
+import type { Severity } from '../core/problem.ts';
+import type { WorkspaceIndex } from '../core/workspace/index.ts';
+import type { Settings } from './settings.ts';
+
+type Overrides = Readonly<Record<string, Severity | 'off'>>;
+
+export class ReviewerAgreement {
+  readonly #index: () => WorkspaceIndex;
+  readonly #settings: () => Promise<Settings>;
+  readonly #changed: () => void;
+  readonly #log: (message: string) => void;
+  readonly #delayMs: number;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #demotions = new Map<string, Demotion>();
+  #key = '[]';
+  /** Per settings' overrides, the same with the demotions applied: one object while neither changes, which the diagnostics' caches rely on. */
+  #merged = new WeakMap<Overrides, Overrides>();
+
+  constructor(index: () => WorkspaceIndex, settings: () => Promise<Settings>, changed: () => void, log: (message: string) => void, delayMs = 1500) {
+    this.#index = index;
+    this.#settings = settings;
+    this.#changed = changed;
+    this.#log = log;
+    this.#delayMs = delayMs;
+  }
+
+  /** Measures again once the files have not changed for a moment. */
+  schedule(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#measure().catch((error: unknown) => this.#log(`measuring the reviewers' agreement failed: ${String(error)}`));
+    }, this.#delayMs);
+    // A measure still to come does not keep a server that is otherwise done from exiting.
+    this.#timer.unref?.();
+  }
+
+  /** The settings' overrides with the demoted rules' severities lowered. */
+  overrides(base: Overrides): Overrides {
+    if (this.#demotions.size === 0) return base;
+    let merged = this.#merged.get(base);
+    if (!merged) {
+      const out: Record<string, Severity | 'off'> = { ...base };
+      for (const d of this.#demotions.values()) out[d.rule] = d.to;
+      this.#merged.set(base, (merged = out));
+    }
+    return merged;
+  }
+
+  /** Why a rule is shown lower, when it is. */
+  demotion(rule: string): Demotion | undefined {
+    return this.#demotions.get(rule);
+  }
+
+  dispose(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+  }
+
+  async #measure(): Promise<void> {
+    const settings = await this.#settings();
+    const index = this.#index();
+    const rules = settings.demoteBelowPrecision > 0 ? workspaceAgreement(index).rules : [];
+    const next = demotions(rules, index.ruleset(), { belowPrecision: settings.demoteBelowPrecision, minFlagged: settings.demoteMinFlagged }, settings.severityOverrides);
+    const key = JSON.stringify([...next.values()]);
+    if (key === this.#key) return;
+    this.#key = key;
+    this.#demotions = next;
+    this.#merged = new WeakMap();
+    this.#changed();
+  }
+}
