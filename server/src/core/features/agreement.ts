@@ -34,6 +34,8 @@ export interface WorkspaceAgreement {
   readonly pairs?: { readonly pairs: number; readonly rejectedMore: number; readonly chosenMore: number; readonly equal: number };
 }
 
+const mayHoldLabels = /violates|complies|reviewed|"label"|"chosen"/i;
+
 export function workspaceAgreement(index: WorkspaceIndex): WorkspaceAgreement {
   const ruleset = index.ruleset();
   const loaded = index.constitutions();
@@ -43,7 +45,9 @@ export function workspaceAgreement(index: WorkspaceIndex): WorkspaceAgreement {
   const places = new Map<string, (label: Label) => PlacedLabel>();
   let files = 0;
   for (const file of index.files()) {
-    if (file.kind !== 'transcript' || !index.holdsTranscript(file.uri)) continue;
+    // A file that cannot hold a label (no label or review note, no label field, no preference pair)
+    // adds nothing to the measure, so it is neither parsed whole nor checked here.
+    if (file.kind !== 'transcript' || !mayHoldLabels.test(file.text) || !index.holdsTranscript(file.uri)) continue;
     const conversations = file.transcript?.conversations ?? [];
     const own = fileLabels(file.uri, file.text, isJsonlFileName(baseName(file.uri)), conversations);
     if (own.length > 0) files++;
