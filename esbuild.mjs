@@ -27,13 +27,13 @@ const builds = [
   { ...node, entryPoints: { server: 'server/src/server.ts' }, outdir: 'dist' },
   {
     ...node,
-    entryPoints: { cli: 'server/src/cli.ts' },
+    entryPoints: { cli: 'server/src/cli/main.ts' },
     outdir: 'dist',
     banner: { js: '#!/usr/bin/env node' },
   },
   // The command line tool's commands, each loaded by dist/cli.js only when it runs, and the worker
   // thread of `check` (the parser and detectors alone).
-  { ...node, entryPoints: { check: 'server/src/cliCheck.ts', critique: 'server/src/cliCritique.ts', agreement: 'server/src/cliAgreement.ts', train: 'server/src/cliTrain.ts', checkThread: 'server/src/checkThread.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { check: 'server/src/cli/check.ts', critique: 'server/src/cli/critique.ts', agreement: 'server/src/cli/agreement.ts', train: 'server/src/cli/train.ts', checkThread: 'server/src/cli/checkThread.ts' }, outdir: 'dist' },
 ];
 if (existsSync('media/src/panel.ts')) {
   builds.push({
@@ -49,9 +49,9 @@ if (existsSync('media/src/panel.ts')) {
   });
 }
 
-/** server/src/starterModel.ts with the parser, bundled in memory and loaded: the names the commands look for, and the parser. */
+/** server/src/cli/starterModel.ts with the parser, bundled in memory and loaded: the names the commands look for, and the parser. */
 async function starterModule() {
-  const { outputFiles } = await esbuild.build({ ...node, sourcemap: false, minify: false, write: false, entryPoints: ['server/src/starterModel.ts'] });
+  const { outputFiles } = await esbuild.build({ ...node, sourcemap: false, minify: false, write: false, entryPoints: ['server/src/cli/starterModel.ts'] });
   const module = { exports: {} };
   new Function('module', 'exports', 'require', '__dirname', outputFiles[0].text)(module, module.exports, createRequire(import.meta.url), 'dist');
   return module.exports;

@@ -66,7 +66,7 @@ const mb = (chars: number) => chars / 1024 / 1024;
 const readerSource = `
 import { createReadStream, fstatSync, openSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { readLineRange } from './server/src/lineReader.ts';
+import { readLineRange } from './server/src/cli/lineReader.ts';
 
 async function main(mode: string, path: string): Promise<void> {
   let n = 0;

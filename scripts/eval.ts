@@ -33,7 +33,7 @@ import { measureAgreement } from '../server/src/core/labels/agreement.ts';
 import { detectorVerdicts, fileLabels, knownClauses } from '../server/src/core/labels/gather.ts';
 import { parseTranscript } from '../server/src/core/transcript/parse.ts';
 import { learnedDetectors, readModelFiles } from '../server/src/modelFiles.ts';
-import { readLabelled } from '../server/src/cliTrain.ts';
+import { readLabelled } from '../server/src/cli/train.ts';
 import { declarationHash, examplesAsTurns } from '../server/src/core/detectors/learnedRule.ts';
 import { trainModel } from '../server/src/core/learned/train.ts';
 import type { Conversation } from '../server/src/core/transcript/model.ts';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import type { AgreementReport } from '../../server/src/cliAgreement.ts';
+import type { AgreementReport } from '../../server/src/cli/agreement.ts';
 import { builtFile } from '../support/dist.ts';
 
 const cli = builtFile('cli.js');

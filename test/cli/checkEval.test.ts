@@ -4,7 +4,7 @@ import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { runCheck } from '../../server/src/cliCheck.ts';
+import { runCheck } from '../../server/src/cli/check.ts';
 import { evalSampleView } from '../../server/src/core/transcript/evalLog.ts';
 import { readEvalSamples } from '../../server/src/evalArchive.ts';
 import { collector } from '../support/collector.ts';

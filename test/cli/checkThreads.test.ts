@@ -3,10 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { checkInOrder, type RangeWorker } from '../../server/src/checkPool.ts';
-import type { RangeReport } from '../../server/src/checkRange.ts';
-import { noRoles } from '../../server/src/reportWriter.ts';
-import { runCheck } from '../../server/src/cliCheck.ts';
+import { checkInOrder, type RangeWorker } from '../../server/src/cli/checkPool.ts';
+import type { RangeReport } from '../../server/src/cli/checkRange.ts';
+import { noRoles } from '../../server/src/cli/reportWriter.ts';
+import { runCheck } from '../../server/src/cli/check.ts';
 import { collector } from '../support/collector.ts';
 import { builtFile } from '../support/dist.ts';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeText } from '../../server/src/core/text.ts';
-import { LineSplitter, lineRanges, readLineRange, type ByteRange } from '../../server/src/lineReader.ts';
+import { LineSplitter, lineRanges, readLineRange, type ByteRange } from '../../server/src/cli/lineReader.ts';
 
 type Line = [text: string, line: number, start: number];
 

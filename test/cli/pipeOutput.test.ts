@@ -12,7 +12,7 @@ import { buildSync } from 'esbuild';
  * `process.stdout`, which sets the pipe's descriptor non-blocking.
  */
 const writer = `
-import { PipeOutput } from ${JSON.stringify(resolve('server', 'src', 'pipeOutput.ts'))};
+import { PipeOutput } from ${JSON.stringify(resolve('server', 'src', 'cli', 'pipeOutput.ts'))};
 const [touch, lines] = [process.argv[2] === 'touch', Number(process.argv[3])];
 if (touch) void process.stdout;
 let fellBack = false;

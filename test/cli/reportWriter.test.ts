@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
-import { BufferedOutput, noRoles, reportWriter, type CheckStats, type ReportedFinding, type ReportedProblem } from '../../server/src/reportWriter.ts';
+import { BufferedOutput, noRoles, reportWriter, type CheckStats, type ReportedFinding, type ReportedProblem } from '../../server/src/cli/reportWriter.ts';
 
 /** A stream that records each write and answers `full` to it, as a pipe whose buffer is full does. */
 class FakeStream extends EventEmitter {

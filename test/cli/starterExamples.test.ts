@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runCheck } from '../../server/src/cliCheck.ts';
+import { runCheck } from '../../server/src/cli/check.ts';
 import { constitutionText } from '../detectors/helpers.ts';
 import { collector } from '../support/collector.ts';
 

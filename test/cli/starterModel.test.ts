@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseConstitution } from '../../server/src/core/constitution/parse.ts';
-import { readConstitution, starterModelFile, type StarterModel } from '../../server/src/starterModel.ts';
+import { readConstitution, starterModelFile, type StarterModel } from '../../server/src/cli/starterModel.ts';
 import { builtFile } from '../support/dist.ts';
 
 const starterText = readFileSync('constitutions/starter.constitution.md', 'utf8');

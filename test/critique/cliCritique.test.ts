@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { runCritique } from '../../server/src/cliCritique.ts';
+import { runCritique } from '../../server/src/cli/critique.ts';
 import { MockAnthropic } from '../support/mockAnthropic.ts';
 import { submitBatch } from '../../server/src/critique/batch.ts';
 import { constitutionText, goodAnswer, request, transcriptText } from './fixtures.ts';

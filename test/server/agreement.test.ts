@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { AgreementResult } from '../../server/src/protocol.ts';
-import type { AgreementReport } from '../../server/src/cliAgreement.ts';
+import type { AgreementReport } from '../../server/src/cli/agreement.ts';
 import { TestServer } from '../support/lspClient.ts';
 import { builtFile } from '../support/dist.ts';
 

@@ -7,8 +7,8 @@
 import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { CheckReport } from './reportWriter.ts';
-import type { LoadedConstitution } from './core/detectors/types.ts';
-import type { Severity } from './core/problem.ts';
+import type { LoadedConstitution } from '../core/detectors/types.ts';
+import type { Severity } from '../core/problem.ts';
 
 const level: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 

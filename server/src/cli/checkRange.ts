@@ -8,14 +8,14 @@
  * however the file was cut and shared out.
  */
 import { closeSync, openSync } from 'node:fs';
-import { checkConversations } from './core/detectors/index.ts';
-import type { Finding, Ruleset } from './core/detectors/types.ts';
-import type { Problem } from './core/problem.ts';
-import type { Span } from './core/text.ts';
-import { citationProblems } from './core/features/citations.ts';
-import type { Transcript } from './core/transcript/model.ts';
-import type { ClauseTables } from './core/workspace/clauseTables.ts';
-import { isBlankLine, parseJsonlLine } from './core/transcript/parse.ts';
+import { checkConversations } from '../core/detectors/index.ts';
+import type { Finding, Ruleset } from '../core/detectors/types.ts';
+import type { Problem } from '../core/problem.ts';
+import type { Span } from '../core/text.ts';
+import { citationProblems } from '../core/features/citations.ts';
+import type { Transcript } from '../core/transcript/model.ts';
+import type { ClauseTables } from '../core/workspace/clauseTables.ts';
+import { isBlankLine, parseJsonlLine } from '../core/transcript/parse.ts';
 import { readLineRange, type ByteRange } from './lineReader.ts';
 import { noRoles, type ReportedFinding, type ReportedProblem, type ReportedRange, type RoleCounts } from './reportWriter.ts';
 

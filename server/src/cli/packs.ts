@@ -4,12 +4,12 @@
  */
 import { openSync, readSync, closeSync } from 'node:fs';
 import { basename } from 'node:path';
-import { noDetectorsProblem } from './core/features/citations.ts';
-import type { LoadedConstitution, RulesetProblem } from './core/detectors/types.ts';
-import { applyPacks, type LoadedPack } from './core/packs/apply.ts';
-import { detectorDeclarations, parsePack, recognisesText, type RulePack } from './core/packs/pack.ts';
-import { LineIndex } from './core/text.ts';
-import { bundledPackFiles, readPackFile } from './packFiles.ts';
+import { noDetectorsProblem } from '../core/features/citations.ts';
+import type { LoadedConstitution, RulesetProblem } from '../core/detectors/types.ts';
+import { applyPacks, type LoadedPack } from '../core/packs/apply.ts';
+import { detectorDeclarations, parsePack, recognisesText, type RulePack } from '../core/packs/pack.ts';
+import { LineIndex } from '../core/text.ts';
+import { bundledPackFiles, readPackFile } from '../packFiles.ts';
 import { readConstitution, starterName } from './starterModel.ts';
 import { readFileSync } from 'node:fs';
 

@@ -38,13 +38,13 @@ async function main(argv: readonly string[]): Promise<number> {
   };
   switch (command) {
     case 'check':
-      return bundle<typeof import('./cliCheck.ts')>('check').runCheck(rest, io);
+      return bundle<typeof import('./check.ts')>('check').runCheck(rest, io);
     case 'critique':
-      return bundle<typeof import('./cliCritique.ts')>('critique').runCritique(rest, io);
+      return bundle<typeof import('./critique.ts')>('critique').runCritique(rest, io);
     case 'agreement':
-      return bundle<typeof import('./cliAgreement.ts')>('agreement').runAgreement(rest, io);
+      return bundle<typeof import('./agreement.ts')>('agreement').runAgreement(rest, io);
     case 'train':
-      return bundle<typeof import('./cliTrain.ts')>('train').runTrain(rest, io);
+      return bundle<typeof import('./train.ts')>('train').runTrain(rest, io);
     case '--help':
     case '-h':
     case undefined:

@@ -14,12 +14,12 @@
 import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { Constitution } from './core/constitution/model.ts';
+import type { Constitution } from '../core/constitution/model.ts';
 import { readConstitution } from './starterModel.ts';
-import { LineIndex, type Range } from './core/text.ts';
-import type { Conversation, Turn } from './core/transcript/model.ts';
-import { conversationName, turnName } from './core/transcript/placeName.ts';
-import { parseTranscript } from './core/transcript/parse.ts';
+import { LineIndex, type Range } from '../core/text.ts';
+import type { Conversation, Turn } from '../core/transcript/model.ts';
+import { conversationName, turnName } from '../core/transcript/placeName.ts';
+import { parseTranscript } from '../core/transcript/parse.ts';
 import {
   cancelBatch,
   collectBatch,
@@ -33,11 +33,11 @@ import {
   type BatchProgress,
   type DatasetEstimate,
   type DatasetItem,
-} from './critique/batch.ts';
-import { critiqueTurn } from './critique/critiqueTurn.ts';
-import { commandLineWording, type Wording } from './critique/errors.ts';
-import { FileCritiqueCache } from './critique/fileCache.ts';
-import type { CritiqueError, CritiqueOutcome, CritiqueRequest, CritiqueResult } from './critique/types.ts';
+} from '../critique/batch.ts';
+import { critiqueTurn } from '../critique/critiqueTurn.ts';
+import { commandLineWording, type Wording } from '../critique/errors.ts';
+import { FileCritiqueCache } from '../critique/fileCache.ts';
+import type { CritiqueError, CritiqueOutcome, CritiqueRequest, CritiqueResult } from '../critique/types.ts';
 
 /** Where the command writes and what it reads from its surroundings. */
 export interface CritiqueIo {

@@ -10,8 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import type { Constitution } from './core/constitution/model.ts';
-import { parseConstitution } from './core/constitution/parse.ts';
+import type { Constitution } from '../core/constitution/model.ts';
+import { parseConstitution } from '../core/constitution/parse.ts';
 
 /** What the build writes: the file's name and text, and the parser's model of them. */
 export interface StarterModel {

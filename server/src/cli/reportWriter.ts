@@ -4,9 +4,9 @@
  * rules table is built from every finding, is kept whole and written at the end.
  */
 import { once } from 'node:events';
-import type { LoadedConstitution } from './core/detectors/types.ts';
-import type { Severity } from './core/problem.ts';
-import type { Role } from './core/transcript/model.ts';
+import type { LoadedConstitution } from '../core/detectors/types.ts';
+import type { Severity } from '../core/problem.ts';
+import type { Role } from '../core/transcript/model.ts';
 import { toSarif } from './sarif.ts';
 
 export const Format = { text: 'text', json: 'json', sarif: 'sarif' } as const;

@@ -11,10 +11,10 @@
  * thread checks them itself.
  */
 import { parentPort, Worker } from 'node:worker_threads';
-import { compileRuleset } from './core/detectors/index.ts';
-import type { LoadedConstitution, Ruleset } from './core/detectors/types.ts';
+import { compileRuleset } from '../core/detectors/index.ts';
+import type { LoadedConstitution, Ruleset } from '../core/detectors/types.ts';
 import { checkRange, type RangeReport } from './checkRange.ts';
-import { clauseTables, type ClauseTables } from './core/workspace/clauseTables.ts';
+import { clauseTables, type ClauseTables } from '../core/workspace/clauseTables.ts';
 import type { ByteRange } from './lineReader.ts';
 
 interface Request {

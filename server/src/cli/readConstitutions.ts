@@ -6,13 +6,13 @@
 import { promises as fs } from 'node:fs';
 import { basename, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkConstitution } from './core/constitution/check.ts';
-import type { LoadedConstitution } from './core/detectors/types.ts';
-import type { Problem } from './core/problem.ts';
-import { isPackFileName } from './core/packs/pack.ts';
-import { decodeText, LineIndex } from './core/text.ts';
-import { withPacks } from './cliPacks.ts';
-import { readModelFiles } from './modelFiles.ts';
+import { checkConstitution } from '../core/constitution/check.ts';
+import type { LoadedConstitution } from '../core/detectors/types.ts';
+import type { Problem } from '../core/problem.ts';
+import { isPackFileName } from '../core/packs/pack.ts';
+import { decodeText, LineIndex } from '../core/text.ts';
+import { withPacks } from './packs.ts';
+import { readModelFiles } from '../modelFiles.ts';
 import { readConstitution } from './starterModel.ts';
 
 /** A file that problems are reported in: its name as shown, and its lines. */

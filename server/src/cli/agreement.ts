@@ -7,19 +7,19 @@
 import { promises as fs } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isConstitutionFileName } from './core/constitution/parse.ts';
-import { checkTranscript, compileRuleset } from './core/detectors/index.ts';
-import type { Ruleset } from './core/detectors/types.ts';
-import { measureAgreement, type Agreement, type AgreementRow, type JudgedTurn, type JudgeVerdict } from './core/labels/agreement.ts';
-import { detectorVerdicts, fileLabels, knownClauses } from './core/labels/gather.ts';
-import type { Label, RecordLabelOptions } from './core/labels/labels.ts';
-import { decodeText, LineIndex } from './core/text.ts';
-import type { Transcript } from './core/transcript/model.ts';
-import { isJsonlFileName, isTranscriptFileName, parseTranscript } from './core/transcript/parse.ts';
-import { readConstitutions } from './cliConstitutions.ts';
-import { isRecognisedConstitution } from './cliPacks.ts';
-import { isPackFileName } from './core/packs/pack.ts';
-import { readModelFiles } from './modelFiles.ts';
+import { isConstitutionFileName } from '../core/constitution/parse.ts';
+import { checkTranscript, compileRuleset } from '../core/detectors/index.ts';
+import type { Ruleset } from '../core/detectors/types.ts';
+import { measureAgreement, type Agreement, type AgreementRow, type JudgedTurn, type JudgeVerdict } from '../core/labels/agreement.ts';
+import { detectorVerdicts, fileLabels, knownClauses } from '../core/labels/gather.ts';
+import type { Label, RecordLabelOptions } from '../core/labels/labels.ts';
+import { decodeText, LineIndex } from '../core/text.ts';
+import type { Transcript } from '../core/transcript/model.ts';
+import { isJsonlFileName, isTranscriptFileName, parseTranscript } from '../core/transcript/parse.ts';
+import { readConstitutions } from './readConstitutions.ts';
+import { isRecognisedConstitution } from './packs.ts';
+import { isPackFileName } from '../core/packs/pack.ts';
+import { readModelFiles } from '../modelFiles.ts';
 
 
 export interface AgreementIo {
