@@ -29,7 +29,7 @@ import { applyPacks } from '../server/src/core/packs/apply.ts';
 import { detectorDeclarations, parsePack } from '../server/src/core/packs/pack.ts';
 import { parseConstitution } from '../server/src/core/constitution/parse.ts';
 import { checkConversation, checkTranscript, compileRuleset, type Finding, type LoadedConstitution, type Ruleset } from '../server/src/core/detectors/index.ts';
-import { measureAgreement } from '../server/src/core/labels/agreement.ts';
+import { measureAgreement } from '../server/src/core/labels/measureAgreement.ts';
 import { detectorVerdicts, fileLabels, knownClauses } from '../server/src/core/labels/gather.ts';
 import { parseTranscript } from '../server/src/core/transcript/parse.ts';
 import { learnedDetectors, readModelFiles } from '../server/src/modelFiles.ts';

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Constitution } from './core/constitution/model.ts';
-import { DetectorKind, readDetectors, type DetectorSpec } from './core/detectors/schema.ts';
+import { DetectorKind, readDetectors, type DetectorSpec } from './core/detectors/detectorSchema.ts';
 import type { ModelFileRead } from './core/detectors/types.ts';
 
 /** The SHA-256 of a file's bytes, in hex. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { checkConstitution } from '../../server/src/core/constitution/check.ts';
+import { checkConstitution } from '../../server/src/core/constitution/checkConstitution.ts';
 import { parseConstitution } from '../../server/src/core/constitution/parse.ts';
 
 function checked(text: string, name = 'x.md') {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { test } from 'node:test';
-import { checkConstitution } from '../../server/src/core/constitution/check.ts';
+import { checkConstitution } from '../../server/src/core/constitution/checkConstitution.ts';
 import type { Constitution } from '../../server/src/core/constitution/model.ts';
 import { parseConstitution } from '../../server/src/core/constitution/parse.ts';
 import { corpusFiles, corpusSkip, readCorpus } from '../support/corpus.ts';

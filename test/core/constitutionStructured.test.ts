@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { test } from 'node:test';
-import { checkConstitution } from '../../server/src/core/constitution/check.ts';
+import { checkConstitution } from '../../server/src/core/constitution/checkConstitution.ts';
 import { isConstitutionFileName, parseConstitution } from '../../server/src/core/constitution/parse.ts';
 import type { Span } from '../../server/src/core/text.ts';
 

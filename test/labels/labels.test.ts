@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cohensKappa, measureAgreement, type JudgeVerdict, type KnownClause } from '../../server/src/core/labels/agreement.ts';
+import { cohensKappa, measureAgreement, type JudgeVerdict, type KnownClause } from '../../server/src/core/labels/measureAgreement.ts';
 import { demotions } from '../../server/src/core/labels/demotion.ts';
 import { fieldAt, noteLabels, parseLabelLines, recordLabel, type Label } from '../../server/src/core/labels/labels.ts';
 import { compileRuleset } from '../../server/src/core/detectors/index.ts';

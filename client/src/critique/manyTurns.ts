@@ -15,10 +15,10 @@ import type { CritiqueCache, CritiqueError, CritiqueOutcome } from '../../../ser
 import { editorWording } from '../../../server/src/critique/errors.ts';
 import type { ApiKeyStore } from './apiKey.ts';
 import { followBatch, keepPending, type PendingJob, type PendingStore } from './batchFollow.ts';
-import { turnKeyOf, type CritiqueDiagnostics } from './diagnostics.ts';
+import { turnKeyOf, type CritiqueDiagnostics } from './critiqueDiagnostics.ts';
 import { placeFindings } from './findings.ts';
 import { jobTurns, resultsPathOf } from './jobTurns.ts';
-import { critiqueSettings, type CritiqueSettings } from './settings.ts';
+import { critiqueSettings, type CritiqueSettings } from './critiqueSettings.ts';
 
 const jobsKey = 'constitutionLens.batchJobs';
 

@@ -19,14 +19,14 @@ import { isPanelState, PanelAction, PanelPhase, type FromWebview, type PanelErro
 import { annotateTurn } from './annotate.ts';
 import { editorWording } from '../../../server/src/critique/errors.ts';
 import { ApiKeyStore } from './apiKey.ts';
-import { CritiqueDiagnostics, turnKeyOf } from './diagnostics.ts';
+import { CritiqueDiagnostics, turnKeyOf } from './critiqueDiagnostics.ts';
 import { wordDiff } from './diff.ts';
 import { placeFindings } from './findings.ts';
 import { panelStep } from './panelEvents.ts';
 import { critiquePanelViewType, CritiquePanel, panelOptions } from './panel.ts';
 import { isJsonFile } from './noteEdit.ts';
 import { revisionReplacements, staleReason, textBlockSpans } from './revisionEdit.ts';
-import { critiqueSettings } from './settings.ts';
+import { critiqueSettings } from './critiqueSettings.ts';
 import { promptTurn, selectedTurn, turnAt } from './turnAtCursor.ts';
 import { ManyTurns } from './manyTurns.ts';
 

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { isConstitutionFileName } from '../core/constitution/parse.ts';
 import { checkTranscript, compileRuleset } from '../core/detectors/index.ts';
 import type { Ruleset } from '../core/detectors/types.ts';
-import { measureAgreement, type Agreement, type AgreementRow, type JudgedTurn, type JudgeVerdict } from '../core/labels/agreement.ts';
+import { measureAgreement, type Agreement, type AgreementRow, type JudgedTurn, type JudgeVerdict } from '../core/labels/measureAgreement.ts';
 import { detectorVerdicts, fileLabels, knownClauses } from '../core/labels/gather.ts';
 import type { Label, RecordLabelOptions } from '../core/labels/labels.ts';
 import { decodeText, LineIndex } from '../core/text.ts';

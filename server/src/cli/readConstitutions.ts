@@ -6,7 +6,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { checkConstitution } from '../core/constitution/check.ts';
+import { checkConstitution } from '../core/constitution/checkConstitution.ts';
 import type { LoadedConstitution } from '../core/detectors/types.ts';
 import type { Problem } from '../core/problem.ts';
 import { isPackFileName } from '../core/packs/pack.ts';

@@ -8,7 +8,7 @@ import { promises as fs } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { learnedDetectors, sha256File } from '../modelFiles.ts';
 import { declarationHash, examplesAsTurns } from '../core/detectors/learnedRule.ts';
-import type { DetectorSpec } from '../core/detectors/schema.ts';
+import type { DetectorSpec } from '../core/detectors/detectorSchema.ts';
 import { serialiseModel, type ModelData } from '../core/learned/model.ts';
 import { defaultTargetPrecision, trainModel, type LabelledTurn, type TrainInput } from '../core/learned/train.ts';
 import { decodeText } from '../core/text.ts';

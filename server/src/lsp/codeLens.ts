@@ -6,7 +6,7 @@
 import type { CodeLens, Connection } from 'vscode-languageserver';
 import { workspaceAgreement } from '../core/features/agreement.ts';
 import { codeLenses } from '../core/features/codeLens.ts';
-import type { AgreementRow } from '../core/labels/agreement.ts';
+import type { AgreementRow } from '../core/labels/measureAgreement.ts';
 import type { ServerContext } from './serverContext.ts';
 
 export function registerCodeLensSupport(connection: Connection, ctx: ServerContext): void {

@@ -9,7 +9,7 @@ import { field, type Located, type LocatedParse } from '../located.ts';
 import { problem, type Problem } from '../problem.ts';
 import { mappedSpan, type Span } from '../text.ts';
 import type { ClauseDraft } from './draft.ts';
-import { decodeJsonString, innerSpan } from './jsonString.ts';
+import { decodeJsonString, innerSpan } from './scalarText.ts';
 import type { Constitution } from './model.ts';
 import { draft } from './structured.ts';
 

@@ -25,7 +25,7 @@ import { field, plain, stringField, stringList, type Located, type LocatedParse 
 import { problem, type Problem } from '../problem.ts';
 import type { Span } from '../text.ts';
 import { applySeverity, type ClauseDraft } from './draft.ts';
-import { innerSpan } from './jsonString.ts';
+import { innerSpan } from './scalarText.ts';
 import type { Attribute, Constitution, ConstitutionFormat } from './model.ts';
 import { placeClauses, readStatedOrder } from './order.ts';
 import { Slugger } from './slug.ts';

@@ -10,7 +10,7 @@ import type { MappedText, Span } from '../text.ts';
 import type { Conversation, Transcript, Turn } from '../transcript/model.ts';
 import { parseReview } from './review.ts';
 import type { CompiledDetector, Pass, RoleMatcher, Ruleset, ToolDetector, WordProbe } from './ruleset.ts';
-import { DetectorKind } from './schema.ts';
+import { DetectorKind } from './detectorSchema.ts';
 import type { CheckOptions, Finding, LearnedEvidence } from './types.ts';
 import { turnText } from './learnedRule.ts';
 

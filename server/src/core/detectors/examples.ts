@@ -8,7 +8,7 @@ import { verbatimText, type Span } from '../text.ts';
 import type { Conversation, Role, Turn } from '../transcript/model.ts';
 import { checkConversation } from './check.ts';
 import type { CompiledDetector, Ruleset } from './ruleset.ts';
-import type { ExampleSpec } from './schema.ts';
+import type { ExampleSpec } from './detectorSchema.ts';
 import type { RulesetProblem } from './types.ts';
 
 export interface ExampleFailure {

@@ -3,5 +3,5 @@ export { compileRuleset, severityFromOrder, Ruleset, type CompiledDetector } fro
 export { checkConversation, checkConversations, checkTranscript } from './check.ts';
 export { runExamples, exampleProblems, type ExampleReport, type ExampleFailure } from './examples.ts';
 export { parseReview, type Review } from './review.ts';
-export { DetectorKind, readDetectors, type DetectorSpec } from './schema.ts';
+export { DetectorKind, readDetectors, type DetectorSpec } from './detectorSchema.ts';
 export type { CheckOptions, Finding, LoadedConstitution, RulesetProblem } from './types.ts';

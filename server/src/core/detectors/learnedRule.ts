@@ -8,7 +8,7 @@ import type { MappedText } from '../text.ts';
 import type { Turn } from '../transcript/model.ts';
 import { LearnedScorer, parseModel } from '../learned/model.ts';
 import { specHash, type LabelledTurn } from '../learned/train.ts';
-import type { DetectorSpec } from './schema.ts';
+import type { DetectorSpec } from './detectorSchema.ts';
 import type { ModelFileRead } from './types.ts';
 
 /** A learned detector's scorer, or the problems that keep it from running. */

@@ -17,7 +17,7 @@ import type { Severity } from '../problem.ts';
 import type { Role } from '../transcript/model.ts';
 import { PhraseSet } from './phraseSet.ts';
 import { phraseSource, phrasesSource } from './phrases.ts';
-import { DetectorKind, readDetectors, type DetectorSpec } from './schema.ts';
+import { DetectorKind, readDetectors, type DetectorSpec } from './detectorSchema.ts';
 import type { LoadedConstitution, RulesetProblem } from './types.ts';
 import { problem } from '../problem.ts';
 import type { WordKey } from './firstWords.ts';

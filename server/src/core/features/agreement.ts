@@ -4,7 +4,7 @@
  * panel can link to the turn.
  */
 import type { Range } from 'vscode-languageserver-types';
-import { measureAgreement, type AgreementRow, type JudgeVerdict } from '../labels/agreement.ts';
+import { measureAgreement, type AgreementRow, type JudgeVerdict } from '../labels/measureAgreement.ts';
 import { detectorVerdicts, fileLabels, knownClauses } from '../labels/gather.ts';
 import type { Label } from '../labels/labels.ts';
 import { isJsonlFileName } from '../transcript/parse.ts';

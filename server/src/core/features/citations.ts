@@ -5,7 +5,7 @@
  */
 import { exampleProblems, runExamples, type Ruleset, type RulesetProblem } from '../detectors/index.ts';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
-import { checkConstitution } from '../constitution/check.ts';
+import { checkConstitution } from '../constitution/checkConstitution.ts';
 import type { Constitution } from '../constitution/model.ts';
 import { detectorCount } from '../packs/apply.ts';
 import { problem, type Problem } from '../problem.ts';

@@ -4,7 +4,7 @@
  * agree with them ("agrees with reviewers 0.91 F1, n = 45").
  */
 import type { CodeLens } from 'vscode-languageserver-types';
-import type { AgreementRow } from '../labels/agreement.ts';
+import type { AgreementRow } from '../labels/measureAgreement.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import { clauseReferences } from './references.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { Ruleset } from '../detectors/ruleset.ts';
 import type { Severity } from '../problem.ts';
-import type { AgreementRow } from './agreement.ts';
+import type { AgreementRow } from './measureAgreement.ts';
 
 export interface DemotionOptions {
   /** A rule whose share of confirmed flags is below this is demoted; 0 demotes none. */

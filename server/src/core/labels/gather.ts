@@ -6,7 +6,7 @@
 import type { Ruleset } from '../detectors/ruleset.ts';
 import type { Finding, LoadedConstitution } from '../detectors/types.ts';
 import type { Conversation } from '../transcript/model.ts';
-import type { JudgeVerdict, KnownClause } from './agreement.ts';
+import type { JudgeVerdict, KnownClause } from './measureAgreement.ts';
 import { defaultRecordLabelOptions, fieldAt, noteLabels, recordLabel, type Label, type RecordLabelOptions } from './labels.ts';
 
 /** Where a dataset record keeps its label and the clause the label is about. */

@@ -1,7 +1,7 @@
 import { getNodeValue, type Node } from 'jsonc-parser';
 import { problem, type Problem, type Severity } from '../problem.ts';
 import type { MappedText, Span } from '../text.ts';
-import { makeNote } from './citations.ts';
+import { makeNote } from './citationsInText.ts';
 import { jsonRootFormats, jsonValueFormats, knownShapes } from './formats.ts';
 import { innerSpan, prop } from './jsonNode.ts';
 import { ScannedNode } from './jsonScan.ts';

@@ -13,7 +13,7 @@ export { readInspectSample } from './formats/inspect.ts';
 export { knownShapes } from './formats.ts';
 import { parseMarkdownTurns } from './markdownFormat.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from './model.ts';
-import { parsePromptFile, parsePromptyFile } from './prompt.ts';
+import { parsePromptFile, parsePromptyFile } from './promptFiles.ts';
 import { parseTextTurns, type TextTurns } from './textFormat.ts';
 
 /** How a file is read, from its name and, where the name leaves it open, its content. */

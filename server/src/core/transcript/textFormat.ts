@@ -1,6 +1,6 @@
 import { problem, type Problem } from '../problem.ts';
 import type { MappedText, Span } from '../text.ts';
-import { makeNote } from './citations.ts';
+import { makeNote } from './citationsInText.ts';
 import { mappedSlice } from './mappedSlice.ts';
 import type { ContentBlock, Note, Turn } from './model.ts';
 import { roleOf } from './roles.ts';
