@@ -132,11 +132,12 @@ function learnedHits(turn: Turn, lastUser: Turn | undefined, detectors: readonly
     const scorer = learned.scorer!;
     if (scorer.model.features.context && user === undefined && lastUser) user = turnText(lastUser)?.text;
     if (effectiveSeverity(detector, options) === 'off') continue;
-    if (scorer.score(text, user) < learned.threshold) continue;
+    const score = scorer.score(text, user);
+    if (score < learned.threshold) continue;
     // The guards, which findingsOf applies to every kind, are tried here first, so that a guarded turn is not explained.
     if (detector.unlessSet && anyText(turn, detector.unlessSet)) continue;
     if (detector.unlessUserSet && lastUser && anyText(lastUser, detector.unlessUserSet)) continue;
-    const why = scorer.explain(text, user);
+    const why = scorer.span(text);
     const t = joined ?? { text, parts: [{ at: 0, block: only, text: blocks[only].text }] };
     let part = t.parts[0];
     for (const p of t.parts) if (p.at <= why.start) part = p;
@@ -144,14 +145,19 @@ function learnedHits(turn: Turn, lastUser: Turn | undefined, detectors: readonly
     const end = Math.max(start, Math.min(part.text.text.length, why.end - part.at));
     const hit: Hit = { detector, text: part.text, block: part.block, start, end };
     const cv = scorer.model.crossValidated;
+    // The heaviest n-grams are for the hover, which few flags get: they are found when first read.
+    let top: LearnedEvidence['top'] | undefined;
     evidence.set(hit, {
-      score: round(why.score),
+      score: round(score),
       threshold: round(learned.threshold),
       precision: cv.precision,
       recall: cv.recall,
       f1: cv.f1,
       samples: scorer.model.training.samples,
-      top: why.top,
+      get top() {
+        top ??= scorer.explain(text, user).top;
+        return top;
+      },
     });
     list.push(hit);
   }

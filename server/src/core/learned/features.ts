@@ -160,7 +160,25 @@ export function explainFeatures(text: string, options: FeatureOptions, weights: 
   return words;
 }
 
-const Mode = { sink: 0, sum: 1, explain: 2 } as const;
+/**
+ * {@link sumFeatures} that also adds each feature's weight, where it weighs toward the score, to its
+ * word's entry in `perWord` (grown as needed and returned): what the strongest span is found from,
+ * without keeping the heaviest n-grams, which only the hover shows.
+ */
+export function spanFeatures(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, perWord: Float64Array, places: WordPlace[]): Float64Array {
+  mode = Mode.span;
+  dense = weights;
+  sum = 0;
+  count = 0;
+  words = perWord.length >= options.read + 1 ? perWord : new Float64Array(options.read + 1);
+  words.fill(0);
+  walk(text, options, false, places);
+  acc[0] += sum;
+  acc[1] += count;
+  return words;
+}
+
+const Mode = { sink: 0, sum: 1, explain: 2, span: 3 } as const;
 type Mode = (typeof Mode)[keyof typeof Mode];
 
 /*
@@ -186,6 +204,13 @@ function weigh(bucket: number, word: number, kind: FeatureKind, at: number, leng
     words[word] += w;
     if (kept.size < kept.bucket.length || kept.weight[kept.size - 1] < w) keep(w, bucket, word, kind, at, length);
   }
+  return w;
+}
+
+/** A feature's weight, added to its word's where it weighs toward the score, as {@link weigh} does. */
+function weighWord(bucket: number, word: number): number {
+  const w = dense[bucket];
+  if (w > 0) words[word] += w;
   return w;
 }
 
@@ -226,6 +251,7 @@ function walk(text: string, options: FeatureOptions, context: boolean, places: W
   const charMax = options.charMax;
   const fast = mode !== Mode.sink;
   const explaining = mode === Mode.explain;
+  const spanning = mode === Mode.span;
   const weights = dense;
   let s = 0;
   let c2 = 0;
@@ -278,6 +304,29 @@ function walk(text: string, options: FeatureOptions, context: boolean, places: W
           g = step(g, codes[k]);
           if (k - a + 1 >= charMin) {
             s += weigh(bucketOf(g, shift), word, FeatureKind.chars, a, k - a + 1);
+            c2++;
+          }
+        }
+      }
+    } else if (spanning) {
+      // Finding the strongest span of a flag: as scoring, with each weight also added to its word's.
+      s += weighWord(unigram, word) + weighWord(bigram, word);
+      c2 += 2;
+      if (first >= 0) {
+        s += weighWord(first, word);
+        c2++;
+      }
+      if (opening >= 0) {
+        s += weighWord(opening, word);
+        c2++;
+      }
+      for (let a = 0; a + charMin <= n; a++) {
+        let g = charsBase;
+        const stop = Math.min(n, a + charMax);
+        for (let k = a; k < stop; k++) {
+          g = step(g, codes[k]);
+          if (k - a + 1 >= charMin) {
+            s += weighWord(bucketOf(g, shift), word);
             c2++;
           }
         }

@@ -4,7 +4,7 @@
  * scorer made from it, which reads a turn once and explains a flag by the n-grams that weighed most
  * and the span of words that weighed most together.
  */
-import { explainFeatures, featureText, heaviest, sumFeatures, type FeatureKind, type FeatureOptions, type WordPlace } from './features.ts';
+import { explainFeatures, featureText, heaviest, spanFeatures, sumFeatures, type FeatureKind, type FeatureOptions, type WordPlace } from './features.ts';
 import { sigmoid, type Figures } from './logistic.ts';
 
 export const modelVersion = 1;
@@ -140,7 +140,20 @@ export class LearnedScorer {
     return sigmoid(this.model.bias + (acc[1] === 0 ? 0 : acc[0] / Math.sqrt(acc[1])));
   }
 
-  /** The score, the strongest span and the heaviest n-grams of a turn; slower than {@link score}, for flags only. */
+  /**
+   * The strongest span of a turn, as {@link explain} finds it, without the heaviest n-grams: what a
+   * flag underlines, at little more than the cost of {@link score}; the n-grams are for the hover.
+   */
+  span(text: string): { readonly start: number; readonly end: number } {
+    const acc = this.#acc;
+    acc[0] = 0;
+    acc[1] = 0;
+    const places: WordPlace[] = [];
+    this.#perWord = spanFeatures(text, this.model.features, this.#weights, acc, this.#perWord, places);
+    return spanOf(this.#perWord, places, text);
+  }
+
+  /** The score, the strongest span and the heaviest n-grams of a turn; slower than {@link score}, for the hover. */
   explain(text: string, user?: string): Explanation {
     const acc = this.#acc;
     acc[0] = 0;
@@ -156,11 +169,14 @@ export class LearnedScorer {
       const t = featureText(text, places, top.word[k], top.kind[k] as FeatureKind, top.at[k], top.length[k]);
       if (!named.some((n) => n.text === t)) named.push({ text: t, weight: Math.round(top.weight[k] * scale * 1000) / 1000 });
     }
-    const [from, to] = strongestRun(this.#perWord, places.length);
-    const start = places.length ? places[from].start : 0;
-    const end = places.length ? places[to].end : Math.min(text.length, 1);
-    return { score, start, end, top: named };
+    return { score, ...spanOf(this.#perWord, places, text), top: named };
   }
+}
+
+/** The offsets of the strongest run of words; the first character where the turn has no word. */
+function spanOf(perWord: Float64Array, places: readonly WordPlace[], text: string): { start: number; end: number } {
+  const [from, to] = strongestRun(perWord, places.length);
+  return places.length ? { start: places[from].start, end: places[to].end } : { start: 0, end: Math.min(text.length, 1) };
 }
 
 /** The run of at most {@link spanWords} words whose weights sum highest (the first such run). */
