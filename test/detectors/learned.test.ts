@@ -64,6 +64,10 @@ test('a learned detector flags a refusal, underlines its strongest words, and sa
   const e = refusal.learned!;
   assert.ok(e.score >= e.threshold);
   assert.ok(e.top.length > 0);
+  // The heaviest n-grams, found when first read, are those the model's explanation of the turn names.
+  const scorer = rs.detectors.find((d) => d.spec.id === 'refuses')!.learned!.scorer!;
+  assert.deepEqual(e.top, scorer.explain('That is a fine question to ask. Sorry, but I cannot help you with that request.').top);
+  assert.equal(e.top, e.top, 'the n-grams are found once and kept');
   assert.match(refusal.message, /^Refuses \(score 0\.\d\d, threshold 0\.\d\d\): "/);
   const hover = learnedSection(e);
   assert.match(hover, /score \*\*0\.\d\d\*\* \(flags at 0\.\d\d and above\)/);

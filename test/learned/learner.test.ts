@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultFeatureOptions, explainFeatures, heaviest, sumFeatures, walkFeatures, type WordPlace } from '../../server/src/core/learned/features.ts';
+import { defaultFeatureOptions, explainFeatures, heaviest, spanFeatures, sumFeatures, walkFeatures, wordWeights, type WordPlace } from '../../server/src/core/learned/features.ts';
 import { crossValidate, defaultFitOptions, figuresAt, fit, foldsOf, thresholdFor, type Sample } from '../../server/src/core/learned/logistic.ts';
 import { LearnedScorer, parseModel, serialiseModel } from '../../server/src/core/learned/model.ts';
 import { sampleOf, specHash, trainModel } from '../../server/src/core/learned/train.ts';
@@ -53,9 +53,29 @@ test('scoring and explaining sum the same features as the plain walk', () => {
     assert.ok(Math.abs(acc[0] - sum) < 1e-9, text);
     const explained = new Float64Array(2);
     const places: WordPlace[] = [];
-    explainFeatures(text, options, weights, explained, new Float64Array(0), heaviest(8), places);
+    const perWord = explainFeatures(text, options, weights, explained, new Float64Array(0), heaviest(8), places);
     assert.equal(explained[1], count, text);
     assert.ok(Math.abs(explained[0] - sum) < 1e-9, text);
+    // The span's walk, which keeps no n-grams, gives each word the same weight and place.
+    const spanned = new Float64Array(2);
+    const words = wordWeights(options.read);
+    const n = spanFeatures(text, options, weights, spanned, words);
+    assert.equal(spanned[1], count, text);
+    assert.equal(spanned[0], explained[0], text);
+    assert.equal(n, places.length, text);
+    for (let w = 0; w < n; w++) {
+      assert.equal(words.weight[w], perWord[w], `${text}: word ${w}`);
+      assert.deepEqual({ start: words.start[w], end: words.end[w] }, places[w], `${text}: word ${w}`);
+    }
+  }
+});
+
+test('the span a flag underlines is the one its explanation gives, for every turn', () => {
+  const scorer = new LearnedScorer(trained().model);
+  const texts = [...labelledTurns().map((t) => t.text), '', '   ', '!!', 'Sorry.', `${'word '.repeat(80)}sorry, I cannot help`, 'Je ne peux pas: désolé, je ne peux pas vous aider.'];
+  for (const text of texts) {
+    const why = scorer.explain(text);
+    assert.deepEqual(scorer.span(text), { start: why.start, end: why.end }, text);
   }
 });
 

@@ -160,22 +160,35 @@ export function explainFeatures(text: string, options: FeatureOptions, weights: 
   return words;
 }
 
+/** Per word of a walk: the weights that counted toward the score, summed, and its place in the text. */
+export interface WordWeights {
+  readonly weight: Float64Array;
+  readonly start: Int32Array;
+  readonly end: Int32Array;
+}
+
+/** Room for the words of a walk that reads `read` characters. */
+export function wordWeights(read: number): WordWeights {
+  return { weight: new Float64Array(read + 1), start: new Int32Array(read + 1), end: new Int32Array(read + 1) };
+}
+
 /**
  * {@link sumFeatures} that also adds each feature's weight, where it weighs toward the score, to its
- * word's entry in `perWord` (grown as needed and returned): what the strongest span is found from,
- * without keeping the heaviest n-grams, which only the hover shows.
+ * word's entry in `into` (made by {@link wordWeights} for `options.read`), with the word's place:
+ * what the strongest span is found from, without keeping the heaviest n-grams, which only the hover
+ * shows. Returns the number of words read.
  */
-export function spanFeatures(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, perWord: Float64Array, places: WordPlace[]): Float64Array {
+export function spanFeatures(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, into: WordWeights): number {
   mode = Mode.span;
   dense = weights;
   sum = 0;
   count = 0;
-  words = perWord.length >= options.read + 1 ? perWord : new Float64Array(options.read + 1);
-  words.fill(0);
-  walk(text, options, false, places);
+  words = into.weight;
+  bounds = into;
+  const n = walk(text, options, false, undefined);
   acc[0] += sum;
   acc[1] += count;
-  return words;
+  return n;
 }
 
 const Mode = { sink: 0, sum: 1, explain: 2, span: 3 } as const;
@@ -192,6 +205,7 @@ let sum = 0;
 let count = 0;
 let words: Float64Array = new Float64Array(0);
 let kept: Heaviest = heaviest(0);
+let bounds: WordWeights = wordWeights(0);
 
 function emit(bucket: number, word: number, kind: FeatureKind, at: number, length: number): void {
   target!(bucket, word, kind, at, length);
@@ -204,13 +218,6 @@ function weigh(bucket: number, word: number, kind: FeatureKind, at: number, leng
     words[word] += w;
     if (kept.size < kept.bucket.length || kept.weight[kept.size - 1] < w) keep(w, bucket, word, kind, at, length);
   }
-  return w;
-}
-
-/** A feature's weight, added to its word's where it weighs toward the score, as {@link weigh} does. */
-function weighWord(bucket: number, word: number): number {
-  const w = dense[bucket];
-  if (w > 0) words[word] += w;
   return w;
 }
 
@@ -280,6 +287,10 @@ function walk(text: string, options: FeatureOptions, context: boolean, places: W
     // A word that the limit cuts is not read, so that its shortened form is not taken for another word.
     if (i > limit && word > 0) break;
     places?.push({ start, end: i });
+    if (spanning) {
+      bounds.start[word] = start;
+      bounds.end[word] = i;
+    }
     codes[n++] = boundary;
     const unigram = bucketOf(step(h, nsWord), shift);
     const bigram = bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift);
@@ -309,15 +320,25 @@ function walk(text: string, options: FeatureOptions, context: boolean, places: W
         }
       }
     } else if (spanning) {
-      // Finding the strongest span of a flag: as scoring, with each weight also added to its word's.
-      s += weighWord(unigram, word) + weighWord(bigram, word);
+      // Finding the strongest span of a flag: as scoring, with the weight of each feature that
+      // counts toward the score (a negative one adds nothing) also added to its word's.
+      const w = weights[unigram];
+      const w2 = weights[bigram];
+      s += w + w2;
+      let own = 0;
+      if (w > 0) own += w;
+      if (w2 > 0) own += w2;
       c2 += 2;
       if (first >= 0) {
-        s += weighWord(first, word);
+        const x = weights[first];
+        s += x;
+        if (x > 0) own += x;
         c2++;
       }
       if (opening >= 0) {
-        s += weighWord(opening, word);
+        const x = weights[opening];
+        s += x;
+        if (x > 0) own += x;
         c2++;
       }
       for (let a = 0; a + charMin <= n; a++) {
@@ -326,11 +347,14 @@ function walk(text: string, options: FeatureOptions, context: boolean, places: W
         for (let k = a; k < stop; k++) {
           g = step(g, codes[k]);
           if (k - a + 1 >= charMin) {
-            s += weighWord(bucketOf(g, shift), word);
+            const x = weights[bucketOf(g, shift)];
+            s += x;
+            if (x > 0) own += x;
             c2++;
           }
         }
       }
+      words[word] = own;
     } else if (fast) {
       // Scoring, the hot path: the same features as below, summed where they are found.
       s += weights[unigram] + weights[bigram];

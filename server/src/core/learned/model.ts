@@ -4,7 +4,7 @@
  * scorer made from it, which reads a turn once and explains a flag by the n-grams that weighed most
  * and the span of words that weighed most together.
  */
-import { explainFeatures, featureText, heaviest, spanFeatures, sumFeatures, type FeatureKind, type FeatureOptions, type WordPlace } from './features.ts';
+import { explainFeatures, featureText, heaviest, spanFeatures, sumFeatures, wordWeights, type FeatureKind, type FeatureOptions, type WordPlace } from './features.ts';
 import { sigmoid, type Figures } from './logistic.ts';
 
 export const modelVersion = 1;
@@ -123,11 +123,14 @@ export class LearnedScorer {
   /** Scratch of {@link explain}: weight per word, and the heaviest occurrences. */
   #perWord: Float64Array = new Float64Array(0);
   readonly #top = heaviest(24);
+  /** Scratch of {@link span}: weight and place per word. */
+  readonly #words: ReturnType<typeof wordWeights>;
 
   constructor(model: LearnedModel) {
     this.model = model;
     this.#weights = new Float32Array(2 ** model.features.bits);
     for (const [b, w] of model.weights) this.#weights[b] = w;
+    this.#words = wordWeights(model.features.read);
   }
 
   /** The probability that the turn is of the kind the model learned; `user` is read where the model reads context. */
@@ -142,15 +145,18 @@ export class LearnedScorer {
 
   /**
    * The strongest span of a turn, as {@link explain} finds it, without the heaviest n-grams: what a
-   * flag underlines, at little more than the cost of {@link score}; the n-grams are for the hover.
+   * flag underlines, at about the cost of {@link score}. The n-grams are left to {@link explain}, for
+   * the hover.
    */
   span(text: string): { readonly start: number; readonly end: number } {
     const acc = this.#acc;
     acc[0] = 0;
     acc[1] = 0;
-    const places: WordPlace[] = [];
-    this.#perWord = spanFeatures(text, this.model.features, this.#weights, acc, this.#perWord, places);
-    return spanOf(this.#perWord, places, text);
+    const w = this.#words;
+    const n = spanFeatures(text, this.model.features, this.#weights, acc, w);
+    if (n === 0) return { start: 0, end: Math.min(text.length, 1) };
+    const [from, to] = strongestRun(w.weight, n);
+    return { start: w.start[from], end: w.end[to] };
   }
 
   /** The score, the strongest span and the heaviest n-grams of a turn; slower than {@link score}, for the hover. */
@@ -169,14 +175,11 @@ export class LearnedScorer {
       const t = featureText(text, places, top.word[k], top.kind[k] as FeatureKind, top.at[k], top.length[k]);
       if (!named.some((n) => n.text === t)) named.push({ text: t, weight: Math.round(top.weight[k] * scale * 1000) / 1000 });
     }
-    return { score, ...spanOf(this.#perWord, places, text), top: named };
+    const [from, to] = strongestRun(this.#perWord, places.length);
+    const start = places.length ? places[from].start : 0;
+    const end = places.length ? places[to].end : Math.min(text.length, 1);
+    return { score, start, end, top: named };
   }
-}
-
-/** The offsets of the strongest run of words; the first character where the turn has no word. */
-function spanOf(perWord: Float64Array, places: readonly WordPlace[], text: string): { start: number; end: number } {
-  const [from, to] = strongestRun(perWord, places.length);
-  return places.length ? { start: places[from].start, end: places[to].end } : { start: 0, end: Math.min(text.length, 1) };
 }
 
 /** The run of at most {@link spanWords} words whose weights sum highest (the first such run). */
