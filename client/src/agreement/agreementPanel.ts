@@ -3,33 +3,16 @@
  * workspace, per clause and per rule, and the disagreements, each a link to its turn. The server
  * measures; the panel only shows, and asks again on "Refresh".
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { agreementRequest, type AgreementResult } from '../../../server/src/protocol.ts';
+import { webviewPage } from '../webviewPage.ts';
 import { isAgreementState, parseFromAgreementView, type AgreementPlace, type AgreementState, type ToAgreementView } from './messages.ts';
 
 export const agreementPanelViewType = 'constitutionLens.agreement';
 
 function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'agreement.css'));
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'media', 'agreement.js'));
-  const csp = `default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}'`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${css}">
-<title>Agreement</title>
-</head>
-<body>
-<main id="root"><p class="muted">Measuring…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  return webviewPage(webview, extensionUri, { title: 'Agreement', css: 'agreement.css', script: 'agreement.js', root: '<main id="root"><p class="muted">Measuring…</p></main>' });
 }
 
 /** Registers the command and the serializer that brings the panel back after a window reload. */

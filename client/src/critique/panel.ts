@@ -6,8 +6,8 @@
  * only the streamed text in between); the webview renders it and keeps a copy with `setState`, which
  * the serializer hands back after a window reload.
  */
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewPage } from '../webviewPage.ts';
 import { parseFromWebview, type FromWebview, type PanelState, type ToWebview } from '../webviewMessages.ts';
 
 export const critiquePanelViewType = 'constitutionLens.critique';
@@ -23,24 +23,12 @@ export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewOptions & 
 
 /** The page of the panel: a default-deny policy, the stylesheet from `media/`, the script by nonce. */
 export function panelHtml(webview: vscode.Webview, extensionUri: vscode.Uri): string {
-  const nonce = randomBytes(18).toString('base64');
-  const css = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', 'panel.css'));
-  const script = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'media', 'panel.js'));
-  const csp = `default-src 'none'; style-src ${webview.cspSource}; font-src ${webview.cspSource}; img-src ${webview.cspSource} data:; script-src 'nonce-${nonce}'`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="stylesheet" href="${css}">
-<title>Critique</title>
-</head>
-<body>
-<main id="root" aria-live="polite"><p class="muted">Waiting for a critique…</p></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+  return webviewPage(webview, extensionUri, {
+    title: 'Critique',
+    css: 'panel.css',
+    script: 'panel.js',
+    root: '<main id="root" aria-live="polite"><p class="muted">Waiting for a critique…</p></main>',
+  });
 }
 
 /** One live critique panel. */
