@@ -102,13 +102,18 @@ export function constitutionDiagnostics(index: WorkspaceIndex, uri: string): Dia
     for (const p of ruleset.problems) if (p.uri === uri) problems.push(p.problem);
     for (const p of exampleFailures(ruleset)) if (p.uri === uri) problems.push(p.problem);
   }
+  return distinctDiagnostics(problems, file.lines);
+}
+
+/** The problems as diagnostics, each once: a problem found again (by the parser and the ruleset, say) is shown once. */
+function distinctDiagnostics(problems: readonly Problem[], lines: LineIndex): Diagnostic[] {
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
   for (const p of problems) {
     const key = `${p.code}\u0000${p.span.start}\u0000${p.span.end}\u0000${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ range: file.lines.rangeOf(p.span), severity: lspSeverity[p.severity], code: p.code, source, message: p.message });
+    out.push({ range: lines.rangeOf(p.span), severity: lspSeverity[p.severity], code: p.code, source, message: p.message });
   }
   return out;
 }
@@ -135,15 +140,7 @@ export function packDiagnostics(index: WorkspaceIndex, uri: string): Diagnostic[
   const problems: Problem[] = index.packProblems(uri).map((p) => p.problem);
   for (const p of ruleset.problems) if (p.uri === uri) problems.push(p.problem);
   for (const p of exampleFailures(ruleset)) if (p.uri === uri) problems.push(p.problem);
-  const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const p of problems) {
-    const key = `${p.code}\u0000${p.span.start}\u0000${p.span.end}\u0000${p.message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push({ range: file.lines.rangeOf(p.span), severity: lspSeverity[p.severity], code: p.code, source, message: p.message });
-  }
-  return out;
+  return distinctDiagnostics(problems, file.lines);
 }
 
 const exampleFailureCache = new WeakMap<Ruleset, readonly RulesetProblem[]>();
