@@ -17,13 +17,14 @@ const expected: Record<string, [number, number]> = {
   'gemini-request.json': [1, 4],
   'inspect-log.json': [1, 3],
   'inspect-sample.json': [1, 2],
-  'lmsys-chat.jsonl': [1, 2],
+  'lmsys-chat.jsonl': [2, 18],
   'oasst-tree.json': [2, 8],
   'openai-evals-log.jsonl': [2, 4],
   'openai-response.json': [1, 1],
   'petri-transcript.json': [1, 2],
   'promptfoo-export.json': [2, 4],
-  'sharegpt-system.jsonl': [1, 5],
+  'sharegpt-system.json': [2, 6],
+  'sharegpt-toolcall.jsonl': [1, 12],
   'tau-bench.json': [1, 6],
 };
 

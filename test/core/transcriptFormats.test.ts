@@ -257,19 +257,53 @@ test('datasets: preference pairs after a ShareGPT context, ShareGPT system, LMSY
       ],
     ],
   );
-  const sharegpt = parse('sharegpt-system.jsonl');
-  const [s] = sharegpt.t.conversations;
+  const sharegpt = parse('sharegpt-system.json');
+  const system = '你正在扮演《十日终焉》中的齐夏。保持冷静、克制、善于观察和推理，根据对话上下文自然回应。';
   assert.deepEqual(
-    s.turns.map((t) => t.role),
-    ['system', 'user', 'tool', 'tool', 'assistant'],
+    sharegpt.t.conversations.map((c) => [c.index, c.id, c.turns.map((t) => t.role).join(',')]),
+    [
+      [0, 'qixia-chat-01751', 'system,user,assistant'],
+      [1, 'qixia-chat-03943', 'system,user,assistant'],
+    ],
   );
-  assert.equal(blockText(sharegpt.src, s.turns[0]), 'You are a helpful assistant with access to the calculate_area function.');
+  const [s] = sharegpt.t.conversations;
+  assert.equal(blockText(sharegpt.src, s.turns[0]), system);
   assert.equal(at(sharegpt.src, s.turns[0].roleSpan), '"system"');
+  assert.equal(blockText(sharegpt.src, sharegpt.t.conversations[1].turns[1]), '你刚才跟地猴放的话是什么意思啊？');
+  const toolcall = parse('sharegpt-toolcall.jsonl');
+  assert.deepEqual(
+    toolcall.t.conversations[0].turns.slice(0, 5).map((t) => [t.role, t.roleLabel]),
+    [
+      ['user', 'human'],
+      ['tool', 'function_call'],
+      ['tool', 'observation'],
+      ['assistant', 'gpt'],
+      ['user', 'human'],
+    ],
+  );
+  assert.equal(blockText(toolcall.src, toolcall.t.conversations[0].turns[2]), '{\\"area\\": 15}');
   const lmsys = parse('lmsys-chat.jsonl');
-  assert.deepEqual(shape(lmsys.t.conversations[0]), [
-    ['user', 'text'],
-    ['assistant', 'text'],
-  ]);
+  assert.deepEqual(
+    lmsys.t.conversations.map((c) => [c.index, c.id, c.turns.length]),
+    [
+      [0, '1e230e55efea4edab95db9cb87f6a9cb', 12],
+      [1, 'bdf74ef53fee433396257971dbfd4ed1', 6],
+    ],
+  );
+  const [first] = lmsys.t.conversations;
+  assert.deepEqual(first.turns.map((t) => t.role).join(','), 'user,assistant,'.repeat(6).slice(0, -1));
+  // The published record keeps the replies the model never gave as empty strings: they are turns
+  // of their own, with an empty block at their place, so nothing after them shifts.
+  assert.deepEqual(
+    first.turns.slice(8).map((t) => [t.role, blockText(lmsys.src, t) ?? '']),
+    [
+      ['user', 'if you see a person name stating that it is the registrar of a company in Malta, is registrar is a position and if so, what does he/she do?'],
+      ['assistant', ''],
+      ['user', "if you see a person's name stating that it is the registrar of a company in Malta, is registrar a position in that company? and if so, what does he/she do?"],
+      ['assistant', ''],
+    ],
+  );
+  assert.ok(blockText(lmsys.src, lmsys.t.conversations[1].turns[5])?.startsWith('Bonjour! NAME_1 suis Whisky'));
 });
 
 test('OASST tree: one conversation per root-to-leaf path, named by the tree and the branch', () => {

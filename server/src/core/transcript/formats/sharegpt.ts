@@ -1,6 +1,7 @@
 /**
  * ShareGPT (`conversations[{from, value}]`, with an optional `system` string before them) and
- * LMSYS-Chat (`conversation[{role, content}]`).
+ * LMSYS-Chat (`conversation[{role, content}]`). A record is named by its `id`, or by LMSYS's
+ * `conversation_id`, which is how that dataset's records are cited.
  */
 import type { Node } from 'jsonc-parser';
 import type { JsonReader, Mutable } from '../jsonFormat.ts';
@@ -22,5 +23,6 @@ export function readShareGpt(reader: JsonReader, node: Node, index: number): Con
   turns.push(...reader.messages(list(node)!.children ?? [], turns.length).turns);
   const conversation: Mutable<Conversation> = { index, span: reader.span(node), format: TranscriptFormat.sharegpt, turns };
   reader.setId(conversation, node);
+  if (conversation.id === undefined) reader.setId(conversation, node, 'conversation_id');
   return [conversation];
 }
