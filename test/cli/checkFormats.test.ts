@@ -12,7 +12,7 @@ const expected: Record<string, [number, number]> = {
   'chatgpt-export.json': [1, 2],
   'claude-code-session.jsonl': [1, 3],
   'claude-export.json': [1, 2],
-  'docent-run.json': [1, 3],
+  'docent-run.json': [1, 4],
   'dpo-pairs.jsonl': [2, 4],
   'gemini-request.json': [1, 4],
   'inspect-log.json': [1, 3],

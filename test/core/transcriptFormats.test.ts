@@ -339,8 +339,36 @@ test('tau-bench, Docent, promptfoo and OpenAI Evals: messages under their own ke
     ['user', 'text'],
     ['assistant', 'reasoning+text+tool_call'],
     ['tool', 'tool_result'],
+    ['assistant', 'text'],
   ]);
   assert.equal(blockText(docent.src, dc.turns[1]), 'I should call the bash tool.');
+  assert.equal(blockText(docent.src, dc.turns[3]), 'There are two files: README.md and setup.py.');
+  // Docent's API serves a run followed by the tree of its transcripts, and runs exported from it are
+  // published that way: the tree is part of the run, not a value of unknown shape. Both of the tree's
+  // layouts (docent_core/docent/server/rest/router.py and its later form) are read so.
+  const trees = [
+    '{"tree": {"run-1": [["t", "t-1"]]}, "transcript_ids_ordered": ["t-1"]}',
+    '{"nodes": {"run-1": {"id": "run-1", "node_type": "ar", "children_ids": ["t-1"], "has_transcript_in_subtree": true}}, "transcript_id_to_idx": {"t-1": 0}, "parent_map": {"t-1": "run-1"}, "otel_message_ids_by_transcript_id": {}}',
+  ];
+  for (const tree of trees) {
+    const exported = `[${docent.src}, ${tree}]`;
+    const t = parseTranscript(exported, 'instance_x.json');
+    assert.deepEqual(t.problems, []);
+    assert.deepEqual(
+      t.conversations.map((c) => [c.format, c.id, shape(c).length]),
+      [['docent', 't-1', 4]],
+    );
+    assert.equal(at(exported, t.conversations[0].turns[3].blocks[0].span), 'There are two files: README.md and setup.py.');
+    // A tree alone holds no conversation, and says so.
+    const alone = parseTranscript(tree, 'tree.json');
+    assert.deepEqual([alone.conversations.length, alone.problems.map((p) => p.code)], [0, ['transcript.unknown-shape']]);
+  }
+  // Two runs in a row are two values, each read as a run.
+  const two = parseTranscript(`[${docent.src}, ${docent.src}]`, 'runs.json');
+  assert.deepEqual(
+    two.conversations.map((c) => c.index),
+    [0, 1],
+  );
 
   const pf = parse('promptfoo-export.json');
   assert.deepEqual(
@@ -410,6 +438,7 @@ test('the outline names a sample by its id and epoch and lists tool calls, resul
         ],
       ],
       ['tool', [['tool result bash', 'README.md setup.py']]],
+      ['assistant', undefined],
     ],
   );
   const onCall = turnHover(index, uri, src.indexOf('"cmd"'));

@@ -19,7 +19,18 @@ import { isOasst, readOasst } from './formats/oasst.ts';
 import { isResponsesBody, isResponsesItems, readResponsesBody, readResponsesItems } from './formats/openaiResponses.ts';
 import { isPair, readPair } from './formats/pair.ts';
 import { isPetri, readPetri } from './formats/petri.ts';
-import { isDocent, isOpenAiEvalsLine, isPromptfoo, isTauBench, readDocent, readOpenAiEvalsLine, readPromptfoo, readTauBench } from './formats/records.ts';
+import {
+  isDocent,
+  isDocentRunWithTree,
+  isOpenAiEvalsLine,
+  isPromptfoo,
+  isTauBench,
+  readDocent,
+  readDocentRunWithTree,
+  readOpenAiEvalsLine,
+  readPromptfoo,
+  readTauBench,
+} from './formats/records.ts';
 import { isShareGpt, readShareGpt } from './formats/sharegpt.ts';
 
 /** One row of the table. */
@@ -61,6 +72,7 @@ export const jsonValueFormats: readonly JsonFormat[] = [
 /** The shapes of a root array that is one conversation rather than a list of them. */
 export const jsonRootFormats: readonly JsonFormat[] = [
   { name: 'OpenAI Responses API items', keys: 'an array of items', recognise: isResponsesItems, read: readResponsesItems },
+  { name: 'Docent agent run with its tree', keys: '`[run, tree]`', recognise: isDocentRunWithTree, read: readDocentRunWithTree },
 ];
 
 /** The keys of every shape, for the message about a value of none. */

@@ -1,6 +1,8 @@
 /**
  * Records of evaluation harnesses that hold chat messages under their own keys: tau-bench results
- * (`traj`), Docent agent runs (`transcripts`, a list or a map of `{messages}`), promptfoo exports
+ * (`traj`), Docent agent runs (`transcripts`, a list or a map of `{messages}`, alone or followed by
+ * the tree of its transcripts, as Docent's API serves a run and as runs exported from it are
+ * published), promptfoo exports
  * (`results.results[]`, each a prompt and a response), and OpenAI Evals logs (one event per JSONL
  * line; a `sampling` event's `data.prompt` and `data.sampled` are a conversation, the other lines
  * hold none).
@@ -44,6 +46,27 @@ export function readDocent(reader: JsonReader, node: Node, index: number): Conve
     out.push(conversation);
   }
   return out;
+}
+
+/**
+ * The tree Docent sends after a run (`[run, tree]`): the order of the run's transcripts, in the
+ * older `{tree, transcript_ids_ordered}` or the later `{nodes, transcript_id_to_idx, parent_map}`.
+ * It holds no message, so it is read as part of the run rather than as a value of unknown shape.
+ */
+function isDocentTree(node: Node | undefined): boolean {
+  if (node?.type !== 'object') return false;
+  if (prop(node, 'transcript_ids_ordered')?.type === 'array') return prop(node, 'tree')?.type === 'object';
+  return prop(node, 'transcript_id_to_idx')?.type === 'object' && prop(node, 'nodes') !== undefined;
+}
+
+/** A root array of a Docent run and its tree, and nothing else. */
+export function isDocentRunWithTree(node: Node): boolean {
+  const items = node.children ?? [];
+  return items.length === 2 && items[0].type === 'object' && isDocent(items[0]) && isDocentTree(items[1]);
+}
+
+export function readDocentRunWithTree(reader: JsonReader, node: Node, index: number): Conversation[] {
+  return readDocent(reader, node.children![0], index);
 }
 
 export function isPromptfoo(node: Node): boolean {
