@@ -304,6 +304,25 @@ test('datasets: preference pairs after a ShareGPT context, ShareGPT system, LMSY
     ],
   );
   assert.ok(blockText(lmsys.src, lmsys.t.conversations[1].turns[5])?.startsWith('Bonjour! NAME_1 suis Whisky'));
+  // The released records carry two more columns than the sample (the dataset card's features):
+  // the moderation results per message and the redaction flag, which hold no turn.
+  const released = JSON.stringify({
+    conversation_id: 'c1',
+    model: 'vicuna-13b',
+    conversation: [
+      { content: 'Hi', role: 'user' },
+      { content: 'Hello', role: 'assistant' },
+    ],
+    turn: 1,
+    language: 'English',
+    openai_moderation: [
+      { categories: { harassment: false, 'self-harm/intent': false }, category_scores: { harassment: 9.2e-7, 'self-harm/intent': 1e-7 }, flagged: false },
+      { categories: { harassment: false, 'self-harm/intent': false }, category_scores: { harassment: 1.1e-6, 'self-harm/intent': 2e-7 }, flagged: false },
+    ],
+    redacted: true,
+  });
+  const r = parseTranscript(released, 'lmsys.jsonl');
+  assert.deepEqual([r.problems, r.conversations.map((c) => [c.id, c.turns.map((t) => at(released, t.blocks[0].span))])], [[], [['c1', ['Hi', 'Hello']]]]);
 });
 
 test('OASST tree: one conversation per root-to-leaf path, named by the tree and the branch', () => {
