@@ -270,18 +270,38 @@ test('datasets: preference pairs after a ShareGPT context, ShareGPT system, LMSY
   assert.equal(blockText(sharegpt.src, s.turns[0]), system);
   assert.equal(at(sharegpt.src, s.turns[0].roleSpan), '"system"');
   assert.equal(blockText(sharegpt.src, sharegpt.t.conversations[1].turns[1]), '你刚才跟地猴放的话是什么意思啊？');
+  // LLaMA-Factory's tool calling: a function_call turn is the assistant's call, written as JSON in a
+  // string, and the observation after it the tool's result, both named by the tool.
   const toolcall = parse('sharegpt-toolcall.jsonl');
+  const [tc] = toolcall.t.conversations;
   assert.deepEqual(
-    toolcall.t.conversations[0].turns.slice(0, 5).map((t) => [t.role, t.roleLabel]),
+    tc.turns.slice(0, 5).map((t) => [t.role, t.roleLabel, t.blocks.map((b) => [b.type, b.name]).flat().join(' ')]),
     [
-      ['user', 'human'],
-      ['tool', 'function_call'],
-      ['tool', 'observation'],
-      ['assistant', 'gpt'],
-      ['user', 'human'],
+      ['user', 'human', 'text '],
+      ['assistant', 'function_call', 'tool_call calculate_area'],
+      ['tool', 'observation', 'tool_result calculate_area'],
+      ['assistant', 'gpt', 'text '],
+      ['user', 'human', 'text '],
     ],
   );
-  assert.equal(blockText(toolcall.src, toolcall.t.conversations[0].turns[2]), '{\\"area\\": 15}');
+  const call = tc.turns[1].blocks[0];
+  assert.equal(call.text.text, '{"shape": "rectangle", "dimensions": [5, 3]}');
+  assert.equal(toolcall.src.slice(call.text.toSource(0), call.text.toSource(call.text.text.length)), '{\\"shape\\": \\"rectangle\\", \\"dimensions\\": [5, 3]}');
+  assert.ok(at(toolcall.src, call.span)?.startsWith('{\\"name\\": \\"calculate_area\\"'));
+  assert.equal(blockText(toolcall.src, tc.turns[2]), '{\\"area\\": 15}');
+  assert.deepEqual(
+    tc.turns.filter((t) => t.roleLabel === 'function_call').map((t) => t.blocks[0].text.text),
+    ['{"shape": "rectangle", "dimensions": [5, 3]}', '{"shape": "circle", "dimensions": [4]}', '{"shape": "square", "dimensions": [7]}'],
+  );
+  // A function_call that holds no call stays the text it is.
+  const plain = parseTranscript('{"conversations": [{"from": "function_call", "value": "not json"}, {"from": "observation", "value": "ok"}]}', 'x.jsonl');
+  assert.deepEqual(
+    plain.conversations[0].turns.map((t) => [t.role, t.blocks[0].type, t.blocks[0].name]),
+    [
+      ['tool', 'text', undefined],
+      ['tool', 'tool_result', undefined],
+    ],
+  );
   const lmsys = parse('lmsys-chat.jsonl');
   assert.deepEqual(
     lmsys.t.conversations.map((c) => [c.index, c.id, c.turns.length]),
@@ -458,6 +478,17 @@ test('the outline names a sample by its id and epoch and lists tool calls, resul
       ],
       ['tool', [['tool result bash', 'README.md setup.py']]],
       ['assistant', undefined],
+    ],
+  );
+  const sharegptUri = 'file:///ws/sharegpt-toolcall.jsonl';
+  index.upsert(sharegptUri, read('sharegpt-toolcall.jsonl'), 1, 'disk');
+  assert.deepEqual(
+    documentSymbols(index, sharegptUri)
+      .slice(1, 3)
+      .map((t) => [t.name, t.children?.map((b) => [b.name, b.detail])]),
+    [
+      ['function_call', [['tool call calculate_area', '{"shape": "rectangle", "dimensions": [5, 3]}']]],
+      ['observation', [['tool result calculate_area', '{"area": 15}']]],
     ],
   );
   const onCall = turnHover(index, uri, src.indexOf('"cmd"'));
