@@ -5,9 +5,8 @@
  * Labels come from label and review notes in the files, and from datasets' own fields.
  */
 import { promises as fs } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isConstitutionFileName } from '../core/constitution/parse.ts';
 import { checkTranscript, compileRuleset } from '../core/detectors/index.ts';
 import type { Ruleset } from '../core/detectors/types.ts';
 import { measureAgreement, type Agreement, type AgreementRow, type JudgedTurn, type JudgeVerdict } from '../core/labels/measureAgreement.ts';
@@ -17,8 +16,7 @@ import { decodeText, LineIndex } from '../core/text.ts';
 import type { Transcript } from '../core/transcript/model.ts';
 import { isJsonlFileName, isTranscriptFileName, parseTranscript } from '../core/transcript/parse.ts';
 import { readConstitutions } from './readConstitutions.ts';
-import { isRecognisedConstitution } from './packs.ts';
-import { isPackFileName } from '../core/packs/pack.ts';
+import { collectFiles, noFiles, type WalkOptions } from './walkFolder.ts';
 import { readModelFiles } from '../modelFiles.ts';
 
 
@@ -30,7 +28,7 @@ export interface AgreementIo {
 }
 
 export const agreementUsage = `Usage: constitution-lens agreement [--constitution FILE]... [--judge detectors|FILE] [--format text|json|markdown]
-                                  [--label-field PATH] [--clause-field PATH] [--violation VALUE]... [--ok VALUE]... PATH...
+                                  [--label-field PATH] [--clause-field PATH] [--violation VALUE]... [--ok VALUE]... [--no-ignore] PATH...
 
 Compares a judge with the reviewers' labels, per clause and per rule: labelled turns, TP, FP, FN, TN,
 precision, recall, F1 and Cohen's kappa. The judge is the detectors (default) or a file of critique
@@ -39,7 +37,8 @@ results (NAME.critique.jsonl). Labels are notes on turns ("violates [[clause]]: 
 label) read against --violation (default violation) and --ok (default ok), any other value left out,
 and --clause-field (default principle_hint; a leading # is ignored). Hint-level findings are
 observations, not verdicts, and are left out. Labels naming no clause in use are compared with any
-finding on their turn (a row with no clause) and listed as unmatched.
+finding on their turn (a row with no clause) and listed as unmatched. A folder walk leaves out what
+its .gitignore files ignore, and says how much; --no-ignore reads it too.
 
 Exit codes: 0 measured; 2 a usage error, an unreadable input, or no labels to measure.`;
 
@@ -53,11 +52,13 @@ interface AgreementArgs {
   clauseField: string;
   violation: string[];
   ok: string[];
+  /** Whether a folder walk honours the `.gitignore` files (all but `--no-ignore`). */
+  gitIgnore: boolean;
   paths: string[];
 }
 
 function parseArgs(argv: readonly string[]): AgreementArgs | string {
-  const args: AgreementArgs = { constitutions: [], judge: 'detectors', format: 'text', labelField: 'label', clauseField: 'principle_hint', violation: [], ok: [], paths: [] };
+  const args: AgreementArgs = { constitutions: [], judge: 'detectors', format: 'text', labelField: 'label', clauseField: 'principle_hint', violation: [], ok: [], gitIgnore: true, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -99,6 +100,9 @@ function parseArgs(argv: readonly string[]): AgreementArgs | string {
         (flag === '--ok' ? args.ok : args.violation).push(v);
         break;
       }
+      case '--no-ignore':
+        args.gitIgnore = false;
+        break;
       case '--help':
       case '-h':
         return '';
@@ -151,16 +155,25 @@ export async function runAgreement(argv: readonly string[], io: AgreementIo): Pr
     io.stderr.write(`error: ${message}\n`);
     return 2;
   };
-  const targets: string[] = [];
-  const found: string[] = [];
+  const found = noFiles();
+  // A critique's results file sits beside its dataset; it is a judge (--judge), never labels.
+  const walk: WalkOptions = { starterPath: io.starterPath, gitIgnore: parsed.gitIgnore, reads: isTranscriptFileName, skips: (name) => name.endsWith('.critique.jsonl') };
   for (const p of parsed.paths) {
     try {
-      await collect(resolve(io.cwd, p), targets, found, true, io.starterPath);
+      await collectFiles(resolve(io.cwd, p), found, walk);
     } catch (error) {
       return fail(`cannot read ${p}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
     }
   }
-  const given = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found;
+  if (found.ignored.length > 0) {
+    const first = found.ignored[0];
+    io.stderr.write(
+      `note: ignored ${found.ignored.length} ${found.ignored.length === 1 ? 'file or folder' : 'files and folders'} under .gitignore, ` +
+        `such as ${display(io.cwd, first.path)}${first.folder ? '/' : ''} (\`${first.rule.pattern}\` in ${display(io.cwd, first.rule.file)}); --no-ignore reads them.\n`,
+    );
+  }
+  const targets = found.targets.map((t) => t.path);
+  const given = parsed.constitutions.length > 0 ? parsed.constitutions.map((c) => resolve(io.cwd, c)) : found.constitutions;
   const read = await readConstitutions(given, io.starterPath, io.cwd, (path) => display(io.cwd, path));
   if (read.unreadable.length > 0) return fail(read.unreadable[0]);
   const broken = [...read.problems, ...read.packProblems].filter((p) => p.problem.severity === 'error');
@@ -339,20 +352,6 @@ function formatTable(report: AgreementReport, format: 'text' | 'markdown'): stri
     }
   }
   return `${out.join('\n')}\n`;
-}
-
-async function collect(path: string, targets: string[], constitutions: string[], explicit: boolean, starterPath: string): Promise<void> {
-  const stat = await fs.stat(path);
-  if (stat.isDirectory()) {
-    const entries = await fs.readdir(path, { withFileTypes: true });
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.name.startsWith('.') || e.name === 'node_modules' || e.name.endsWith('.critique.jsonl')) continue;
-      await collect(join(path, e.name), targets, constitutions, false, starterPath);
-    }
-    return;
-  }
-  if (isConstitutionFileName(path) || isPackFileName(path) || (await isRecognisedConstitution(path, explicit, starterPath))) constitutions.push(path);
-  else if (explicit || isTranscriptFileName(path)) targets.push(path);
 }
 
 function display(cwd: string, path: string): string {

@@ -7,8 +7,7 @@
  */
 import { closeSync, fstatSync, openSync, promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
-import { isConstitutionFileName } from '../core/constitution/parse.ts';
+import { basename, relative, resolve } from 'node:path';
 import { compileRuleset } from '../core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from '../core/detectors/types.ts';
 import type { Problem, Severity } from '../core/problem.ts';
@@ -23,9 +22,8 @@ import { lineRanges } from './lineReader.ts';
 import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
 import { checkInOrder, RangeWorker } from './checkPool.ts';
 import { clauseTables, type ClauseTables } from '../core/workspace/clauseTables.ts';
-import { isPackFileName } from '../core/packs/pack.ts';
 import { readConstitutions } from './readConstitutions.ts';
-import { isRecognisedConstitution } from './packs.ts';
+import { collectFiles, noFiles, type Target, type WalkOptions } from './walkFolder.ts';
 import { noRoles, reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
 
 export interface Io {
@@ -42,13 +40,14 @@ export interface Io {
   readonly evalLimits?: EvalLimits;
 }
 
-export const checkUsage = `Usage: constitution-lens check [--constitution FILE]... [--format text|json|sarif] [--fail-on error|warning|info] [--jobs N] PATH...
+export const checkUsage = `Usage: constitution-lens check [--constitution FILE]... [--format text|json|sarif] [--fail-on error|warning|info] [--jobs N] [--no-ignore] PATH...
 
 Checks transcripts, prompts and Inspect .eval logs (files, or folders searched for them) against
 constitutions. Without --constitution, every *.constitution.{md,yaml,yml,json} under the paths is
 used, else the bundled starter constitution. A large JSONL file is checked on N threads (default:
 one per CPU core); the report is the same for any N. Files of a folder that hold no transcript are
-listed as skipped, with the reason.
+listed as skipped, with the reason. A folder walk leaves out what its .gitignore files ignore, and
+counts it in the summary; --no-ignore reads it too.
 
 Exit codes: 0 no finding at or above the --fail-on severity (default error); 1 some; 2 a usage
 error, an unreadable input, a file named on the command line that holds no conversation, or a
@@ -59,6 +58,8 @@ interface CheckArgs {
   format: Format;
   failOn: Severity;
   jobs: number;
+  /** Whether a folder walk honours the `.gitignore` files (all but `--no-ignore`). */
+  gitIgnore: boolean;
   paths: string[];
 }
 
@@ -66,7 +67,7 @@ interface CheckArgs {
 const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2, hint: 3 };
 
 function parseArgs(argv: readonly string[]): CheckArgs | string {
-  const args: CheckArgs = { constitutions: [], format: 'text', failOn: 'error', jobs: availableParallelism(), paths: [] };
+  const args: CheckArgs = { constitutions: [], format: 'text', failOn: 'error', jobs: availableParallelism(), gitIgnore: true, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const [flag, inline] = a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
@@ -87,6 +88,8 @@ function parseArgs(argv: readonly string[]): CheckArgs | string {
       const v = value();
       if (!v || !/^[1-9][0-9]{0,2}$/.test(v)) return `--jobs takes a number of threads from 1 to 999, not ${v ?? 'nothing'}.`;
       args.jobs = Number(v);
+    } else if (flag === '--no-ignore') {
+      args.gitIgnore = false;
     } else if (flag === '--help' || flag === '-h') {
       return '';
     } else if (a.startsWith('-') && a !== '-') {
@@ -184,22 +187,30 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
     tables: clauseTables([]),
   };
 
-  const targets: Target[] = [];
-  const found: string[] = [];
+  const found = noFiles();
+  const walk: WalkOptions = { starterPath: io.starterPath, gitIgnore: parsed.gitIgnore, reads: (path) => isTranscriptFileName(path) || isEvalFileName(path) };
   for (const p of parsed.paths) {
     const abs = resolve(io.cwd, p);
     try {
-      await collect(abs, targets, found, true, io.starterPath);
+      await collectFiles(abs, found, walk);
     } catch (error) {
       fail(`cannot read ${p}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (error as Error).message}`);
     }
   }
 
+  for (const { path, folder, rule } of found.ignored) {
+    run.stats.skipped.push({
+      path: `${displayPath(io.cwd, path)}${folder ? '/' : ''}`,
+      reason: `ignored by \`${rule.pattern}\` in ${displayPath(io.cwd, rule.file)}`,
+      ignored: true,
+    });
+  }
+  const targets = found.targets;
   if (io.workerScript && parsed.jobs > 1 && (await someLargeJsonl(targets, run.threads))) run.threads.start(io.workerScript, parsed.jobs - 1);
 
   const loaded: LoadedConstitution[] = [];
   try {
-    await checkTargets(parsed, io, run, targets, found, loaded);
+    await checkTargets(parsed, io, run, targets, found.constitutions, loaded);
   } finally {
     await run.threads.close();
   }
@@ -207,12 +218,6 @@ export async function runCheck(argv: readonly string[], io: Io): Promise<number>
   run.writer.end(run.stats, loaded);
   if (unreadable) return 2;
   return run.failed ? 1 : 0;
-}
-
-/** A file to check; `explicit` when the command line names it rather than a folder walk finding it. */
-interface Target {
-  readonly path: string;
-  readonly explicit: boolean;
 }
 
 /** Reads the constitutions (into `loaded`), reports their problems, then checks every target. */
@@ -302,20 +307,6 @@ async function onlyStarter(paths: readonly string[], starterPath: string): Promi
   const starter = await real(starterPath);
   for (const path of paths) if ((await real(path)) !== starter) return false;
   return true;
-}
-
-async function collect(path: string, targets: Target[], constitutions: string[], explicit: boolean, starterPath: string): Promise<void> {
-  const stat = await fs.stat(path);
-  if (stat.isDirectory()) {
-    const entries = await fs.readdir(path, { withFileTypes: true });
-    for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
-      if (e.name.startsWith('.') || e.name === 'node_modules') continue;
-      await collect(join(path, e.name), targets, constitutions, false, starterPath);
-    }
-    return;
-  }
-  if (isConstitutionFileName(path) || isPackFileName(path) || (await isRecognisedConstitution(path, explicit, starterPath))) constitutions.push(path);
-  else if (explicit || isTranscriptFileName(path) || isEvalFileName(path)) targets.push({ path, explicit });
 }
 
 /**

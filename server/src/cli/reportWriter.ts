@@ -59,8 +59,11 @@ export interface UsedConstitution {
 
 /** A file of a folder walk that was not read as a transcript, and why. */
 export interface SkippedFile {
+  /** The file's path, or a folder's, which ends with `/`. */
   readonly path: string;
   readonly reason: string;
+  /** Set when a `.gitignore` rule left the file or folder out (`--no-ignore` reads it). */
+  readonly ignored?: true;
 }
 
 /** The totals at the end of a report. */
@@ -217,8 +220,16 @@ class TextWriter implements ReportWriter {
       const used = s.constitutions.map((c) => (c.starter ? `${c.name} (the bundled starter: no constitution was given or found)` : `${c.name} (${c.path})`));
       this.#out.write(`constitutions: ${used.join(', ')}\n`);
     }
-    if (s.skipped.length > 0) {
-      this.#out.write(`skipped ${s.skipped.length} ${s.skipped.length === 1 ? 'file' : 'files'}: ${s.skipped.map((f) => `${f.path} (${f.reason})`).join('; ')}\n`);
+    const skipped = s.skipped.filter((f) => !f.ignored);
+    if (skipped.length > 0) {
+      this.#out.write(`skipped ${skipped.length} ${skipped.length === 1 ? 'file' : 'files'}: ${skipped.map((f) => `${f.path} (${f.reason})`).join('; ')}\n`);
+    }
+    const ignored = s.skipped.filter((f) => f.ignored);
+    if (ignored.length > 0) {
+      const folders = ignored.filter((f) => f.path.endsWith('/')).length;
+      const files = ignored.length - folders;
+      const counted = [folders > 0 ? `${folders} ${folders === 1 ? 'folder' : 'folders'}` : '', files > 0 ? `${files} ${files === 1 ? 'file' : 'files'}` : ''];
+      this.#out.write(`ignored ${counted.filter(Boolean).join(' and ')} under .gitignore (--no-ignore reads them; --format json lists them)\n`);
     }
     this.#out.flush();
   }
