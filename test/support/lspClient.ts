@@ -29,6 +29,8 @@ export interface TestServerOptions {
   readonly root?: string;
   /** Settings under `constitutionLens`, answered to `workspace/configuration`. */
   readonly settings?: Record<string, unknown>;
+  /** Other sections' values (`files.exclude`, `search.exclude`), answered to `workspace/configuration`. */
+  readonly sections?: Record<string, unknown>;
   readonly starterConstitution?: string;
   /** The first pull's time budget for a large document (the server's `diagnosticsBudgetMs`). */
   readonly diagnosticsBudgetMs?: number;
@@ -48,10 +50,12 @@ export class TestServer {
   #refreshes = 0;
   readonly #refreshWaiters: (() => void)[] = [];
   settings: Record<string, unknown>;
+  sections: Record<string, unknown>;
   initializeResult!: InitializeResult;
 
   private constructor(options: TestServerOptions) {
     this.settings = options.settings ?? {};
+    this.sections = options.sections ?? {};
     this.#process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
     this.#process.stderr.on('data', (d: Buffer) => this.logs.push(d.toString()));
     this.connection = createMessageConnection(
@@ -59,7 +63,7 @@ export class TestServer {
       new StreamMessageWriter(this.#process.stdin),
     );
     this.connection.onRequest('workspace/configuration', (params: unknown) =>
-      (params as { items: { section?: string }[] }).items.map((i) => (i.section === 'constitutionLens' ? this.settings : null)),
+      (params as { items: { section?: string }[] }).items.map((i) => (i.section === 'constitutionLens' ? this.settings : (this.sections[i.section ?? ''] ?? null))),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/diagnostic/refresh', () => {

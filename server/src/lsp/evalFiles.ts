@@ -62,6 +62,11 @@ export class EvalFiles {
     return samples;
   }
 
+  /** The logs whose samples are in the index. */
+  logs(): string[] {
+    return [...this.#samples.keys()];
+  }
+
   /** Drops the samples of a log that was deleted. */
   remove(uri: string): void {
     for (const old of this.#samples.get(uri) ?? []) this.#ctx.index.remove(old.uri, 'disk');

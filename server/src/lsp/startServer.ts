@@ -39,7 +39,8 @@ import type { ServerContext } from './serverContext.ts';
 import { registerStatsRequest } from './stats.ts';
 import { registerSymbolSupport } from './symbols.ts';
 import { indexingProgress } from './indexingProgress.ts';
-import { applyFileEvents, listFolder, loadFiles, scanFolder } from './workspaceFiles.ts';
+import { applyFileEvents, listFolder, loadFiles } from './workspaceFiles.ts';
+import { FolderExclusions } from './folderExclusions.ts';
 import { EvalFiles } from './evalFiles.ts';
 
 /** Options the client may pass in `initializationOptions`. */
@@ -68,6 +69,9 @@ export function startServer(connection: Connection): void {
   let diagnosticsBudgetMs: number | undefined;
   let watchRegistration = false;
   let refreshPending = false;
+  let configurationSupported = false;
+  /** What the walk leaves out of each workspace folder, in the order of `folders`. */
+  let exclusions: FolderExclusions[] = [];
 
   const isConstitution = (uri: string) => isConstitutionFileName(uri) || constitutionGlobs(uri);
   const relevant = (uri: string) => isConstitution(uri) || isPackFileName(uri) || isTranscriptFileName(uri) || /\.(?:md|markdown)$/i.test(uri);
@@ -118,7 +122,8 @@ export function startServer(connection: Connection): void {
     const budget = options.diagnosticsBudgetMs;
     diagnosticsBudgetMs = !refreshSupported ? undefined : typeof budget === 'number' && budget >= 0 ? budget : defaultDiagnosticsBudgetMs;
     watchRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
-    settingsCache = new SettingsCache(connection, caps.workspace?.configuration === true);
+    configurationSupported = caps.workspace?.configuration === true;
+    settingsCache = new SettingsCache(connection, configurationSupported);
     const starter = loadStarter(options, log);
     index = new WorkspaceIndex({ starter, isConstitution, bundledPacks: starter ? bundledPacks(starter.path, log) : [], models: modelFilesOf });
     return {
@@ -148,16 +153,14 @@ export function startServer(connection: Connection): void {
     if (watchRegistration) {
       connection.client
         .register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/*.{md,yaml,yml,json,jsonl,transcript,txt,prompty,eval}' }],
+          watchers: [{ globPattern: '**/*.{md,yaml,yml,json,jsonl,transcript,txt,prompty,eval}' }, { globPattern: '**/.gitignore' }],
         })
         .catch(() => undefined);
     }
     await loadSettings();
     const started = Date.now();
     const progress = await indexingProgress(connection);
-    const uris: string[] = [];
-    for (const folder of folders) uris.push(...(await listFolder(folder.uri, relevant, log, evalFiles)));
-    const count = await loadFiles(uris, ctx.index, globalSettings.maxIndexedFileSize, log, evalFiles, progress.report);
+    const count = await readFolders(progress.report);
     progress.done();
     log(`Indexed ${count} files in ${Date.now() - started} ms.`);
     markIndexed();
@@ -176,16 +179,60 @@ export function startServer(connection: Connection): void {
     ctx.index.setDisabledPacks(new Set(Object.entries(globalSettings.packs).filter(([, on]) => !on).map(([name]) => name)));
   }
 
+  /**
+   * Walks the workspace folders and reads what the walk finds into the index; a file that the index
+   * held from disk and the walk no longer finds (a setting or a `.gitignore` now leaves it out) is
+   * forgotten, unless it is open. Gives how many files were read.
+   */
+  async function readFolders(progress?: (done: number, total: number) => void): Promise<number> {
+    exclusions = await Promise.all(folders.map(async (folder) => FolderExclusions.of(folder.uri, await excludeSettings(folder.uri))));
+    const uris: string[] = [];
+    for (let i = 0; i < folders.length; i++) uris.push(...(await listFolder(folders[i].uri, relevant, log, evalFiles, exclusions[i])));
+    const listed = new Set(uris);
+    for (const file of ctx.index.files()) if (file.uri.startsWith('file:') && !listed.has(file.uri)) ctx.index.remove(file.uri, 'disk');
+    for (const evalLog of evalFiles.logs()) if (!listed.has(evalLog)) evalFiles.remove(evalLog);
+    return loadFiles(uris, ctx.index, globalSettings.maxIndexedFileSize, log, evalFiles, progress);
+  }
+
+  /** A folder's `files.exclude` and `search.exclude`, or none where the client cannot be asked. */
+  async function excludeSettings(folderUri: string): Promise<unknown[]> {
+    if (!configurationSupported) return [];
+    return connection.workspace
+      .getConfiguration([
+        { scopeUri: folderUri, section: 'files.exclude' },
+        { scopeUri: folderUri, section: 'search.exclude' },
+      ])
+      .then(
+        (values: unknown) => (Array.isArray(values) ? values : []),
+        () => [],
+      );
+  }
+
+  /** Whether the walk leaves out the file at `uri` (the folder that holds it says so). */
+  async function excluded(uri: string): Promise<boolean> {
+    if (!uri.startsWith('file:')) return false;
+    const path = fileURLToPath(uri);
+    for (const folder of exclusions) if (await folder.excludes(path)) return true;
+    return false;
+  }
+
   connection.onDidChangeConfiguration(async () => {
     await loadSettings();
-    for (const folder of folders) await scanFolder(folder.uri, ctx.index, relevant, globalSettings.maxIndexedFileSize, log, evalFiles);
+    await readFolders();
     ctx.index.reclassify();
     refreshDiagnostics();
     reviewers.schedule();
   });
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
-    await applyFileEvents(changes, ctx.index, relevant, globalSettings.maxIndexedFileSize, log, evalFiles);
+    if (changes.some((e) => isIgnoreFile(e.uri))) {
+      // What the walk leaves out has changed: the workspace is walked again, as after a setting.
+      await readFolders();
+      refreshDiagnostics();
+      reviewers.schedule();
+      return;
+    }
+    await applyFileEvents(changes, ctx.index, relevant, globalSettings.maxIndexedFileSize, log, evalFiles, excluded);
     const models = changes.some((e) => e.uri.endsWith('.model.json'));
     if (models) ctx.index.modelsChanged();
     if (models || changes.some((e) => isConstitution(e.uri) || isPackFileName(e.uri) || EvalFiles.handles(e.uri))) refreshDiagnostics();
@@ -226,6 +273,10 @@ export function startServer(connection: Connection): void {
   evalFiles.register(connection);
 
   connection.listen();
+}
+
+function isIgnoreFile(uri: string): boolean {
+  return uri.endsWith('/.gitignore');
 }
 
 function isJsonLanguage(languageId: string): boolean {

@@ -10,37 +10,35 @@ import { FileChangeType, type FileEvent } from 'vscode-languageserver';
 import { decodeText } from '../core/text.ts';
 import type { WorkspaceIndex } from '../core/workspace/index.ts';
 import { EvalFiles } from './evalFiles.ts';
+import type { FolderExclusions } from './folderExclusions.ts';
 
 const skippedFolders = new Set(['node_modules', '.git', '.vscode-test', 'dist', 'out']);
 
 /** File names the index cares about; the index itself decides what each one is. */
 export type Relevant = (uri: string) => boolean;
 
-/** Reads every file of a folder that the index keeps into it; gives how many were read. */
-export async function scanFolder(
-  folderUri: string,
-  index: WorkspaceIndex,
-  relevant: Relevant,
-  maxFileSize: number,
-  log: (message: string) => void,
-  evalFiles?: EvalFiles,
-): Promise<number> {
-  return loadFiles(await listFolder(folderUri, relevant, log, evalFiles), index, maxFileSize, log, evalFiles);
-}
-
 /**
  * The files of a folder that the index keeps (and the `.eval` logs, when `evalFiles` reads them), found
- * by a walk that leaves out hidden folders and those of dependencies and builds. Symbolic links are
- * not followed, so a link that loops ends the walk of that branch rather than the server.
+ * by a walk that leaves out hidden folders, those of dependencies and builds, and what `exclusions`
+ * leaves out (`.gitignore`, `files.exclude`, `search.exclude`). Symbolic links are not followed, so a
+ * link that loops ends the walk of that branch rather than the server.
  */
-export async function listFolder(folderUri: string, relevant: Relevant, log: (message: string) => void, evalFiles?: EvalFiles): Promise<string[]> {
+export async function listFolder(
+  folderUri: string,
+  relevant: Relevant,
+  log: (message: string) => void,
+  evalFiles?: EvalFiles,
+  exclusions?: FolderExclusions,
+): Promise<string[]> {
   const out: string[] = [];
+  let excluded = 0;
   const pending = [fileURLToPath(folderUri)];
   while (pending.length > 0) {
     const dir = pending.pop()!;
     let entries;
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
+      await exclusions?.enter(dir);
     } catch (error) {
       log(`Cannot read the folder ${dir}: ${(error as Error).message}`);
       continue;
@@ -48,14 +46,19 @@ export async function listFolder(folderUri: string, relevant: Relevant, log: (me
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!skippedFolders.has(entry.name) && !entry.name.startsWith('.')) pending.push(path);
+        if (skippedFolders.has(entry.name) || entry.name.startsWith('.')) continue;
+        if (exclusions?.skips(path, true)) excluded++;
+        else pending.push(path);
         continue;
       }
       if (!entry.isFile()) continue;
       const uri = pathToFileURL(path).toString();
-      if ((evalFiles && EvalFiles.handles(uri)) || relevant(uri)) out.push(uri);
+      if (!(evalFiles && EvalFiles.handles(uri)) && !relevant(uri)) continue;
+      if (exclusions?.skips(path, false)) excluded++;
+      else out.push(uri);
     }
   }
+  if (excluded > 0) log(`Left out ${excluded} files and folders of ${fileURLToPath(folderUri)} that .gitignore, files.exclude or search.exclude name; an open one is still checked.`);
   return out;
 }
 
@@ -112,6 +115,10 @@ async function loadEval(uri: string, evalFiles: EvalFiles, maxFileSize: number, 
   return typeof (await evalFiles.load(uri)) !== 'string';
 }
 
+/**
+ * Applies the client's file events to the index: a deleted file is forgotten, a created or changed one
+ * read again, unless `excluded` says that the walk leaves it out.
+ */
 export async function applyFileEvents(
   events: readonly FileEvent[],
   index: WorkspaceIndex,
@@ -119,8 +126,10 @@ export async function applyFileEvents(
   maxFileSize: number,
   log: (message: string) => void,
   evalFiles?: EvalFiles,
+  excluded: (uri: string) => Promise<boolean> = async () => false,
 ): Promise<void> {
   for (const event of events) {
+    if (event.type !== FileChangeType.Deleted && (await excluded(event.uri))) continue;
     if (evalFiles && EvalFiles.handles(event.uri)) {
       if (event.type === FileChangeType.Deleted) evalFiles.remove(event.uri);
       else await loadEval(event.uri, evalFiles, maxFileSize, log);
