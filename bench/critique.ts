@@ -14,8 +14,7 @@ import { launchChromium } from '../scripts/e2e/browser.ts';
 import { turnText } from '../server/src/core/transcript/model.ts';
 import { parseConstitution } from '../server/src/core/constitution/parse.ts';
 import { parseTranscript } from '../server/src/core/transcript/parse.ts';
-import { critiqueTurn } from '../server/src/critique/critiqueTurn.ts';
-import type { CritiqueRequest } from '../server/src/critique/types.ts';
+import { critiqueTurn, type CritiqueRequest } from '../server/src/critique/index.ts';
 import { MockAnthropic } from '../test/support/mockAnthropic.ts';
 
 const constitution = parseConstitution(

@@ -9,15 +9,15 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { evalSampleScheme } from '../../server/src/core/transcript/evalUri.ts';
 import {
+  evalSampleScheme,
   evalSamplesRequest,
   evalSampleTextRequest,
   type EvalSampleInfo,
   type EvalSamplesParams,
   type EvalSamplesResult,
   type EvalSampleTextResult,
-} from '../../server/src/protocol.ts';
+} from '@lens/protocol';
 
 /** The custom editor that lists the samples of an `.eval` log. */
 export const evalLogViewType = 'constitutionLens.evalLog';

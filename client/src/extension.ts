@@ -4,10 +4,9 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { constitutionsRequest, type ConstitutionInfo, type ConstitutionsResult } from '../../server/src/protocol.ts';
+import { constitutionsRequest, evalSampleScheme, type ConstitutionInfo, type ConstitutionsResult } from '@lens/protocol';
 import { registerAgreementPanel } from './agreement/agreementPanel.ts';
 import { registerCritique } from './critique/index.ts';
-import { evalSampleScheme } from '../../server/src/core/transcript/evalUri.ts';
 import { registerEvalLogs } from './evalLogs.ts';
 import { registerReviewCommands } from './reviews.ts';
 import { StatusItem } from './statusItem.ts';

@@ -17,7 +17,7 @@ import {
   type ReviewEditParams,
   type ReviewEditResult,
   type ShowReferencesArgs,
-} from '../../server/src/protocol.ts';
+} from '@lens/protocol';
 
 /** What "Label turn…" asks for, which a caller (a test, the reading view) may give instead. */
 export interface LabelChoice {

@@ -1,7 +1,6 @@
 /** The status bar item: the constitution in force and the number of flags in the workspace. */
 import * as vscode from 'vscode';
-import { countFindings } from '../../server/src/core/features/diagnosticLimit.ts';
-import type { ConstitutionInfo } from '../../server/src/protocol.ts';
+import { countFindings, type ConstitutionInfo } from '@lens/protocol';
 
 export class StatusItem implements vscode.Disposable {
   readonly #item = vscode.window.createStatusBarItem('constitutionLens.status', vscode.StatusBarAlignment.Left, 50);

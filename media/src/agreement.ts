@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-table-header/index.js';
 import '@vscode-elements/elements/dist/vscode-table-header-cell/index.js';
 import '@vscode-elements/elements/dist/vscode-table-row/index.js';
 import { isAgreementState, type AgreementPlace, type AgreementState, type FromAgreementView, type ToAgreementView } from '../../client/src/agreement/messages.ts';
-import type { AgreementResult } from '../../server/src/protocol.ts';
+import type { AgreementResult } from '@lens/protocol';
 
 interface VsCodeApi {
   postMessage(message: FromAgreementView): void;

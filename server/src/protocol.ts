@@ -1,11 +1,16 @@
 /**
  * The custom requests between the extension client and the language server, typed once and imported
- * by both sides. Requests are named by method and typed by the interfaces beside them: the client and
+ * by both sides (the client as `@lens/protocol`). Requests are named by method and typed by the interfaces beside them: the client and
  * the server libraries ship different versions of vscode-jsonrpc, whose `RequestType` classes do not
  * mix, while method names do.
  */
 import type { WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Constitution } from './core/constitution/model.ts';
+
+// What the client needs to read what the server sends: the scheme of an `.eval` sample's view, and the
+// flags that a diagnostics report's last notice counts.
+export { evalSampleScheme } from './core/transcript/evalUri.ts';
+export { countFindings } from './core/features/diagnosticLimit.ts';
 
 export interface ConstitutionInfo {
   readonly uri: string;

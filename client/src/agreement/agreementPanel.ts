@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { agreementRequest, type AgreementResult } from '../../../server/src/protocol.ts';
+import { agreementRequest, type AgreementResult } from '@lens/protocol';
 import { webviewPage } from '../webviewPage.ts';
 import { isAgreementState, parseFromAgreementView, type AgreementPlace, type AgreementState, type ToAgreementView } from './messages.ts';
 

@@ -2,7 +2,7 @@
  * The messages between the agreement panel's webview and the extension, both directions, as
  * discriminated unions on `type`; the webview imports this file through its bundle.
  */
-import type { AgreementResult } from '../../../server/src/protocol.ts';
+import type { AgreementResult } from '@lens/protocol';
 
 /** A place in a file, in LSP terms, that a row of the panel links to. */
 export interface AgreementPlace {

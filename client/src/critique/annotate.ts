@@ -3,9 +3,7 @@
  * text) that writes a note citing the chosen clause on the turn at the cursor, in the file's syntax.
  */
 import * as vscode from 'vscode';
-import type { Clause, Constitution } from '../../../server/src/core/constitution/model.ts';
-import { parseTranscript } from '../../../server/src/core/transcript/parse.ts';
-import { turnName } from '../../../server/src/core/transcript/placeName.ts';
+import { parseTranscript, turnName, type Clause, type Constitution } from '@lens/core';
 import { citationOf, noteInsertion } from './noteEdit.ts';
 import { turnAt } from './turnAtCursor.ts';
 

@@ -14,8 +14,9 @@ import {
   type BatchJob,
   type BatchProgress,
   type EndpointOptions,
-} from '../../../server/src/critique/batch.ts';
-import type { CritiqueOutcome, CritiqueRequest } from '../../../server/src/critique/types.ts';
+  type CritiqueOutcome,
+  type CritiqueRequest,
+} from '@lens/critique';
 
 /** A submitted batch and what is needed to collect it in another session. */
 export interface PendingJob {

@@ -3,10 +3,8 @@
  * a file that has since moved around the turn, so its stored spans are not trusted: each quote is
  * located again, and a quote no longer in the turn is left out rather than underlined elsewhere.
  */
-import type { Constitution } from '../../../server/src/core/constitution/model.ts';
-import { locateQuote } from '../../../server/src/core/critique/locate.ts';
-import type { Turn } from '../../../server/src/core/transcript/model.ts';
-import type { CritiqueFinding } from '../../../server/src/critique/types.ts';
+import { locateQuote, type Constitution, type Turn } from '@lens/core';
+import type { CritiqueFinding } from '@lens/critique';
 import type { PanelDropped, PanelFinding } from '../webviewMessages.ts';
 
 export interface PlacedFindings {

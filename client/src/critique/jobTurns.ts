@@ -1,5 +1,5 @@
 /** Which turns a many-turn critique covers, and where a dataset's results are written. */
-import type { Conversation, Transcript, Turn } from '../../../server/src/core/transcript/model.ts';
+import type { Conversation, Transcript, Turn } from '@lens/core';
 
 /**
  * The turns a job critiques. In a transcript, every assistant turn; in a dataset, each record's

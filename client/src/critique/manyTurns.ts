@@ -6,13 +6,19 @@
  * `NAME.critique.jsonl`, one line per critiqued turn.
  */
 import * as vscode from 'vscode';
-import type { Constitution } from '../../../server/src/core/constitution/model.ts';
-import { LineIndex } from '../../../server/src/core/text.ts';
-import type { Transcript } from '../../../server/src/core/transcript/model.ts';
-import { parseTranscript } from '../../../server/src/core/transcript/parse.ts';
-import { critiqueConcurrently, CritiqueFault, estimateDataset, parseCustomId, submitBatch, type DatasetItem } from '../../../server/src/critique/batch.ts';
-import type { CritiqueCache, CritiqueError, CritiqueOutcome } from '../../../server/src/critique/types.ts';
-import { editorWording } from '../../../server/src/critique/errors.ts';
+import { LineIndex, parseTranscript, type Constitution, type Transcript } from '@lens/core';
+import {
+  critiqueConcurrently,
+  CritiqueFault,
+  estimateDataset,
+  parseCustomId,
+  submitBatch,
+  editorWording,
+  type DatasetItem,
+  type CritiqueCache,
+  type CritiqueError,
+  type CritiqueOutcome,
+} from '@lens/critique';
 import type { ApiKeyStore } from './apiKey.ts';
 import { followBatch, keepPending, type PendingJob, type PendingStore } from './batchFollow.ts';
 import { turnKeyOf, type CritiqueDiagnostics } from './critiqueDiagnostics.ts';

@@ -3,8 +3,7 @@
  * `Note: [[id]]` line after the turn in text, Markdown and prompt files; a `"note": "[[id]]"`
  * property on the message object in JSON and JSONL, or ` [[id]]` added to the note it already has.
  */
-import { detectKind, FileKind } from '../../../server/src/core/transcript/parse.ts';
-import type { Turn } from '../../../server/src/core/transcript/model.ts';
+import { detectKind, FileKind, type Turn } from '@lens/core';
 
 export interface NoteInsertion {
   readonly offset: number;

@@ -3,9 +3,8 @@
  * to the webview for it (the whole state, or only the streamed text). It imports no `vscode`, so the
  * benchmark drives the same path as the editor.
  */
-import type { Constitution } from '../../../server/src/core/constitution/model.ts';
-import type { Turn } from '../../../server/src/core/transcript/model.ts';
-import type { CritiqueEvent } from '../../../server/src/critique/types.ts';
+import type { Constitution, Turn } from '@lens/core';
+import type { CritiqueEvent } from '@lens/critique';
 import type { PanelState, ToWebview } from '../webviewMessages.ts';
 import { wordDiff } from './diff.ts';
 import { placeFinding } from './findings.ts';

@@ -5,19 +5,20 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { Constitution } from '../../../server/src/core/constitution/model.ts';
-import { parseConstitution } from '../../../server/src/core/constitution/parse.ts';
-import type { Conversation, Turn } from '../../../server/src/core/transcript/model.ts';
-import { turnText } from '../../../server/src/core/transcript/model.ts';
-import { parseTranscript } from '../../../server/src/core/transcript/parse.ts';
-import { capitalised, conversationName, turnName } from '../../../server/src/core/transcript/placeName.ts';
-import { critiqueTurn } from '../../../server/src/critique/critiqueTurn.ts';
-import { FileCritiqueCache } from '../../../server/src/critique/fileCache.ts';
-import { cacheKeyOf } from '../../../server/src/critique/hash.ts';
-import type { CritiqueError, CritiqueRequest } from '../../../server/src/critique/types.ts';
+import {
+  parseConstitution,
+  turnText,
+  parseTranscript,
+  capitalised,
+  conversationName,
+  turnName,
+  type Constitution,
+  type Conversation,
+  type Turn,
+} from '@lens/core';
+import { critiqueTurn, FileCritiqueCache, cacheKeyOf, editorWording, type CritiqueError, type CritiqueRequest } from '@lens/critique';
 import { isPanelState, PanelAction, PanelPhase, type FromWebview, type PanelError, type PanelState } from '../webviewMessages.ts';
 import { annotateTurn } from './annotate.ts';
-import { editorWording } from '../../../server/src/critique/errors.ts';
 import { ApiKeyStore } from './apiKey.ts';
 import { CritiqueDiagnostics, turnKeyOf } from './critiqueDiagnostics.ts';
 import { wordDiff } from './diff.ts';

@@ -3,7 +3,7 @@
  * block, and later text blocks of the turn are emptied, so the turn reads as the revision and nothing
  * else of the file (roles, notes, other properties) is touched.
  */
-import type { ContentBlock } from '../../../server/src/core/transcript/model.ts';
+import type { ContentBlock } from '@lens/core';
 import type { PanelSpan } from '../webviewMessages.ts';
 
 export interface TextReplacement {

@@ -2,8 +2,7 @@
  * Which turn the cursor or a selection is in, and the turn a selection stands for when only part of
  * a turn is selected.
  */
-import { mappedSlice } from '../../../server/src/core/transcript/mappedSlice.ts';
-import type { Conversation, Transcript, Turn } from '../../../server/src/core/transcript/model.ts';
+import { mappedSlice, type Conversation, type Transcript, type Turn } from '@lens/core';
 
 export interface TurnAt {
   readonly conversation: Conversation;

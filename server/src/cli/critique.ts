@@ -23,21 +23,25 @@ import { parseTranscript } from '../core/transcript/parse.ts';
 import {
   cancelBatch,
   collectBatch,
+  commandLineWording,
   critiqueConcurrently,
   CritiqueFault,
+  critiqueTurn,
   customIdOf,
   estimateDataset,
+  FileCritiqueCache,
   submitBatch,
   waitForBatch,
   type BatchJob,
   type BatchProgress,
+  type CritiqueError,
+  type CritiqueOutcome,
+  type CritiqueRequest,
+  type CritiqueResult,
   type DatasetEstimate,
   type DatasetItem,
-} from '../critique/batch.ts';
-import { critiqueTurn } from '../critique/critiqueTurn.ts';
-import { commandLineWording, type Wording } from '../critique/errors.ts';
-import { FileCritiqueCache } from '../critique/fileCache.ts';
-import type { CritiqueError, CritiqueOutcome, CritiqueRequest, CritiqueResult } from '../critique/types.ts';
+  type Wording,
+} from '../critique/index.ts';
 
 /** Where the command writes and what it reads from its surroundings. */
 export interface CritiqueIo {
