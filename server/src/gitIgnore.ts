@@ -51,9 +51,9 @@ export class GitIgnore {
       const exclude = await readRules(repository, join(repository, '.git', 'info', 'exclude'));
       if (exclude) above.push(exclude);
       const folders: string[] = [];
-      for (let dir = dirname(root); ; dir = dirname(dir)) {
+      for (let dir = root; dir !== repository; ) {
+        dir = dirname(dir);
         folders.unshift(dir);
-        if (dir === repository || dirname(dir) === dir) break;
       }
       for (const dir of folders) {
         const rules = await readRules(dir, join(dir, '.gitignore'));
@@ -124,7 +124,13 @@ export class GitIgnore {
     for (const { dir, file, rules } of files) {
       if (!isUnder(path, dir) || path === dir) continue;
       const rel = relative(dir, path).split(sep).join('/') + (isDir ? '/' : '');
-      const result = rules.test(rel);
+      let result;
+      try {
+        result = rules.test(rel);
+      } catch {
+        // The library refuses a path it cannot read as relative; such a path is read, never lost.
+        continue;
+      }
       if (result.ignored) decided = { file, pattern: result.rule?.pattern ?? '' };
       else if (result.unignored) decided = undefined;
     }

@@ -95,6 +95,14 @@ test('in a repository, .git/info/exclude and the .gitignore files above the fold
   assert.deepEqual(findingPaths(named), ['chats/support.transcript'], 'a folder that is itself ignored is read when named');
 });
 
+test('the .gitignore files above the root of a repository do not apply in it', () => {
+  const { top, root } = workspace('');
+  writeFileSync(join(top, '.gitignore'), 'chats/\n');
+  mkdirSync(join(root, '.git'));
+  const report = JSON.parse(run('check', ['--format', 'json', '.'], root).stdout) as Report;
+  assert.deepEqual(findingPaths(report), ['chats/support.transcript', 'logs/reviewed.jsonl', 'scratch/draft.transcript']);
+});
+
 test('a walk that meets a link back to a folder above ends', () => {
   const { root } = workspace();
   symlinkSync(root, join(root, 'chats', 'loop'), 'dir');
