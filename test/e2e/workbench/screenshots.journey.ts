@@ -93,7 +93,8 @@ export const journeys: Journey[] = [
         const cursor = await page.locator('.editor-instance .cursors-layer .cursor').first().boundingBox();
         assert.ok(cursor, 'the cursor is drawn');
         await page.mouse.move(cursor.x + 2, cursor.y + cursor.height / 2);
-        const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'avoid_sycophancy' }).first();
+        // The diagnostic's part of the hover names the clause too and may show first: wait for the server's part.
+        const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Authority:' }).first();
         await hover.waitFor({ state: 'visible', timeout: 15_000 });
         const text = await hover.innerText();
         assert.match(text, /model_spec#avoid_sycophancy/);
