@@ -29,6 +29,7 @@ interface RuleFile {
 // folds it by default.
 const ignoreCase = process.platform === 'darwin' || process.platform === 'win32';
 
+/** The ignore rules of one walk, each folder's `.gitignore` read once, when the walk enters the folder. */
 export class GitIgnore {
   readonly #root: string;
   /** The rules of the folders above the root that apply, the least binding first. */

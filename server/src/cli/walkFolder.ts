@@ -32,6 +32,7 @@ export interface FoundFiles {
   readonly ignored: IgnoredPath[];
 }
 
+/** How a command walks: what it reads, what it never reads, and whether `.gitignore` files count. */
 export interface WalkOptions {
   readonly starterPath: string;
   /** Whether the `.gitignore` files are honoured (all but `--no-ignore`). */

@@ -12,6 +12,7 @@ import { GitIgnore } from '../gitIgnore.ts';
 /** The `files.exclude` and `search.exclude` settings of a folder, as the client answers them. */
 export type ExcludeSettings = readonly unknown[];
 
+/** What the walk leaves out of one workspace folder, read afresh at each walk. */
 export class FolderExclusions {
   readonly #root: string;
   readonly #gitIgnore: GitIgnore;
