@@ -54,9 +54,11 @@ export const journeys: Journey[] = [
       const cursor = await page.locator('.editor-instance .cursors-layer .cursor').first().boundingBox();
       assert.ok(cursor, 'the cursor is drawn');
       await page.mouse.move(cursor.x + 2, cursor.y + cursor.height / 2);
-      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: "Respect the customer's time" }).first();
+      // The diagnostic's part of the hover may show before the server's: wait for the server's part.
+      const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'Priority:' }).first();
       await hover.waitFor({ state: 'visible', timeout: 15_000 });
       const text = await hover.innerText();
+      assert.match(text, /Respect the customer's time/);
       assert.match(text, /policy#no-flattery/);
       assert.match(text, /flattering-opener/);
       assert.match(text, /Priority: style \(4 of 4\); outranked by safety, honesty, helpfulness\./);
