@@ -33,3 +33,16 @@ export async function corpusJsonl(name: string, targetBytes: number, suite: stri
   await once(out, 'finish');
   return dataFile;
 }
+
+/** Every record (one JSON line) of the dev corpus's JSONL files, in file order; undefined without the corpus. */
+export function corpusRecords(): string[] | undefined {
+  if (!existsSync(corpusDev)) return undefined;
+  const out: string[] = [];
+  for (const name of readdirSync(corpusDev).filter((n) => n.endsWith('.jsonl')).sort()) {
+    for (const line of readFileSync(join(corpusDev, name), 'utf8').split('\n')) if (line.trim() !== '') out.push(line);
+  }
+  return out;
+}
+
+/** Where the dev corpus is read from, for a bench's message when it is absent. */
+export const corpusDevPath = corpusDev;

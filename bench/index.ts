@@ -10,6 +10,7 @@ const suites = {
   server: () => import('./server.ts'),
   navigation: () => import('./navigation.ts'),
   critique: () => import('./critique.ts'),
+  workspace: () => import('./workspace.ts'),
 } as const;
 
 async function main(): Promise<void> {

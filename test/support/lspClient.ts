@@ -120,6 +120,11 @@ export class TestServer {
     return new Promise((resolve) => this.#refreshWaiters.push(resolve));
   }
 
+  /** The server process's id, for a bench that reads its memory. */
+  get pid(): number | undefined {
+    return this.#process.pid;
+  }
+
   get refreshCount(): number {
     return this.#refreshes;
   }
