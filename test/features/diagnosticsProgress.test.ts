@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { countFindings, limitCode, limitDiagnostics } from '../../server/src/core/features/diagnosticLimit.ts';
-import { fileDiagnostics, fileDiagnosticsUntil } from '../../server/src/core/features/fileDiagnostics.ts';
+import { fileDiagnostics } from '../../server/src/core/features/fileDiagnostics.ts';
+import type { WorkspaceIndex } from '../../server/src/core/workspace/index.ts';
+import { DiagnosticsWork } from '../../server/src/lsp/diagnosticsWork.ts';
 import { randomFrom } from '../support/random.ts';
 import { openTranscript, uriOf } from './workspace.ts';
 
@@ -12,6 +14,16 @@ const uri = uriOf('data/chats.jsonl');
 function record(i: number): string {
   if (i % 5 === 4) return `{"messages": [{"role": "user", "content": "line ${i}"},`;
   return `{"messages": [{"role": "user", "content": "Who are you? ${i}"}, {"role": "assistant", "content": "Well, I am a person, line ${i}."}]}`;
+}
+
+/** The server's work on one index's diagnostics, kept from call to call as the server keeps it. */
+const works = new WeakMap<WorkspaceIndex, DiagnosticsWork>();
+
+/** The diagnostics of `uri` worked out until `deadline`, as the server works them out. */
+function fileDiagnosticsUntil(index: WorkspaceIndex, uri: string, deadline: number) {
+  let work = works.get(index);
+  if (!work) works.set(index, (work = new DiagnosticsWork()));
+  return work.until(index, uri, deadline);
 }
 
 function openIndex(lines: number) {

@@ -22,6 +22,7 @@ import { lineRanges } from './lineReader.ts';
 import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
 import { checkInOrder, RangeWorker } from './checkPool.ts';
 import { clauseTables, type ClauseTables } from '../core/workspace/clauseTables.ts';
+import { reportOfLine } from '../core/workspace/lineReport.ts';
 import { readConstitutions } from './readConstitutions.ts';
 import { collectFiles, noFiles, type Target, type WalkOptions } from './walkFolder.ts';
 import { noRoles, reportWriter, type CheckStats, type Format, type ReportedProblem, type ReportWriter } from './reportWriter.ts';
@@ -392,7 +393,7 @@ async function head(path: string): Promise<Buffer> {
 function writeTranscript(transcript: Transcript, text: string, display: string, ruleset: Ruleset, run: Run, sample?: { entry: string; index: number }): Promise<void> | undefined {
   const lines = new LineIndex(text);
   const gathered = new ReportItems();
-  gathered.add(transcript, ruleset, run.tables, (span) => lines.rangeOf(span));
+  gathered.add(reportOfLine(transcript, ruleset), run.tables, (span) => lines.rangeOf(span));
   return writeReport(gathered.report(0, 0, 0), display, run, { lines: 0, records: sample?.index ?? 0 }, sample?.entry);
 }
 

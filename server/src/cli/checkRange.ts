@@ -1,21 +1,20 @@
 /**
- * Checking a stretch of a JSONL file: the lines in a byte range of whole lines, read, parsed and
- * checked, their problems and findings kept in file order with positions counted from the range's
- * first line (a whole transcript file makes the same kind of report, counted from its top). Lines
+ * Checking a stretch of a JSONL file: the lines in a byte range of whole lines, each read into its
+ * line report (`lineReport`, the editor's too), their problems and findings kept in file order with
+ * positions counted from the range's first line (a whole transcript file makes the same kind of report, counted from its top). Lines
  * are read without metadata, which no check reads. `check` reads a JSONL file as a run of such
  * ranges, on its own thread or spread over worker threads (checkPool.ts), and writes their reports
  * in order, adding to each position the lines of the ranges before it; so a report is the same
  * however the file was cut and shared out.
  */
 import { closeSync, openSync } from 'node:fs';
-import { checkConversations } from '../core/detectors/index.ts';
 import type { Finding, Ruleset } from '../core/detectors/types.ts';
 import type { Problem } from '../core/problem.ts';
 import type { Span } from '../core/text.ts';
 import { citationProblems } from '../core/features/citations.ts';
-import type { Transcript } from '../core/transcript/model.ts';
 import type { ClauseTables } from '../core/workspace/clauseTables.ts';
-import { isBlankLine, parseJsonlLine } from '../core/transcript/parse.ts';
+import { lineReport, type LineReport } from '../core/workspace/lineReport.ts';
+import { isBlankLine } from '../core/transcript/parse.ts';
 import { readLineRange, type ByteRange } from './lineReader.ts';
 import { noRoles, type ReportedFinding, type ReportedProblem, type ReportedRange, type RoleCounts } from './reportWriter.ts';
 
@@ -50,27 +49,23 @@ export class ReportItems {
   reviewed = 0;
 
   /**
-   * Adds what was read (the problems first), the problems of citations that name no clause of
-   * `tables`, and the findings in its conversations; `rangeOf` gives a span's place.
+   * Adds a report (see {@link lineReport}): its parse problems first, then the problems of its
+   * citations that name no clause of `tables`, then its findings; `rangeOf` gives a span's place, and
+   * `conversation`, for a JSONL line's report, the record's rank that its findings carry.
    */
-  add(read: Pick<Transcript, 'conversations' | 'problems'>, ruleset: Ruleset, tables: ClauseTables, rangeOf: (span: Span) => ReportedRange): void {
-    for (const p of read.problems) this.items.push(problemItem(p, rangeOf));
-    this.conversations += read.conversations.length;
+  add(report: LineReport, tables: ClauseTables, rangeOf: (span: Span) => ReportedRange, conversation?: number): void {
+    for (const p of report.problems) this.items.push(problemItem(p, rangeOf));
+    this.conversations += report.conversations.length;
     const roles = this.roles;
-    let notes = false;
-    for (const conversation of read.conversations) {
+    for (const conversation of report.conversations) {
       const turns = conversation.turns;
       this.turns += turns.length;
-      for (let i = 0; i < turns.length; i++) {
-        const turn = turns[i];
-        roles[turn.role]++;
-        if (turn.notes.length > 0) notes = true;
-      }
+      for (let i = 0; i < turns.length; i++) roles[turns[i].role]++;
     }
-    if (notes) for (const p of citationProblems(read, tables)) this.items.push(problemItem(p, rangeOf));
-    for (const f of checkConversations(read.conversations, ruleset)) {
+    if (report.citations.length > 0) for (const p of citationProblems(report.citations, tables)) this.items.push(problemItem(p, rangeOf));
+    for (const f of report.findings) {
       if (f.reviewed) this.reviewed++;
-      else this.items.push({ finding: reportedFinding(f, rangeOf(f.span)) });
+      else this.items.push({ finding: reportedFinding(f, rangeOf(f.span), conversation ?? f.conversation) });
     }
   }
 
@@ -104,7 +99,7 @@ export function checkRange(path: string, range: ByteRange, ruleset: Ruleset, tab
   const onLine = (line: string, number: number) => {
     if (isBlankLine(line)) return;
     lineNumber = number;
-    gathered.add(parseJsonlLine(line, records++, 0, { withoutMeta: true }), ruleset, tables, rangeOf);
+    gathered.add(lineReport(line, ruleset, { withoutMeta: true }), tables, rangeOf, records++);
   };
   const fd = openSync(path, 'r');
   try {
@@ -116,10 +111,10 @@ export function checkRange(path: string, range: ByteRange, ruleset: Ruleset, tab
 }
 
 /** A finding as a report gives it, but for its path, at `range`. */
-function reportedFinding(f: Finding, range: ReportedRange): Omit<ReportedFinding, 'path'> {
+function reportedFinding(f: Finding, range: ReportedRange, conversation: number): Omit<ReportedFinding, 'path'> {
   return {
     range,
-    conversation: f.conversation,
+    conversation,
     turn: f.turn,
     role: f.role,
     principle: f.principle,

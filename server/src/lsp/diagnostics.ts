@@ -17,7 +17,8 @@ import {
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import { limitDiagnostics } from '../core/features/diagnosticLimit.ts';
-import { fileDiagnosticsUntil } from '../core/features/fileDiagnostics.ts';
+import { fileDiagnostics } from '../core/features/fileDiagnostics.ts';
+import { DiagnosticsWork } from './diagnosticsWork.ts';
 import type { ServerContext } from './serverContext.ts';
 import { recordStats } from './stats.ts';
 
@@ -29,6 +30,7 @@ const sliceMs = 20;
 export function registerDiagnosticsSupport(connection: Connection, ctx: ServerContext): void {
   /** Open documents whose diagnostics are being finished in the background. */
   const finishing = new Set<string>();
+  const work = new DiagnosticsWork();
 
   function finishInBackground(uri: string): void {
     if (finishing.has(uri)) return;
@@ -44,7 +46,7 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
       const started = performance.now();
       let complete = true;
       try {
-        complete = fileDiagnosticsUntil(ctx.index, uri, started + sliceMs, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) }).complete;
+        complete = work.until(ctx.index, uri, started + sliceMs, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) }).complete;
       } catch (error) {
         ctx.log(`diagnostics of ${uri} failed: ${(error as Error).message}`);
       }
@@ -71,7 +73,7 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
         const open = ctx.documents.get(uri);
         const budget = ctx.diagnosticsBudgetMs;
         const deadline = open && budget !== undefined && open.content.length >= progressiveFrom ? started + budget : Infinity;
-        const { diagnostics, complete } = fileDiagnosticsUntil(ctx.index, uri, deadline, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) });
+        const { diagnostics, complete } = work.until(ctx.index, uri, deadline, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) });
         if (!complete) finishInBackground(uri);
         const limited = limitDiagnostics(diagnostics, settings.maxDiagnosticsPerFile);
         if (open) recordStats(uri, { diagnosticsMs: performance.now() - started, diagnosticsComplete: complete, diagnosticsFound: diagnostics.length });
@@ -93,7 +95,7 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
       const settings = await ctx.settings(file.uri);
       let diagnostics: Diagnostic[];
       try {
-        diagnostics = limitDiagnostics(fileDiagnosticsUntil(ctx.index, file.uri, Infinity, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) }).diagnostics, settings.maxDiagnosticsPerFile);
+        diagnostics = limitDiagnostics(fileDiagnostics(ctx.index, file.uri, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) }), settings.maxDiagnosticsPerFile);
       } catch (error) {
         ctx.log(`diagnostics of ${file.uri} failed: ${(error as Error).message}`);
         continue;

@@ -9,8 +9,9 @@ import { checkConstitution } from '../constitution/checkConstitution.ts';
 import type { Constitution } from '../constitution/model.ts';
 import { detectorCount } from '../packs/apply.ts';
 import { problem, type Problem } from '../problem.ts';
-import type { LineIndex } from '../text.ts';
-import type { Citation, Transcript } from '../transcript/model.ts';
+import type { LineIndex, Span } from '../text.ts';
+import type { Citation } from '../transcript/model.ts';
+import type { TurnCitation } from '../workspace/lineReport.ts';
 import { resolveCitationIn, type CitationResolution, type ClauseTables } from '../workspace/clauseTables.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 
@@ -29,25 +30,26 @@ export interface CitationFixData {
 const source = 'constitution-lens';
 const lspSeverity = { error: 1, warning: 2, info: 3, hint: 4 } as const;
 
+/** The diagnostics of a transcript's citations that name no clause, or several. */
 export function citationDiagnostics(index: WorkspaceIndex, uri: string): Diagnostic[] {
   const file = index.get(uri);
   if (!file || file.kind !== 'transcript') return [];
   const out: Diagnostic[] = [];
   for (const ref of index.citations(uri)) {
-    const d = citationDiagnostic(index, file.lines, ref.citation);
+    const d = citationDiagnostic(index, (span) => file.lines.rangeOf(span), ref.citation);
     if (d) out.push(d);
   }
   return out;
 }
 
-/** The diagnostic of one citation in a transcript with these lines, or undefined when it resolves. */
-export function citationDiagnostic(index: WorkspaceIndex, lines: LineIndex, citation: Citation): Diagnostic | undefined {
+/** The diagnostic of one citation, placed by `rangeOf`, or undefined when it resolves. */
+export function citationDiagnostic(index: WorkspaceIndex, rangeOf: (span: Span) => Range, citation: Citation): Diagnostic | undefined {
   const found = citationProblem(index.resolveCitation(citation), citation);
   if (!found) return undefined;
-  const replace = lines.rangeOf({ start: citation.span.start + 2, end: citation.span.end - 2 });
+  const replace = rangeOf({ start: citation.span.start + 2, end: citation.span.end - 2 });
   const data: CitationFixData = { kind: 'citation', replace, replacements: found.replacements };
   const p = found.problem;
-  return { range: lines.rangeOf(p.span), severity: lspSeverity[p.severity], code: p.code, source, message: p.message, data };
+  return { range: rangeOf(p.span), severity: lspSeverity[p.severity], code: p.code, source, message: p.message, data };
 }
 
 /**
@@ -67,18 +69,12 @@ export function citationProblem(resolution: CitationResolution, citation: Citati
   return { problem: problem(CitationCode.ambiguous, message, citation.idSpan, 'warning'), replacements };
 }
 
-/** The problems of the citations in `transcript` that name no clause, or several, in file order. */
-export function citationProblems(transcript: Pick<Transcript, 'conversations'>, tables: ClauseTables): Problem[] {
+/** The problems of the citations that name no clause of `tables`, or several, in their order. */
+export function citationProblems(citations: readonly TurnCitation[], tables: ClauseTables): Problem[] {
   const out: Problem[] = [];
-  for (const conversation of transcript.conversations) {
-    for (const turn of conversation.turns) {
-      for (const note of turn.notes) {
-        for (const citation of note.citations) {
-          const found = citationProblem(resolveCitationIn(tables, citation), citation);
-          if (found) out.push(found.problem);
-        }
-      }
-    }
+  for (const { citation } of citations) {
+    const found = citationProblem(resolveCitationIn(tables, citation), citation);
+    if (found) out.push(found.problem);
   }
   return out;
 }

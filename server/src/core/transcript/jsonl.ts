@@ -63,8 +63,6 @@ function readLine(line: string, root: Node, index: number, base: number, options
 interface LineState {
   /** Line-relative results (base 0, index 0); `undefined` for a blank line. */
   readonly parsed: JsonlLine | undefined;
-  /** The results moved to this line's current place and index, built when first asked for. */
-  placed?: { start: number; index: number; conversations: Conversation[] };
   /** What callers derived from this parse of the line; see {@link JsonlModel.lines}. */
   memo?: Map<object, unknown>;
 }
@@ -125,8 +123,7 @@ export interface JsonlModelHooks {
  * when they are read; the others keep their results, and their start offsets come from the new
  * text's line table, so no conversation is touched. Conversations are placed (their spans moved to
  * the line's current start, their index set to the line's rank among non-empty lines) only when
- * asked for, and the placed copy is kept until the line moves again, so a keystroke costs one
- * line's parse plus a pass over the table.
+ * {@link conversations} is asked for, so a keystroke costs one line's parse plus a pass over the table.
  */
 export class JsonlModel {
   #text: LineText;
@@ -302,31 +299,10 @@ export class JsonlModel {
     return false;
   }
 
-  /** Every conversation, in file order, with its ranges in the current text. */
+  /** Every conversation, in file order, placed: its ranges in the current text, its index the line's rank. */
   conversations(): Conversation[] {
-    return this.#placeAll().flatMap((p) => p.conversations);
-  }
-
-  #placeAll(): NonNullable<LineState['placed']>[] {
-    this.lines();
-    const out: NonNullable<LineState['placed']>[] = [];
-    let index = 0;
-    const lines = this.#lines;
-    for (let n = 0; n < lines.length; n++) {
-      const l = lines[n]!;
-      if (!l.parsed) continue;
-      const start = this.#text.lineStart(n);
-      if (!l.placed || l.placed.start !== start || l.placed.index !== index) {
-        const i = index;
-        l.placed = {
-          start,
-          index,
-          conversations: l.parsed.conversations.map((c) => shiftConversation(c, start, i)),
-        };
-      }
-      out.push(l.placed);
-      index++;
-    }
+    const out: Conversation[] = [];
+    for (const view of this.lines()) for (const c of view.line.conversations) out.push(shiftConversation(c, view.start, view.index));
     return out;
   }
 

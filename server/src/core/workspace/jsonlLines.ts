@@ -1,13 +1,15 @@
 /**
- * A JSONL transcript kept line by line, for the workspace index. Every result the index needs from
- * a line (its findings per ruleset, its problems, its citations) is worked out once per parse of the
- * line, kept line-relative in the line's memo, and moved to the line's current place when read. An
- * edit re-parses the lines it touches (see {@link JsonlModel}); the other lines keep their results,
- * so a keystroke in a 20 MB file costs one line's parse and check plus a shift per result elsewhere.
+ * A JSONL transcript kept line by line, for the workspace index. Each line's report (its problems,
+ * citations and findings; see {@link lineReport}) is made once per parse of the line and ruleset and
+ * kept line-relative in the line's memo; the index's whole-file lists place the reports where their
+ * lines are when they are asked for (see {@link placeFinding} and its siblings, the editor's one
+ * place for that). An edit re-parses the lines it touches (see {@link JsonlModel}); the other lines
+ * keep their reports.
  */
-import { checkConversations, type Ruleset } from '../detectors/index.ts';
+import type { Ruleset } from '../detectors/index.ts';
 import type { Finding } from '../detectors/types.ts';
 import type { Problem } from '../problem.ts';
+import { citationsOf, reportOfLine, type LineReport, type TurnCitation } from './lineReport.ts';
 import type { LineText } from '../lineText.ts';
 import type { LineIndex } from '../text.ts';
 import { TranscriptFormat, type Conversation, type Transcript } from '../transcript/model.ts';
@@ -23,17 +25,8 @@ export interface JsonlLinesHooks {
   onCheckLine?(index: number): void;
 }
 
-/** Results of one line moved to where the line is now. */
-interface Placed<T> {
-  readonly start: number;
-  readonly index: number;
-  readonly items: readonly T[];
-}
-
-/** The keys of what the index keeps in a line's memo (a ruleset is the key of its findings). */
-const placedFindingsKey = { name: 'placed findings' };
-const placedProblemsKey = { name: 'placed problems' };
-const placedCitationsKey = { name: 'placed citations' };
+/** The key of a line's report in its memo; the report is for the ruleset it holds. */
+const reportKey = { name: 'line report' };
 
 export class JsonlLines {
   readonly #model: JsonlModel;
@@ -132,67 +125,47 @@ export class JsonlLines {
     return this.#model.viewsReplacedSince(revision);
   }
 
-  /** The findings of every line, in file order; a line is checked once per parse and ruleset. */
+  /**
+   * One line's report for `ruleset`, line-relative, made once per parse of the line and ruleset. A
+   * detector that throws leaves the line without findings rather than stop the reader.
+   */
+  report(view: JsonlLineView, ruleset: Ruleset): LineReport {
+    const kept = view.memo.get(reportKey) as { ruleset: Ruleset; report: LineReport } | undefined;
+    if (kept?.ruleset === ruleset) return kept.report;
+    if (view.line.conversations.length > 0) this.#hooks.onCheckLine?.(view.index);
+    let report: LineReport;
+    try {
+      report = reportOfLine(view.line, ruleset);
+    } catch {
+      const { conversations, problems } = view.line;
+      report = { conversations, problems, citations: citationsOf(conversations), findings: [] };
+    }
+    view.memo.set(reportKey, { ruleset, report });
+    return report;
+  }
+
+  /** The findings of every line, placed, in file order. */
   findings(ruleset: Ruleset): Finding[] {
     const out: Finding[] = [];
-    for (const view of this.#model.lines()) for (const f of this.lineFindings(view, ruleset)) out.push(f);
+    for (const view of this.#model.lines()) for (const f of this.report(view, ruleset).findings) out.push(placeFinding(f, view.start, view.index));
     return out;
   }
 
-  /** One line's findings at its current place. */
-  lineFindings(view: JsonlLineView, ruleset: Ruleset): readonly Finding[] {
-    const { start, index, line, memo } = view;
-    if (line.conversations.length === 0) return [];
-    let placed = memo.get(placedFindingsKey) as (Placed<Finding> & { ruleset: Ruleset }) | undefined;
-    if (!placed || placed.ruleset !== ruleset || placed.start !== start || placed.index !== index) {
-      let relative = memo.get(ruleset) as Finding[] | undefined;
-      if (!relative) {
-        this.#hooks.onCheckLine?.(index);
-        relative = checkLine(line.conversations, ruleset);
-        memo.set(ruleset, relative);
-      }
-      placed = { ruleset, start, index, items: relative.length === 0 ? relative : relative.map((f) => shiftFinding(f, start, index)) };
-      memo.set(placedFindingsKey, placed);
-    }
-    return placed.items;
-  }
-
-  /** The parse problems of every line, in file order. */
+  /** The parse problems of every line, placed, in file order. */
   problems(): Problem[] {
     const out: Problem[] = [];
-    for (const view of this.#model.lines()) for (const p of this.lineProblems(view)) out.push(p);
+    for (const view of this.#model.lines()) for (const p of view.line.problems) out.push(placeProblem(p, view.start));
     return out;
   }
 
-  /** One line's parse problems at its current place. */
-  lineProblems(view: JsonlLineView): readonly Problem[] {
-    const { start, index, line, memo } = view;
-    if (line.problems.length === 0) return line.problems;
-    let placed = memo.get(placedProblemsKey) as Placed<Problem> | undefined;
-    if (!placed || placed.start !== start) {
-      placed = { start, index, items: line.problems.map((p) => (start === 0 ? p : { ...p, span: { start: p.span.start + start, end: p.span.end + start } })) };
-      memo.set(placedProblemsKey, placed);
-    }
-    return placed.items;
-  }
-
-  /** The citations of every line's notes, in file order, with the turns that hold them. */
+  /** The citations of every line's notes, placed, in file order, with the turns that hold them. */
   citations(uri: string): CitationRef[] {
     const out: CitationRef[] = [];
-    for (const view of this.#model.lines()) for (const c of this.lineCitations(view, uri)) out.push(c);
-    return out;
-  }
-
-  /** One line's citations at its current place. */
-  lineCitations(view: JsonlLineView, uri: string): readonly CitationRef[] {
-    const { start, index, line, memo } = view;
-    let placed = memo.get(placedCitationsKey) as Placed<CitationRef> | undefined;
-    if (placed?.items.length === 0) return placed.items;
-    if (!placed || placed.start !== start || placed.index !== index) {
-      placed = { start, index, items: lineCitations(uri, line.conversations, start, index) };
-      memo.set(placedCitationsKey, placed);
+    for (const view of this.#model.lines()) {
+      if (view.line.conversations.length === 0) continue;
+      for (const c of citationsOfView(view)) out.push(placeCitation(uri, c, view.start, view.index));
     }
-    return placed.items;
+    return out;
   }
 
   /** The whole transcript, as `parseTranscript` gives it for this text. */
@@ -229,36 +202,32 @@ function isJsonlShaped(model: JsonlModel): boolean {
   return false;
 }
 
-function checkLine(conversations: readonly Conversation[], ruleset: Ruleset): Finding[] {
-  try {
-    return checkConversations(conversations, ruleset);
-  } catch {
-    return [];
-  }
+/** The citations of a line, from its report when one was made, else from its conversations. */
+function citationsOfView(view: JsonlLineView): readonly TurnCitation[] {
+  const kept = view.memo.get(reportKey) as { report: LineReport } | undefined;
+  if (kept) return kept.report.citations;
+  return citationsOf(view.line.conversations);
 }
 
-function shiftFinding(f: Finding, by: number, index: number): Finding {
-  if (by === 0 && f.conversation === index) return f;
-  const span = { start: f.span.start + by, end: f.span.end + by };
+/** A line-relative finding at a line that starts at offset `start` and is record `index` of its file. */
+export function placeFinding(f: Finding, start: number, index: number): Finding {
+  if (start === 0 && f.conversation === index) return f;
+  const span = { start: f.span.start + start, end: f.span.end + start };
   if (!f.reviewed) return { ...f, span, conversation: index };
-  const noteSpan = { start: f.reviewed.noteSpan.start + by, end: f.reviewed.noteSpan.end + by };
+  const noteSpan = { start: f.reviewed.noteSpan.start + start, end: f.reviewed.noteSpan.end + start };
   return { ...f, span, conversation: index, reviewed: { ...f.reviewed, noteSpan } };
 }
 
-function lineCitations(uri: string, conversations: readonly Conversation[], by: number, index: number): CitationRef[] {
-  const out: CitationRef[] = [];
-  for (const conversation of conversations) {
-    for (const turn of conversation.turns) {
-      for (const note of turn.notes) {
-        for (const c of note.citations) {
-          const citation = { ...c, span: { start: c.span.start + by, end: c.span.end + by }, idSpan: { start: c.idSpan.start + by, end: c.idSpan.end + by } };
-          out.push({ uri, citation, conversation: index, turn: turn.index });
-        }
-      }
-    }
-  }
-  out.sort((a, b) => a.citation.span.start - b.citation.span.start);
-  return out;
+/** A line-relative problem at a line that starts at offset `start`. */
+export function placeProblem(p: Problem, start: number): Problem {
+  return start === 0 ? p : { ...p, span: { start: p.span.start + start, end: p.span.end + start } };
+}
+
+/** A line-relative citation of file `uri` at a line that starts at offset `start` and is record `index`. */
+export function placeCitation(uri: string, c: TurnCitation, start: number, index: number): CitationRef {
+  const { span, idSpan } = c.citation;
+  const citation = start === 0 ? c.citation : { ...c.citation, span: { start: span.start + start, end: span.end + start }, idSpan: { start: idSpan.start + start, end: idSpan.end + start } };
+  return { uri, citation, conversation: index, turn: c.turn };
 }
 
 /** The transcript's format: its conversations' one format, or `unknown` when they differ or there are none. */
