@@ -146,15 +146,19 @@ export async function run(): Promise<void> {
   for (const folder of folders) {
     if (only && !folder.name.startsWith(only)) continue;
     const root = mkdtempSync(join(tmpdir(), 'constitution-lens-workspace-'));
+    const keep = process.env.BENCH_WORKSPACE_KEEP === '1';
     try {
       await folder.build(root, records);
       const bytes = folderBytes(root);
       const rootUri = `${pathToFileURL(root).toString()}/`;
       const started = performance.now();
-      const server = await TestServer.start({ root });
+      const server = await TestServer.start({ root, ...(process.env.BENCH_SETTINGS ? { settings: JSON.parse(process.env.BENCH_SETTINGS) } : {}) });
       try {
         const indexedMs = performance.now() - started;
-        const items = await server.workspaceDiagnostics();
+        // A server that runs out of memory ends, and its answer never comes: that ends the bench.
+        const ended = server.exited.then((code) => Promise.reject(new Error(`the server ended (${code}) before the workspace's diagnostics were complete; its last words: ${server.logs.slice(-3).join(' ')}`)));
+        ended.catch(() => undefined);
+        const items = await Promise.race([server.workspaceDiagnostics(), ended]);
         const completeMs = performance.now() - started;
         const memory = memoryOf(server.pid!);
         const seen = digest(items, rootUri);
@@ -170,7 +174,8 @@ export async function run(): Promise<void> {
         await server.stop();
       }
     } finally {
-      rmSync(root, { recursive: true, force: true });
+      if (keep) console.log(`  (kept in ${root})`);
+      else rmSync(root, { recursive: true, force: true });
     }
   }
 }

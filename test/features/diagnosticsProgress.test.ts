@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { countFindings, limitCode, limitDiagnostics } from '../../server/src/core/features/diagnosticLimit.ts';
+import { countFindings, DiagnosticLimit, limitCode, limitDiagnostics } from '../../server/src/core/features/diagnosticLimit.ts';
 import { fileDiagnostics } from '../../server/src/core/features/fileDiagnostics.ts';
 import type { WorkspaceIndex } from '../../server/src/core/workspace/index.ts';
 import { DiagnosticsWork } from '../../server/src/lsp/diagnosticsWork.ts';
@@ -155,4 +155,21 @@ test('typing within the lines of a checked dataset works out only the edited lin
     text = next;
   }
   assert.ok(inPlace > 200, `${inPlace} edits in place`);
+});
+
+test('the limit worked out as diagnostics come, in parts that follow one another, gives what the limit of them all gives', () => {
+  const random = randomFrom(23);
+  for (let round = 0; round < 200; round++) {
+    const parts: Diagnostic[][] = [[], [], []];
+    const max = 1 + random(12);
+    const limit = new DiagnosticLimit(max, 3);
+    const count = random(40);
+    for (let i = 0; i < count; i++) {
+      const part = random(3);
+      const d: Diagnostic = { ...diagnostic(i, (1 + random(4)) as 1 | 2 | 3 | 4), ...(random(2) === 0 ? { source: 'constitution-lens' } : {}) };
+      parts[part].push(d);
+      limit.add(part, d);
+    }
+    assert.deepEqual(limit.result(), limitDiagnostics(parts.flat(), max), `round ${round}`);
+  }
 });

@@ -52,12 +52,15 @@ export class TestServer {
   settings: Record<string, unknown>;
   sections: Record<string, unknown>;
   initializeResult!: InitializeResult;
+  /** Settles when the server process ends, with its exit code (or the signal that ended it). */
+  readonly exited: Promise<number | string | null>;
 
   private constructor(options: TestServerOptions) {
     this.settings = options.settings ?? {};
     this.sections = options.sections ?? {};
     this.#process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
     this.#process.stderr.on('data', (d: Buffer) => this.logs.push(d.toString()));
+    this.exited = new Promise((resolve) => this.#process.on('exit', (code, signal) => resolve(code ?? signal)));
     this.connection = createMessageConnection(
       new StreamMessageReader(this.#process.stdout),
       new StreamMessageWriter(this.#process.stdin),

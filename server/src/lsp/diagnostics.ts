@@ -16,8 +16,7 @@ import {
   type Diagnostic,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
-import { limitDiagnostics } from '../core/features/diagnosticLimit.ts';
-import { fileDiagnostics } from '../core/features/fileDiagnostics.ts';
+import { limitDiagnostics, limitedFileDiagnostics } from '../core/features/diagnosticLimit.ts';
 import { DiagnosticsWork } from './diagnosticsWork.ts';
 import type { ServerContext } from './serverContext.ts';
 import { recordStats } from './stats.ts';
@@ -85,23 +84,38 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
     return { kind: DocumentDiagnosticReportKind.Full, items: Array.isArray(items) ? items : [] };
   });
 
+  /**
+   * The report of each file that is not open, as the last workspace pull sent it: worked out again
+   * only when the file, the constitutions, the ruleset or the settings changed. A report holds at
+   * most the diagnostics the editor shows, so what is kept stays small however large the file.
+   */
+  const reports = new Map<string, { key: readonly unknown[]; items: Diagnostic[] }>();
+
   connection.languages.diagnostics.onWorkspace(async (_params, token) => {
     // Asked for at once by the client: answered once the workspace has been read, so no file is left out.
     await ctx.indexed;
     const items: WorkspaceDocumentDiagnosticReport[] = [];
+    const seen = new Set<string>();
     for (const file of ctx.index.files()) {
       if (token.isCancellationRequested) break;
       if (ctx.documents.get(file.uri)) continue;
+      seen.add(file.uri);
       const settings = await ctx.settings(file.uri);
-      let diagnostics: Diagnostic[];
-      try {
-        diagnostics = limitDiagnostics(fileDiagnostics(ctx.index, file.uri, { severityOverrides: ctx.reviewers.overrides(settings.severityOverrides) }), settings.maxDiagnosticsPerFile);
-      } catch (error) {
-        ctx.log(`diagnostics of ${file.uri} failed: ${(error as Error).message}`);
-        continue;
+      const overrides = ctx.reviewers.overrides(settings.severityOverrides);
+      const key = [file.version, ctx.index.ruleset(), ctx.index.constitutions(), overrides, settings.maxDiagnosticsPerFile];
+      let report = reports.get(file.uri);
+      if (!report || report.key.some((k, i) => k !== key[i])) {
+        try {
+          report = { key, items: limitedFileDiagnostics(ctx.index, file.uri, settings.maxDiagnosticsPerFile, { severityOverrides: overrides }) };
+        } catch (error) {
+          ctx.log(`diagnostics of ${file.uri} failed: ${(error as Error).message}`);
+          continue;
+        }
+        reports.set(file.uri, report);
       }
-      items.push({ kind: DocumentDiagnosticReportKind.Full, uri: file.uri, version: null, items: diagnostics });
+      items.push({ kind: DocumentDiagnosticReportKind.Full, uri: file.uri, version: null, items: report.items });
     }
+    if (!token.isCancellationRequested) for (const uri of reports.keys()) if (!seen.has(uri)) reports.delete(uri);
     return { items };
   });
 }

@@ -21,7 +21,8 @@ import { bundledPackFiles } from '../packFiles.ts';
 import type { ModelFileRead } from '../core/detectors/types.ts';
 import { readModelFiles } from '../modelFiles.ts';
 import { isTranscriptFileName } from '../core/transcript/parse.ts';
-import { WorkspaceIndex } from '../core/workspace/index.ts';
+import { WorkspaceIndex, type FileReader } from '../core/workspace/index.ts';
+import { decodeText } from '../core/text.ts';
 import { registerCodeActionSupport } from './codeActions.ts';
 import { registerCodeLensSupport } from './codeLens.ts';
 import { registerCompletionSupport } from './completion.ts';
@@ -39,7 +40,7 @@ import type { ServerContext } from './serverContext.ts';
 import { registerStatsRequest } from './stats.ts';
 import { registerSymbolSupport } from './symbols.ts';
 import { indexingProgress } from './indexingProgress.ts';
-import { applyFileEvents, listFolder, loadFiles } from './workspaceFiles.ts';
+import { applyFileEvents, fileLines, listFolder, loadFiles } from './workspaceFiles.ts';
 import { FolderExclusions } from './folderExclusions.ts';
 import { EvalFiles } from './evalFiles.ts';
 
@@ -125,7 +126,7 @@ export function startServer(connection: Connection): void {
     configurationSupported = caps.workspace?.configuration === true;
     settingsCache = new SettingsCache(connection, configurationSupported);
     const starter = loadStarter(options, log);
-    index = new WorkspaceIndex({ starter, isConstitution, bundledPacks: starter ? bundledPacks(starter.path, log) : [], models: modelFilesOf });
+    index = new WorkspaceIndex({ starter, isConstitution, bundledPacks: starter ? bundledPacks(starter.path, log) : [], models: modelFilesOf, reader: diskReader });
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
@@ -303,6 +304,29 @@ function bundledPacks(starterPath: string, log: (m: string) => void): { uri: str
     return [];
   }
 }
+
+/**
+ * Reads a transcript of the workspace again from disk, so that the index need not keep every
+ * file's text: a file that can no longer be read reads as empty until the watcher's event for it.
+ */
+const diskReader: FileReader = {
+  canRead: (uri) => uri.startsWith('file:'),
+  read: (uri) => {
+    try {
+      const path = fileURLToPath(uri);
+      return decodeText(readFileSync(path), path);
+    } catch {
+      return undefined;
+    }
+  },
+  lines: (uri) => {
+    try {
+      return fileLines(fileURLToPath(uri));
+    } catch {
+      return undefined;
+    }
+  },
+};
 
 /** The model files of a constitution on disk; a constitution that is not a file has none to read. */
 function modelFilesOf(uri: string, constitution: Constitution): Record<string, ModelFileRead> | undefined {

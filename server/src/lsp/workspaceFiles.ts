@@ -3,7 +3,8 @@
  * them current from the client's file events. Open documents win: the index ignores disk updates of
  * a file that is open in the editor.
  */
-import { promises as fs } from 'node:fs';
+import { closeSync, openSync, promises as fs, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
@@ -138,5 +139,43 @@ export async function applyFileEvents(
     if (!relevant(event.uri)) continue;
     if (event.type === FileChangeType.Deleted) index.remove(event.uri, 'disk');
     else await loadFile(event.uri, index, maxFileSize, log);
+  }
+}
+
+/** How much of a file {@link fileLines} reads at a time. */
+const chunkBytes = 1 << 20;
+
+/**
+ * The lines of a file (split at `\n`, a `\r` before it left on the line, a leading byte order mark
+ * dropped as `decodeText` drops it), read a chunk at a time as they are asked for, so that a
+ * dataset is walked in the memory of a chunk. The file is opened when the walk starts and closed
+ * when it ends, or when the reader stops early.
+ */
+export function* fileLines(path: string): Generator<string, void, undefined> {
+  const fd = openSync(path, 'r');
+  try {
+    const decoder = new StringDecoder('utf8');
+    const buffer = Buffer.alloc(chunkBytes);
+    let rest = '';
+    let first = true;
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      let text = read > 0 ? decoder.write(buffer.subarray(0, read)) : decoder.end();
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      text = rest + text;
+      let from = 0;
+      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+        yield text.slice(from, nl);
+        from = nl + 1;
+      }
+      rest = text.slice(from);
+      if (read === 0) break;
+    }
+    yield rest;
+  } finally {
+    closeSync(fd);
   }
 }

@@ -29,7 +29,7 @@ export function codeLenses(index: WorkspaceIndex, uri: string, agreement?: reado
     if (!ref || ref.clause !== clause) continue;
     const cited = new Set(index.citationsOfClause(uri, clause.id).map((c) => `${c.uri}\u0000${c.conversation}\u0000${c.turn}`));
     const flagged = new Set(
-      index.findingsOfClause(uri, clause.id).map((f) => `${f.uri}\u0000${f.finding.conversation}\u0000${f.finding.turn}`),
+      index.findingsOfClause(uri, clause.id).map((f) => `${f.uri}\u0000${f.conversation}\u0000${f.turn}`),
     );
     const range = file.lines.rangeOf(clause.headingSpan);
     const row = agreement?.find((r) => r.clause === clause.id && r.constitution === constitution.name && r.n > 0);

@@ -6,7 +6,8 @@
 import type { Diagnostic, DiagnosticRelatedInformation, Range } from 'vscode-languageserver-types';
 import type { Finding } from '../detectors/types.ts';
 import type { Problem, Severity } from '../problem.ts';
-import type { Span } from '../text.ts';
+import type { LineIndex, Span } from '../text.ts';
+import type { LineReport } from '../workspace/lineReport.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import type { JsonlLines } from '../workspace/jsonlLines.ts';
 import type { JsonlLineView } from '../transcript/jsonl.ts';
@@ -87,14 +88,22 @@ const noDiagnostics: LineDiagnostics = { problems: [], citations: [], findings: 
 
 /**
  * One JSONL line's diagnostics, placed where the line is now: its report (see `lineReport`) is
- * line-relative, and this is the editor's one place that puts it on the line's row and gives its
- * findings the line's rank as their conversation.
+ * line-relative, and this is the editor's one place that puts it where the line starts and gives
+ * its findings the line's rank as their conversation.
  */
 export function jsonlLineDiagnostics(index: WorkspaceIndex, uri: string, jsonl: JsonlLines, view: JsonlLineView, options: DiagnosticOptions = {}): LineDiagnostics {
-  const report = jsonl.report(view, index.ruleset());
+  return reportDiagnostics(index, jsonl.report(view, index.ruleset()), jsonl.lines, view.start, view.index, options);
+}
+
+/**
+ * The diagnostics of a JSONL line's report (see `lineReport`), placed at a line that starts at
+ * offset `start` of a text with these `lines`, and is record `record` of its file. A lone `\r`
+ * inside a JSONL line ends an editor's line, so a span's place is found in the line index rather
+ * than counted from the row the JSONL line starts on.
+ */
+export function reportDiagnostics(index: WorkspaceIndex, report: LineReport, lines: LineIndex, start: number, record: number, options: DiagnosticOptions = {}): LineDiagnostics {
   if (report.problems.length === 0 && report.citations.length === 0 && report.findings.length === 0) return noDiagnostics;
-  const row = jsonl.lines.positionAt(view.start).line;
-  const rangeOf = (span: Span): Range => ({ start: { line: row, character: span.start }, end: { line: row, character: span.end } });
+  const rangeOf = (span: Span): Range => lines.rangeOf({ start: span.start + start, end: span.end + start });
   const citations: Diagnostic[] = [];
   for (const c of report.citations) {
     const d = citationDiagnostic(index, rangeOf, c.citation);
@@ -103,7 +112,7 @@ export function jsonlLineDiagnostics(index: WorkspaceIndex, uri: string, jsonl: 
   return {
     problems: problemDiagnostics(report.problems, rangeOf),
     citations,
-    findings: findingDiagnostics(index, report.findings, rangeOf, options, view.index),
+    findings: findingDiagnostics(index, report.findings, rangeOf, options, record),
   };
 }
 

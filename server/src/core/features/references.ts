@@ -20,7 +20,7 @@ export function clauseReferences(index: WorkspaceIndex, ref: ClauseRef, includeD
   if (includeDeclaration && home) out.push({ uri: ref.uri, range: home.lines.rangeOf(ref.clause.headingSpan) });
   const places = [
     ...index.citationsOfClause(ref.uri, ref.clause.id).map((c) => ({ uri: c.uri, span: c.citation.span })),
-    ...index.findingsOfClause(ref.uri, ref.clause.id).map((f) => ({ uri: f.uri, span: f.finding.span })),
+    ...index.findingsOfClause(ref.uri, ref.clause.id).map((f) => ({ uri: f.uri, span: f.span })),
   ];
   places.sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : a.span.start - b.span.start));
   for (const place of places) {

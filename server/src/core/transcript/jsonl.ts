@@ -69,6 +69,8 @@ interface LineState {
 
 /** One non-blank line as {@link JsonlModel.lines} yields it. */
 export interface JsonlLineView {
+  /** The line's number in the current text. */
+  readonly row: number;
   /** Offset of the line's start in the current text. */
   readonly start: number;
   /** The line's rank among non-blank lines, which is the index of its conversations. */

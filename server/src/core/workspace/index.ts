@@ -13,14 +13,16 @@ import { checkTranscript, compileRuleset, type Ruleset } from '../detectors/inde
 import type { Finding, LoadedConstitution, ModelFileRead } from '../detectors/types.ts';
 import { problem, type Problem } from '../problem.ts';
 import { LineText } from '../lineText.ts';
-import type { LineIndex, Range } from '../text.ts';
+import { LineIndex, type Range, type Span } from '../text.ts';
 import type { Citation, Transcript } from '../transcript/model.ts';
 import { looksLikeTranscript, parseTranscript } from '../transcript/parse.ts';
 import { isEvalSampleUri, readEvalSample } from '../transcript/evalLog.ts';
 import { clauseTables, resolveCitationIn, type CitationResolution, type ClauseRef, type ClauseTables } from './clauseTables.ts';
 
 export type { CitationResolution, ClauseRef } from './clauseTables.ts';
-import { JsonlLines } from './jsonlLines.ts';
+import { JsonlLines, placeCitation, placeFinding, placeProblem } from './jsonlLines.ts';
+import { citationsOf, nonBlankLines, reportOfLine, type LineReport, type StreamedLine } from './lineReport.ts';
+import { parseJsonlLine } from '../transcript/jsonl.ts';
 import { applyPacks, type LoadedPack, type PackUse } from '../packs/apply.ts';
 import { detectorDeclarations, isPackFileName, parsePack, recognisesText, type CopySource, type RulePack } from '../packs/pack.ts';
 import type { RulesetProblem } from '../detectors/types.ts';
@@ -67,10 +69,12 @@ export interface CitationRef {
   readonly turn: number;
 }
 
-/** A finding and the transcript it is in. */
+/** Where a finding is: its transcript, span, conversation and turn. */
 export interface FindingRef {
   readonly uri: string;
-  readonly finding: Finding;
+  readonly span: Span;
+  readonly conversation: number;
+  readonly turn: number;
 }
 
 export interface WorkspaceIndexOptions {
@@ -87,6 +91,23 @@ export interface WorkspaceIndexOptions {
    * files); without it, learned detectors report their models missing.
    */
   readonly models?: (uri: string, constitution: Constitution) => Readonly<Record<string, ModelFileRead>> | undefined;
+  /**
+   * Reads a file of the workspace again, as the caller reads files (the core reads none). With it, a
+   * transcript put in the index from disk is not kept whole: the index keeps what the workspace asks
+   * of every file (its lines' places, its citations, whether it holds a transcript, its parse
+   * problems) and reads the file again when a feature needs more (its diagnostics, its findings).
+   */
+  readonly reader?: FileReader;
+}
+
+/** See {@link WorkspaceIndexOptions.reader}. */
+export interface FileReader {
+  /** Whether `uri` can be read again (a file on disk; not a view the server made). */
+  canRead(uri: string): boolean;
+  /** The file's text now, or undefined when it can no longer be read. */
+  read(uri: string): string | undefined;
+  /** The file's lines now, split at `\n` (a `\r` before it left on the line), read as they are asked for. */
+  lines(uri: string): Iterable<string> | undefined;
 }
 
 export interface WorkspaceIndexHooks {
@@ -118,6 +139,8 @@ export class WorkspaceIndex {
   #citationIndex: { generation: number; byClause: Map<string, CitationRef[]> } | undefined;
   #findingIndex: { generation: number; ruleset: Ruleset; byClause: Map<string, FindingRef[]> } | undefined;
   #bundledPacks: RulePack[] | undefined;
+  /** The one file read again whose text and models are kept, while features work on it; see {@link FileEntry}. */
+  readonly #lastRead: LastRead = {};
   #disabledPacks: ReadonlySet<string> = new Set();
   #copies: CopySource | undefined;
 
@@ -179,7 +202,7 @@ export class WorkspaceIndex {
       if (applied.length === text.length && applied.text === text) content = applied;
     }
     const edited = typeof content !== 'string' && previous?.kind === kind ? previous.edited(content, next) : undefined;
-    const entry = edited ?? new FileEntry(uri, kind, content, next, this.#options.hooks);
+    const entry = edited ?? new FileEntry(uri, kind, content, next, this.#options.hooks, undefined, this.#readAgain(uri, kind, source));
     store.set(uri, entry);
     if (source === 'open' || !this.#open.has(uri)) this.#changed(kind, previous?.kind);
     return true;
@@ -204,7 +227,9 @@ export class WorkspaceIndex {
       for (const [uri, entry] of store) {
         const kind = this.kindOf(uri, entry.content.slice(0, headLength));
         if (!kind) store.delete(uri);
-        else if (kind !== entry.kind) store.set(uri, new FileEntry(uri, kind, entry.content, entry.version, this.#options.hooks));
+        else if (kind !== entry.kind) {
+          store.set(uri, new FileEntry(uri, kind, entry.content, entry.version, this.#options.hooks, undefined, this.#readAgain(uri, kind, store === this.#disk ? 'disk' : 'open')));
+        }
       }
     }
     this.#changed('constitution');
@@ -277,25 +302,47 @@ export class WorkspaceIndex {
     return this.#ruleset.ruleset;
   }
 
+  /**
+   * The lines of a JSONL transcript that the index reads again from disk, streamed from the file;
+   * undefined for every other file. A feature that walks a file line by line reads it so, in the
+   * memory of a line; see {@link lineReport}.
+   */
+  streamedLines(uri: string): Iterable<StreamedLine> | undefined {
+    const entry = this.#entry(uri);
+    if (!entry?.streamsLines) return undefined;
+    const lines = this.#options.reader?.lines(uri);
+    return lines ? nonBlankLines(lines) : [];
+  }
+
   /** The detectors' findings on a transcript (reviewed ones included, marked), cached per version and ruleset. */
   findings(uri: string): Finding[] {
     const entry = this.#entry(uri);
     if (!entry || entry.kind !== 'transcript') return [];
     const ruleset = this.ruleset();
-    if (entry.findingsCache?.ruleset !== ruleset) {
+    const streamed = this.streamedLines(uri);
+    if (streamed) {
+      // Worked out from the file each time: a dataset's findings are many, and the workspace keeps
+      // what it needs of them (see findingsOfClause).
+      const out: Finding[] = [];
+      for (const line of streamed) for (const f of streamedReport(line, ruleset).findings) out.push(placeFinding(f, line.start, line.index));
+      return out;
+    }
+    // A file read again keeps its findings with its text and models, while they are kept.
+    const whole = entry.whole;
+    if (whole.findingsCache?.ruleset !== ruleset) {
       let findings: Finding[];
-      const jsonl = entry.jsonl;
+      const jsonl = whole.jsonl;
       if (jsonl) findings = jsonl.findings(ruleset);
       else {
         try {
-          findings = entry.transcript ? checkTranscript(entry.transcript, ruleset) : [];
+          findings = whole.transcript ? checkTranscript(whole.transcript, ruleset) : [];
         } catch {
           findings = [];
         }
       }
-      entry.findingsCache = { ruleset, findings };
+      whole.findingsCache = { ruleset, findings };
     }
-    return entry.findingsCache.findings;
+    return whole.findingsCache.findings;
   }
 
   /**
@@ -311,8 +358,15 @@ export class WorkspaceIndex {
   transcriptProblems(uri: string): readonly Problem[] {
     const entry = this.#entry(uri);
     if (!entry || entry.kind !== 'transcript') return [];
+    if (entry.problemsCache) return entry.problemsCache;
+    const streamed = this.streamedLines(uri);
+    if (streamed) {
+      const out: Problem[] = [];
+      for (const line of streamed) for (const p of parseJsonlLine(line.text, 0, 0).problems) out.push(placeProblem(p, line.start));
+      return (entry.problemsCache = out);
+    }
     const jsonl = entry.jsonl;
-    if (jsonl) return (entry.problemsCache ??= jsonl.problems());
+    if (jsonl) return (entry.problemsCache = jsonl.problems());
     return entry.transcript?.problems ?? [];
   }
 
@@ -323,10 +377,21 @@ export class WorkspaceIndex {
   holdsTranscript(uri: string): boolean {
     const entry = this.#entry(uri);
     if (!entry || entry.kind !== 'transcript') return false;
-    const jsonl = entry.jsonl;
-    if (jsonl) return jsonl.holdsConversation();
-    const transcript = entry.transcript;
-    return !!transcript && (transcript.format !== 'unknown' || transcript.conversations.length > 0);
+    if (entry.holdsCache === undefined) {
+      const streamed = this.streamedLines(uri);
+      if (streamed) {
+        let holds = false;
+        for (const line of streamed) if ((holds = parseJsonlLine(line.text, 0, 0).conversations.length > 0)) break;
+        return (entry.holdsCache = holds);
+      }
+      const jsonl = entry.jsonl;
+      const transcript = jsonl ? undefined : entry.transcript;
+      const holds = jsonl ? jsonl.holdsConversation() : !!transcript && (transcript.format !== 'unknown' || transcript.conversations.length > 0);
+      // An open document's answer can change with its next line; it is kept for a file read again when asked.
+      if (!entry.readAgain) return holds;
+      entry.holdsCache = holds;
+    }
+    return entry.holdsCache;
   }
 
   /** The clauses of one constitution by id (the first of duplicates). */
@@ -361,8 +426,19 @@ export class WorkspaceIndex {
   citations(uri: string): readonly CitationRef[] {
     const entry = this.#entry(uri);
     if (!entry || entry.kind !== 'transcript') return [];
+    if (entry.citationsCache) return entry.citationsCache;
+    const streamed = this.streamedLines(uri);
+    if (streamed) {
+      const out: CitationRef[] = [];
+      for (const line of streamed) {
+        // Only a line that can hold a note is parsed for its citations.
+        if (!mayCite.test(line.text)) continue;
+        for (const c of citationsOf(parseJsonlLine(line.text, 0, 0).conversations)) out.push(placeCitation(uri, c, line.start, line.index));
+      }
+      return (entry.citationsCache = out);
+    }
     const jsonl = entry.jsonl;
-    return (entry.citationsCache ??= jsonl ? jsonl.citations(uri) : collectCitations(uri, entry.transcript));
+    return (entry.citationsCache = jsonl ? jsonl.citations(uri) : collectCitations(uri, entry.transcript));
   }
 
   /** The citation whose `[[...]]` holds `offset`. */
@@ -405,12 +481,19 @@ export class WorkspaceIndex {
       for (const file of this.files()) {
         if (file.kind !== 'transcript') continue;
         for (const finding of this.findings(file.uri)) {
-          if (!finding.reviewed) push(byClause, clauseKey(finding.constitutionUri, finding.principle), { uri: file.uri, finding });
+          if (!finding.reviewed) push(byClause, clauseKey(finding.constitutionUri, finding.principle), { uri: file.uri, span: finding.span, conversation: finding.conversation, turn: finding.turn });
         }
       }
       this.#findingIndex = { generation: this.#generation, ruleset, byClause };
     }
     return this.#findingIndex.byClause.get(clauseKey(constitutionUri, clauseId)) ?? [];
+  }
+
+  /** How a file is read again, for a transcript from disk when the index has a reader that can read it. */
+  #readAgain(uri: string, kind: FileKind, source: TextSource): ReadAgain | undefined {
+    const reader = this.#options.reader;
+    if (source !== 'disk' || kind !== 'transcript' || !reader?.canRead(uri)) return undefined;
+    return { reader, lastRead: this.#lastRead };
   }
 
   #entry(uri: string): FileEntry | undefined {
@@ -453,14 +536,37 @@ export class WorkspaceIndex {
   }
 }
 
-/** A file's text and its lazily built models. */
+/** The index's one file read again, with its text and models: see {@link FileEntry}. */
+interface LastRead {
+  owner?: FileEntry;
+  whole?: FileEntry;
+}
+
+/** How a file is read again: the reader, and where the index keeps the one file last read. */
+interface ReadAgain {
+  readonly reader: FileReader;
+  readonly lastRead: LastRead;
+}
+
+/**
+ * A file's text and its lazily built models. A transcript from disk that the index can read again
+ * (see {@link WorkspaceIndexOptions.reader}) keeps neither: only the places of its lines and what the
+ * index caches of it (citations, parse problems, whether it holds a transcript). When a feature asks
+ * for its text or models, the file is read again into a whole entry, which the index keeps until
+ * another such file is read: a walk over the workspace works on one file at a time, so at most one
+ * file's text and models are in memory beside what the open documents hold.
+ */
 class FileEntry implements IndexedFile {
   readonly uri: string;
   readonly kind: FileKind;
   readonly version: number;
   readonly #hooks: WorkspaceIndexHooks | undefined;
-  /** The text as given: a string, or lines whose whole text is joined only when asked for. */
-  #source: string | LineText;
+  /** The text as given: a string, or lines whose whole text is joined only when asked for; undefined when read again. */
+  #source: string | LineText | undefined;
+  readonly #readAgain: ReadAgain | undefined;
+  /** The length and line places of a text read again when asked for. */
+  readonly #length: number;
+  readonly #lines: LineIndex | undefined;
   #content: LineText | undefined;
   #constitution: Constitution | undefined;
   #transcript: Transcript | undefined;
@@ -470,44 +576,77 @@ class FileEntry implements IndexedFile {
   citationsCache: CitationRef[] | undefined;
   problemsCache: Problem[] | undefined;
   findingsCache: { ruleset: Ruleset; findings: Finding[] } | undefined;
+  /** Whether the file holds a transcript, kept for a file read again when asked for. */
+  holdsCache: boolean | undefined;
+  /** Whether the file is read again as JSONL, line by line: see {@link WorkspaceIndex.streamedLines}. */
+  readonly streamsLines: boolean = false;
 
-  constructor(uri: string, kind: FileKind, text: string | LineText, version: number, hooks: WorkspaceIndexHooks | undefined, jsonl?: JsonlLines) {
+  constructor(uri: string, kind: FileKind, text: string | LineText, version: number, hooks: WorkspaceIndexHooks | undefined, jsonl?: JsonlLines, readAgain?: ReadAgain) {
     this.uri = uri;
     this.kind = kind;
-    this.#source = text;
     this.version = version;
     this.#hooks = hooks;
-    if (jsonl) this.#jsonl = jsonl;
+    this.#length = text.length;
+    if (readAgain) {
+      this.#readAgain = readAgain;
+      this.#lines = typeof text === 'string' ? new LineIndex(text) : text.lineIndex;
+      this.streamsLines = kind === 'transcript' && JsonlLines.open(text, baseName(uri)) !== undefined;
+    } else {
+      this.#source = text;
+      if (jsonl) this.#jsonl = jsonl;
+    }
+  }
+
+  /** Whether the text and models are read again from the file when asked for. */
+  get readAgain(): boolean {
+    return this.#readAgain !== undefined;
+  }
+
+  /** The entry that holds the text and models: this one, or the file read again. */
+  get whole(): FileEntry {
+    const again = this.#readAgain;
+    if (!again) return this;
+    const last = again.lastRead;
+    if (last.owner !== this || !last.whole) {
+      // The previous file's models go before this one's are made.
+      last.owner = undefined;
+      last.whole = undefined;
+      last.whole = new FileEntry(this.uri, this.kind, again.reader.read(this.uri) ?? '', this.version, this.#hooks);
+      last.owner = this;
+    }
+    return last.whole;
   }
 
   get text(): string {
     const source = this.#source;
+    if (source === undefined) return this.whole.text;
     return typeof source === 'string' ? source : source.text;
   }
 
   /** The text as its lines, split on first use when the text came as a string. */
   get content(): LineText {
     const source = this.#source;
+    if (source === undefined) return this.whole.content;
     return typeof source === 'string' ? (this.#content ??= LineText.of(source)) : source;
   }
 
   get length(): number {
-    return this.#source.length;
+    return this.#length;
   }
 
   slice(start: number, end?: number): string {
-    return this.#source.slice(start, end);
+    return (this.#source ?? this.text).slice(start, end);
   }
 
   get lines(): LineIndex {
-    return this.content.lineIndex;
+    return this.#lines ?? this.content.lineIndex;
   }
 
   /** Whether this entry holds exactly `text`, without joining lines to find out when it can help it. */
   holds(text: string | LineText): boolean {
     const source = this.#source;
     if (source === text) return true;
-    if (source.length !== text.length) return false;
+    if (this.#length !== text.length) return false;
     if (typeof text !== 'string') return false;
     return this.text === text;
   }
@@ -529,6 +668,7 @@ class FileEntry implements IndexedFile {
 
   get transcript(): Transcript | undefined {
     if (this.kind !== 'transcript') return undefined;
+    if (this.#readAgain) return this.whole.transcript;
     if (this.#transcript) return this.#transcript;
     const jsonl = this.jsonl;
     if (jsonl) return (this.#transcript = safeJsonlTranscript(jsonl, () => this.text, baseName(this.uri)));
@@ -537,6 +677,7 @@ class FileEntry implements IndexedFile {
 
   /** The line-by-line model of a JSONL transcript, built on first use; undefined for other files. */
   get jsonl(): JsonlLines | undefined {
+    if (this.#readAgain) return this.whole.jsonl;
     if (this.#jsonl === undefined) {
       const hooks = this.#hooks;
       const uri = this.uri;
@@ -563,6 +704,19 @@ class FileEntry implements IndexedFile {
     this.#jsonl = undefined;
     if (!jsonl.apply(text, baseName(this.uri))) return undefined;
     return new FileEntry(this.uri, this.kind, text, version, this.#hooks, jsonl);
+  }
+}
+
+/** Whether a JSONL line may hold a citation: `[[`, written as it is or escaped. */
+const mayCite = /\[\[|\\u005[bB]/;
+
+/** The report of a line streamed from a file; a detector that throws leaves the line without findings. */
+export function streamedReport(line: StreamedLine, ruleset: Ruleset): LineReport {
+  const parsed = parseJsonlLine(line.text, 0, 0);
+  try {
+    return reportOfLine(parsed, ruleset);
+  } catch {
+    return { conversations: parsed.conversations, problems: parsed.problems, citations: citationsOf(parsed.conversations), findings: [] };
   }
 }
 
@@ -621,17 +775,7 @@ function safeTranscript(text: string, fileName: string): Transcript {
 }
 
 function collectCitations(uri: string, transcript: Transcript | undefined): CitationRef[] {
-  const out: CitationRef[] = [];
-  if (!transcript) return out;
-  for (const conversation of transcript.conversations) {
-    for (const turn of conversation.turns) {
-      for (const note of turn.notes) {
-        for (const citation of note.citations) out.push({ uri, citation, conversation: conversation.index, turn: turn.index });
-      }
-    }
-  }
-  out.sort((a, b) => a.citation.span.start - b.citation.span.start);
-  return out;
+  return transcript ? citationsOf(transcript.conversations).map((c) => ({ uri, ...c })) : [];
 }
 
 /** The last path segment of a URI, decoded. */

@@ -9,7 +9,7 @@
 import { checkConversations, type Ruleset } from '../detectors/index.ts';
 import type { Finding } from '../detectors/types.ts';
 import type { Problem } from '../problem.ts';
-import { parseJsonlLine, type JsonlLine } from '../transcript/jsonl.ts';
+import { isBlankLine, parseJsonlLine, type JsonlLine } from '../transcript/jsonl.ts';
 import type { JsonReaderOptions } from '../transcript/jsonFormat.ts';
 import type { Citation, Conversation } from '../transcript/model.ts';
 
@@ -58,4 +58,26 @@ export function citationsOf(conversations: readonly Conversation[]): TurnCitatio
   }
   out.sort((a, b) => a.citation.span.start - b.citation.span.start);
   return out;
+}
+
+/** A non-blank JSONL line as a file is read: its text (without its line break), its start offset, and its rank among non-blank lines. */
+export interface StreamedLine {
+  readonly text: string;
+  readonly start: number;
+  readonly index: number;
+}
+
+/**
+ * The non-blank lines of a JSONL text given as its lines (split at `\n`, a `\r` before it left on
+ * the line), with their places, as the editor's line model places them: a reader that streams a
+ * file from disk gets the same offsets and ranks as one that holds it whole.
+ */
+export function* nonBlankLines(lines: Iterable<string>): Generator<StreamedLine, void, undefined> {
+  let start = 0;
+  let index = 0;
+  for (const raw of lines) {
+    const text = raw.charCodeAt(raw.length - 1) === 13 ? raw.slice(0, -1) : raw;
+    if (!isBlankLine(text)) yield { text, start, index: index++ };
+    start += raw.length + 1;
+  }
 }
