@@ -60,7 +60,10 @@ export interface MarkReviewedArgs {
   readonly rule: string;
 }
 
-/** Server-side timings of the last edit and the last diagnostics pull per document, for benches. */
+/**
+ * Server-side timings of the last edit and the last diagnostics pull per document, for benches and
+ * tests: answered only by a server started with `stats: true` in its initialization options.
+ */
 export const statsRequest = 'constitutionLens/stats';
 export interface StatsParams {
   readonly uri: string;

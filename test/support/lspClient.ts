@@ -95,6 +95,7 @@ export class TestServer {
       initializationOptions: {
         starterConstitution: options.starterConstitution ?? resolve('constitutions', 'starter.constitution.md'),
         diagnosticsBudgetMs: options.diagnosticsBudgetMs,
+        stats: true,
       },
       capabilities: {
         ...(options.workDoneProgress ? { window: { workDoneProgress: true } } : {}),

@@ -53,6 +53,8 @@ export interface InitializationOptions {
    * rest follows with a refresh. Tests set 0 to see the first answer hold just the first line's.
    */
   readonly diagnosticsBudgetMs?: number;
+  /** Whether the server keeps timings per document and answers `constitutionLens/stats` (for benches and tests). */
+  readonly stats?: boolean;
 }
 
 /** See {@link InitializationOptions.diagnosticsBudgetMs}. */
@@ -124,6 +126,7 @@ export function startServer(connection: Connection): void {
     diagnosticsBudgetMs = !refreshSupported ? undefined : typeof budget === 'number' && budget >= 0 ? budget : defaultDiagnosticsBudgetMs;
     watchRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     configurationSupported = caps.workspace?.configuration === true;
+    if (options.stats === true) registerStatsRequest(connection);
     settingsCache = new SettingsCache(connection, configurationSupported);
     const starter = loadStarter(options, log);
     index = new WorkspaceIndex({ starter, isConstitution, bundledPacks: starter ? bundledPacks(starter.path, log) : [], models: modelFilesOf, reader: diskReader });
@@ -270,7 +273,6 @@ export function startServer(connection: Connection): void {
   registerSymbolSupport(connection, ctx);
   registerConstitutionsRequest(connection, ctx);
   registerAgreementRequest(connection, ctx);
-  registerStatsRequest(connection);
   evalFiles.register(connection);
 
   connection.listen();

@@ -96,7 +96,7 @@ export function constitutionDiagnostics(index: WorkspaceIndex, uri: string): Dia
     if (notice) problems.push(notice);
     const ruleset = index.ruleset();
     for (const p of ruleset.problems) if (p.uri === uri) problems.push(p.problem);
-    for (const p of exampleFailures(ruleset)) if (p.uri === uri) problems.push(p.problem);
+    for (const p of index.exampleFailures()) if (p.uri === uri) problems.push(p.problem);
   }
   return distinctDiagnostics(problems, file.lines);
 }
@@ -135,18 +135,11 @@ export function packDiagnostics(index: WorkspaceIndex, uri: string): Diagnostic[
   const ruleset = index.ruleset();
   const problems: Problem[] = index.packProblems(uri).map((p) => p.problem);
   for (const p of ruleset.problems) if (p.uri === uri) problems.push(p.problem);
-  for (const p of exampleFailures(ruleset)) if (p.uri === uri) problems.push(p.problem);
+  for (const p of index.exampleFailures()) if (p.uri === uri) problems.push(p.problem);
   return distinctDiagnostics(problems, file.lines);
 }
 
-const exampleFailureCache = new WeakMap<Ruleset, readonly RulesetProblem[]>();
-
-/** The detectors' examples run as tests, once per compiled ruleset; failures are problems at the example. */
+/** The detectors' examples run as tests; failures are problems at the example. The index keeps them per ruleset. */
 export function exampleFailures(ruleset: Ruleset): readonly RulesetProblem[] {
-  let problems = exampleFailureCache.get(ruleset);
-  if (!problems) {
-    problems = exampleProblems(runExamples(ruleset));
-    exampleFailureCache.set(ruleset, problems);
-  }
-  return problems;
+  return exampleProblems(runExamples(ruleset));
 }

@@ -108,11 +108,19 @@ class LineView implements JsonlLineView {
 /** How many in-place edits the model remembers; a reader further behind reads every line again. */
 const replacedLogLength = 256;
 
-/** Options for a test or a bench to watch the incremental work. */
+/**
+ * Calls that let a test or a bench watch the incremental work. They are woven into the model's
+ * parse of a line when it is made, so a model made without them runs no check for them.
+ */
 export interface JsonlModelHooks {
   /** Called with the line number each time a line is parsed. */
   onParseLine?(line: number): void;
 }
+
+/** Parses a JSONL line line-relative (base 0, index 0), as the model keeps it; `row` is the line's number. */
+type ParseLine = (line: string, row: number) => JsonlLine;
+
+const parseLineRelative: ParseLine = (line) => parseJsonlLine(line, 0, 0);
 
 /**
  * A JSONL document that parses a line when it is first read and re-parses only the lines an edit
@@ -139,11 +147,17 @@ export class JsonlModel {
   /** The revision from which {@link #replaced} lists every view replaced in place. */
   #sameViewsSince = 0;
   #replaced: { revision: number; index: number }[] = [];
-  readonly #hooks: JsonlModelHooks;
+  readonly #parseLine: ParseLine;
 
   constructor(text: string | LineText, hooks: JsonlModelHooks = {}) {
     this.#text = typeof text === 'string' ? LineText.of(text) : text;
-    this.#hooks = hooks;
+    const onParseLine = hooks.onParseLine;
+    this.#parseLine = onParseLine
+      ? (line, row) => {
+          onParseLine(row);
+          return parseLineRelative(line, row);
+        }
+      : parseLineRelative;
     this.#lines = new Array<LineState | undefined>(this.#text.lineCount);
   }
 
@@ -313,8 +327,7 @@ export class JsonlModel {
     let line = text.line(i);
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
     if (isBlankLine(line)) return { parsed: undefined };
-    this.#hooks.onParseLine?.(i);
-    return { parsed: parseJsonlLine(line, 0, 0) };
+    return { parsed: this.#parseLine(line, i) };
   }
 }
 

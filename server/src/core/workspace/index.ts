@@ -9,7 +9,7 @@
  */
 import type { Clause, Constitution } from '../constitution/model.ts';
 import { isConstitutionFileName, parseConstitution } from '../constitution/parse.ts';
-import { checkTranscript, compileRuleset, type Ruleset } from '../detectors/index.ts';
+import { checkTranscript, compileRuleset, exampleProblems, runExamples, type Ruleset } from '../detectors/index.ts';
 import type { Finding, LoadedConstitution, ModelFileRead } from '../detectors/types.ts';
 import { problem, type Problem } from '../problem.ts';
 import { LineText } from '../lineText.ts';
@@ -84,7 +84,7 @@ export interface WorkspaceIndexOptions {
   readonly isConstitution?: (uri: string) => boolean;
   /** Rule packs shipped with the extension; they apply to the constitutions they recognise. */
   readonly bundledPacks?: readonly { readonly uri: string; readonly text: string }[];
-  /** Calls that let tests and benches watch the incremental work on JSONL transcripts. */
+  /** Calls that let tests and benches watch the incremental work on JSONL transcripts; see `JsonlLinesHooks`. */
   readonly hooks?: WorkspaceIndexHooks;
   /**
    * The model files of a constitution's learned detectors, read by the caller (the core reads no
@@ -136,6 +136,7 @@ export class WorkspaceIndex {
   #autoVersion = 0;
   #tables: { generation: number; tables: IndexTables } | undefined;
   #ruleset: { generation: number; ruleset: Ruleset } | undefined;
+  #exampleFailures: { ruleset: Ruleset; problems: readonly RulesetProblem[] } | undefined;
   #citationIndex: { generation: number; byClause: Map<string, CitationRef[]> } | undefined;
   #findingIndex: { generation: number; ruleset: Ruleset; byClause: Map<string, FindingRef[]> } | undefined;
   #bundledPacks: RulePack[] | undefined;
@@ -312,6 +313,13 @@ export class WorkspaceIndex {
     if (!entry?.streamsLines) return undefined;
     const lines = this.#options.reader?.lines(uri);
     return lines ? nonBlankLines(lines) : [];
+  }
+
+  /** The failures of the detectors' examples, run as tests once per ruleset: problems at the examples. */
+  exampleFailures(): readonly RulesetProblem[] {
+    const ruleset = this.ruleset();
+    if (this.#exampleFailures?.ruleset !== ruleset) this.#exampleFailures = { ruleset, problems: exampleProblems(runExamples(ruleset)) };
+    return this.#exampleFailures.problems;
   }
 
   /** The detectors' findings on a transcript (reviewed ones included, marked), cached per version and ruleset. */

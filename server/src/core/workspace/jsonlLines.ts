@@ -17,7 +17,10 @@ import { detectKind, FileKind, isClaudeCodeSession, isJsonlFileName, JsonlModel 
 import type { JsonlLineView } from '../transcript/jsonl.ts';
 import type { CitationRef } from './index.ts';
 
-/** Calls that let a test or a bench watch the incremental work. */
+/**
+ * Calls that let a test or a bench watch the incremental work, woven into the parse and the report
+ * of a line when the lines are opened: lines opened without them run no check for them.
+ */
 export interface JsonlLinesHooks {
   /** A physical line (0-based) was parsed. */
   onParseLine?(line: number): void;
@@ -30,11 +33,18 @@ const reportKey = { name: 'line report' };
 
 export class JsonlLines {
   readonly #model: JsonlModel;
-  readonly #hooks: JsonlLinesHooks;
+  /** Makes a line's report; a test's or a bench's hook is woven in when the model is opened. */
+  readonly #report: (view: JsonlLineView, ruleset: Ruleset) => LineReport;
 
   private constructor(model: JsonlModel, hooks: JsonlLinesHooks) {
     this.#model = model;
-    this.#hooks = hooks;
+    const onCheckLine = hooks.onCheckLine;
+    this.#report = onCheckLine
+      ? (view, ruleset) => {
+          if (view.line.conversations.length > 0) onCheckLine(view.index);
+          return reportOfView(view, ruleset);
+        }
+      : reportOfView;
   }
 
   /**
@@ -52,7 +62,7 @@ export class JsonlLines {
     // A Claude Code session is one conversation over the whole file, read by the whole-file parse.
     if (isClaudeCodeSession(head(content))) return undefined;
     try {
-      const model = new JsonlModel(content, { onParseLine: (line) => hooks.onParseLine?.(line) });
+      const model = new JsonlModel(content, hooks.onParseLine ? { onParseLine: hooks.onParseLine } : {});
       if (model.someLineHolds('\u0000')) return undefined;
       if (byName && !isJsonlShaped(model) && detectKind(fileName, whole()) !== FileKind.jsonl) return undefined;
       return new JsonlLines(model, hooks);
@@ -132,14 +142,7 @@ export class JsonlLines {
   report(view: JsonlLineView, ruleset: Ruleset): LineReport {
     const kept = view.memo.get(reportKey) as { ruleset: Ruleset; report: LineReport } | undefined;
     if (kept?.ruleset === ruleset) return kept.report;
-    if (view.line.conversations.length > 0) this.#hooks.onCheckLine?.(view.index);
-    let report: LineReport;
-    try {
-      report = reportOfLine(view.line, ruleset);
-    } catch {
-      const { conversations, problems } = view.line;
-      report = { conversations, problems, citations: citationsOf(conversations), findings: [] };
-    }
+    const report = this.#report(view, ruleset);
     view.memo.set(reportKey, { ruleset, report });
     return report;
   }
@@ -200,6 +203,16 @@ function isJsonlShaped(model: JsonlModel): boolean {
     if (++seen === 2) return true;
   }
   return false;
+}
+
+/** A line's report, worked out afresh; a detector that throws leaves the line without findings. */
+function reportOfView(view: JsonlLineView, ruleset: Ruleset): LineReport {
+  try {
+    return reportOfLine(view.line, ruleset);
+  } catch {
+    const { conversations, problems } = view.line;
+    return { conversations, problems, citations: citationsOf(conversations), findings: [] };
+  }
 }
 
 /** The citations of a line, from its report when one was made, else from its conversations. */
