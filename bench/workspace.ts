@@ -155,6 +155,7 @@ export async function run(): Promise<void> {
       const server = await TestServer.start({ root, ...(process.env.BENCH_SETTINGS ? { settings: JSON.parse(process.env.BENCH_SETTINGS) } : {}) });
       try {
         const indexedMs = performance.now() - started;
+        const atIndexed = memoryOf(server.pid!);
         // A server that runs out of memory ends, and its answer never comes: that ends the bench.
         const ended = server.exited.then((code) => Promise.reject(new Error(`the server ended (${code}) before the workspace's diagnostics were complete; its last words: ${server.logs.slice(-3).join(' ')}`)));
         ended.catch(() => undefined);
@@ -166,7 +167,7 @@ export async function run(): Promise<void> {
         console.log(`${folder.name}: ${(bytes / MB).toFixed(0)} MB of data`);
         console.log(
           `  peak server memory ${memory.peakMB.toFixed(0)} MB (${(memory.peakMB / (bytes / MB)).toFixed(2)} times the data; target ${folder.targetMB} MB: ${ok}), ` +
-            `${memory.nowMB.toFixed(0)} MB when done`,
+            `${atIndexed.peakMB.toFixed(0)} MB by the time the folder was read, ${memory.nowMB.toFixed(0)} MB when done`,
         );
         console.log(`  indexed after ${(indexedMs / 1000).toFixed(1)} s; workspace diagnostics complete after ${(completeMs / 1000).toFixed(1)} s`);
         console.log(`  diagnostics: ${seen.diagnostics} in ${seen.files} of ${items.length} files (digest ${seen.sha})`);
