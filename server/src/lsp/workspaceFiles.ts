@@ -142,8 +142,12 @@ export async function applyFileEvents(
   }
 }
 
-/** How much of a file {@link fileLines} reads at a time. */
-const chunkBytes = 1 << 20;
+/**
+ * How much of a file {@link fileLines} reads at a time. A chunk's text lives while its lines are
+ * worked on, long enough to outlive the young generation's collections; a small chunk keeps what is
+ * promoted, and collected only later, small.
+ */
+const chunkBytes = 1 << 16;
 
 /**
  * The lines of a file (split at `\n`, a `\r` before it left on the line, a leading byte order mark
