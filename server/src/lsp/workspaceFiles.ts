@@ -4,7 +4,6 @@
  * a file that is open in the editor.
  */
 import { closeSync, openSync, promises as fs, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FileChangeType, type FileEvent } from 'vscode-languageserver';
@@ -63,6 +62,9 @@ export async function listFolder(
   return out;
 }
 
+/** Files at least this large (in bytes) are put in the index line by line when they are JSONL datasets. */
+const streamedFrom = 1 << 20;
+
 /** Reads files into the index, saying after each how many of them have been read; gives how many were. */
 export async function loadFiles(
   uris: readonly string[],
@@ -96,6 +98,8 @@ export async function loadFile(
       log(`${path} is ${stat.size} bytes, over constitutionLens.maxIndexedFileSize: it is checked when opened.`);
       return false;
     }
+    // A large dataset is put in the index from its lines, never whole in memory, when it can be.
+    if (stat.size >= streamedFrom && index.upsertFromReader(uri)) return true;
     const bytes = await fs.readFile(path);
     index.upsert(uri, decodeText(bytes, path), undefined, 'disk');
     return true;
@@ -153,18 +157,19 @@ const chunkBytes = 1 << 16;
  * The lines of a file (split at `\n`, a `\r` before it left on the line, a leading byte order mark
  * dropped as `decodeText` drops it), read a chunk at a time as they are asked for, so that a
  * dataset is walked in the memory of a chunk. The file is opened when the walk starts and closed
- * when it ends, or when the reader stops early.
+ * when it ends, or when the reader stops early. Bytes that are not UTF-8 end the walk with an error.
  */
 export function* fileLines(path: string): Generator<string, void, undefined> {
   const fd = openSync(path, 'r');
   try {
-    const decoder = new StringDecoder('utf8');
+    // Fatal, as `decodeText` is: a file that is not UTF-8 is not read as if it were.
+    const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     const buffer = Buffer.alloc(chunkBytes);
     let rest = '';
     let first = true;
     for (;;) {
       const read = readSync(fd, buffer, 0, buffer.length, null);
-      let text = read > 0 ? decoder.write(buffer.subarray(0, read)) : decoder.end();
+      let text = read > 0 ? decoder.decode(buffer.subarray(0, read), { stream: true }) : decoder.decode();
       if (first && text.length > 0) {
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         first = false;

@@ -15,14 +15,14 @@ import { problem, type Problem } from '../problem.ts';
 import { LineText } from '../lineText.ts';
 import { LineIndex, type Range, type Span } from '../text.ts';
 import type { Citation, Transcript } from '../transcript/model.ts';
-import { looksLikeTranscript, parseTranscript } from '../transcript/parse.ts';
+import { isClaudeCodeSession, isJsonlFileName, looksLikeTranscript, parseTranscript } from '../transcript/parse.ts';
 import { isEvalSampleUri, readEvalSample } from '../transcript/evalLog.ts';
 import { clauseTables, resolveCitationIn, type CitationResolution, type ClauseRef, type ClauseTables } from './clauseTables.ts';
 
 export type { CitationResolution, ClauseRef } from './clauseTables.ts';
 import { JsonlLines, placeCitation, placeFinding, placeProblem } from './jsonlLines.ts';
 import { citationsOf, nonBlankLines, reportOfLine, type LineReport, type StreamedLine } from './lineReport.ts';
-import { parseJsonlLine } from '../transcript/jsonl.ts';
+import { isBlankLine, parseJsonlLine } from '../transcript/jsonl.ts';
 import { applyPacks, type LoadedPack, type PackUse } from '../packs/apply.ts';
 import { detectorDeclarations, isPackFileName, parsePack, recognisesText, type CopySource, type RulePack } from '../packs/pack.ts';
 import type { RulesetProblem } from '../detectors/types.ts';
@@ -206,6 +206,32 @@ export class WorkspaceIndex {
     const entry = edited ?? new FileEntry(uri, kind, content, next, this.#options.hooks, undefined, this.#readAgain(uri, kind, source));
     store.set(uri, entry);
     if (source === 'open' || !this.#open.has(uri)) this.#changed(kind, previous?.kind);
+    return true;
+  }
+
+  /**
+   * Puts a JSONL dataset on disk in the index without reading it whole: its lines are read once
+   * through the reader, for their places and for what makes the file a dataset read line by line
+   * (a `.jsonl` name, a first line of JSON and a second line, no NUL). Returns false, having changed
+   * nothing, when the file is not that (another kind of file, a Claude Code session, a file that is
+   * JSONL only by its whole content, a file that is not text): the caller then reads it whole.
+   */
+  upsertFromReader(uri: string): boolean {
+    const reader = this.#options.reader;
+    const name = baseName(uri);
+    if (!reader?.canRead(uri) || !isJsonlFileName(name.toLowerCase())) return false;
+    let read: { length: number; starts: number[]; head: string } | undefined;
+    try {
+      read = readLineStarts(reader.lines(uri));
+    } catch {
+      return false;
+    }
+    if (!read || this.kindOf(uri, read.head) !== 'transcript' || isClaudeCodeSession(read.head)) return false;
+    const lineIndex = new LineIndex({ length: read.length, charCodeAt: () => 0 }, read.starts);
+    const previous = this.#disk.get(uri);
+    const entry = new FileEntry(uri, 'transcript', { length: read.length, lineIndex }, ++this.#autoVersion, this.#options.hooks, undefined, this.#readAgain(uri, 'transcript', 'disk'), true);
+    this.#disk.set(uri, entry);
+    if (!this.#open.has(uri)) this.#changed('transcript', previous?.kind);
     return true;
   }
 
@@ -589,7 +615,16 @@ class FileEntry implements IndexedFile {
   /** Whether the file is read again as JSONL, line by line: see {@link WorkspaceIndex.streamedLines}. */
   readonly streamsLines: boolean = false;
 
-  constructor(uri: string, kind: FileKind, text: string | LineText, version: number, hooks: WorkspaceIndexHooks | undefined, jsonl?: JsonlLines, readAgain?: ReadAgain) {
+  constructor(
+    uri: string,
+    kind: FileKind,
+    text: string | LineText | { readonly length: number; readonly lineIndex: LineIndex },
+    version: number,
+    hooks: WorkspaceIndexHooks | undefined,
+    jsonl?: JsonlLines,
+    readAgain?: ReadAgain,
+    streamsLines?: boolean,
+  ) {
     this.uri = uri;
     this.kind = kind;
     this.version = version;
@@ -598,8 +633,9 @@ class FileEntry implements IndexedFile {
     if (readAgain) {
       this.#readAgain = readAgain;
       this.#lines = typeof text === 'string' ? new LineIndex(text) : text.lineIndex;
-      this.streamsLines = kind === 'transcript' && JsonlLines.open(text, baseName(uri)) !== undefined;
+      this.streamsLines = streamsLines ?? (kind === 'transcript' && (typeof text === 'string' || text instanceof LineText) && JsonlLines.open(text, baseName(uri)) !== undefined);
     } else {
+      if (typeof text !== 'string' && !(text instanceof LineText)) throw new Error('A file kept in memory needs its text.');
       this.#source = text;
       if (jsonl) this.#jsonl = jsonl;
     }
@@ -713,6 +749,40 @@ class FileEntry implements IndexedFile {
     if (!jsonl.apply(text, baseName(this.uri))) return undefined;
     return new FileEntry(this.uri, this.kind, text, version, this.#hooks, jsonl);
   }
+}
+
+/**
+ * The length, line starts (as `LineIndex` finds them: a lone `\r` ends a line too) and first 64 KiB
+ * of a text given as its lines split at `\n`; undefined when the text is not a JSONL dataset read
+ * line by line: a NUL (a binary file), or a first line that is blank or not JSON, or no second line.
+ */
+function readLineStarts(lines: Iterable<string> | undefined): { length: number; starts: number[]; head: string } | undefined {
+  if (!lines) return undefined;
+  const starts = [0];
+  const head: string[] = [];
+  let headLength = 0;
+  let offset = 0;
+  let row = 0;
+  let nonBlank = 0;
+  let last = '';
+  for (const line of lines) {
+    if (line.includes('\u0000')) return undefined;
+    if (row > 0) starts.push(offset);
+    for (let cr = line.indexOf('\r'); cr >= 0 && cr < line.length - 1; cr = line.indexOf('\r', cr + 1)) starts.push(offset + cr + 1);
+    if (headLength < 64 * 1024) {
+      head.push(line);
+      headLength += line.length + 1;
+    }
+    const text = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (!isBlankLine(text) && nonBlank++ === 0 && (row !== 0 || parseJsonlLine(text, 0, 0).problems.some((p) => p.code === 'jsonl.syntax'))) return undefined;
+    offset += line.length + 1;
+    last = line;
+    row++;
+  }
+  if (nonBlank < 2) return undefined;
+  const length = offset - 1;
+  if (last.endsWith('\r')) starts.push(length);
+  return { length, starts, head: head.join('\n') };
 }
 
 /** Whether a JSONL line may hold a citation: `[[`, written as it is or escaped. */
