@@ -8,7 +8,9 @@
  * over stdio, the workspace's diagnostics are pulled once it has read the folder, and the peak
  * resident memory is the kernel's high-water mark of the server process (`VmHWM`). Targets: at most
  * 400 MB for the 304 MB folder and 150 MB for the 3,000 files. A digest of the diagnostics (paths
- * relative to the folder) tells two builds' answers apart.
+ * relative to the folder) tells two builds' answers apart. `BENCH_WORKSPACE` runs only the folder
+ * whose name starts with it, `BENCH_SETTINGS` (JSON) gives the server's settings, and
+ * `BENCH_WORKSPACE_KEEP=1` keeps the folders and says where they are.
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
