@@ -24,7 +24,7 @@ function index(sources: string[]): WordIndex<string> {
 
 function matches(ix: WordIndex<string>, text: string): [string, string][] {
   const out: [string, string][] = [];
-  ix.scan(text, () => 0, (probe, start, end) => out.push([probe.owner, text.slice(start, end)]));
+  ix.scan(text, { candidates: new Int32Array(2), from: () => 0, found: (probe, start, end) => out.push([probe.owner, text.slice(start, end)]) });
   return out;
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultFeatureOptions, explainFeatures, heaviest, spanFeatures, sumFeatures, walkFeatures, wordWeights, type WordPlace } from '../../server/src/core/learned/features.ts';
+import { defaultFeatureOptions, FeatureWalker, heaviest, walkFeatures, wordWeights, type WordPlace } from '../../server/src/core/learned/features.ts';
 import { crossValidate, defaultFitOptions, figuresAt, fit, foldsOf, thresholdFor, type Sample } from '../../server/src/core/learned/logistic.ts';
 import { LearnedScorer, parseModel, serialiseModel } from '../../server/src/core/learned/model.ts';
 import { sampleOf, specHash, trainModel } from '../../server/src/core/learned/train.ts';
@@ -47,19 +47,20 @@ test('scoring and explaining sum the same features as the plain walk', () => {
       sum += weights[b];
       count++;
     });
+    const walker = new FeatureWalker();
     const acc = new Float64Array(2);
-    sumFeatures(text, options, weights, acc);
+    walker.sum(text, options, weights, acc);
     assert.equal(acc[1], count, text);
     assert.ok(Math.abs(acc[0] - sum) < 1e-9, text);
     const explained = new Float64Array(2);
     const places: WordPlace[] = [];
-    const perWord = explainFeatures(text, options, weights, explained, new Float64Array(0), heaviest(8), places);
+    const perWord = walker.explain(text, options, weights, explained, new Float64Array(0), heaviest(8), places);
     assert.equal(explained[1], count, text);
     assert.ok(Math.abs(explained[0] - sum) < 1e-9, text);
     // The span's walk, which keeps no n-grams, gives each word the same weight and place.
     const spanned = new Float64Array(2);
     const words = wordWeights(options.read);
-    const n = spanFeatures(text, options, weights, spanned, words);
+    const n = walker.span(text, options, weights, spanned, words);
     assert.equal(spanned[1], count, text);
     assert.equal(spanned[0], explained[0], text);
     assert.equal(n, places.length, text);

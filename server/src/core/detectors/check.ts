@@ -9,19 +9,11 @@ import type { Severity } from '../problem.ts';
 import type { MappedText, Span } from '../text.ts';
 import type { Conversation, Transcript, Turn } from '../transcript/model.ts';
 import { parseReview } from './review.ts';
-import type { CompiledDetector, Pass, RoleMatcher, Ruleset, ToolDetector, WordProbe } from './ruleset.ts';
+import type { CompiledDetector, Pass, RoleMatcher, Ruleset, ToolDetector } from './ruleset.ts';
 import { DetectorKind } from './detectorSchema.ts';
 import type { CheckOptions, Finding, LearnedEvidence } from './types.ts';
 import { turnText } from './learnedRule.ts';
-
-interface Hit {
-  readonly detector: CompiledDetector;
-  readonly text: MappedText;
-  /** Index of the text block, to order hits. */
-  readonly block: number;
-  readonly start: number;
-  readonly end: number;
-}
+import type { CheckScratch, Hit } from './checkScratch.ts';
 
 /** Every finding in every conversation of a transcript, in document order of conversations and turns. */
 export function checkTranscript(transcript: Transcript, ruleset: Ruleset, options: CheckOptions = {}): Finding[] {
@@ -36,28 +28,31 @@ export function checkTranscript(transcript: Transcript, ruleset: Ruleset, option
 export function checkConversations(conversations: readonly Conversation[], ruleset: Ruleset, options: CheckOptions = {}): Finding[] {
   const out: Finding[] = [];
   const checked = conversations.length > 1 ? new Map<Turn, Turn | null>() : undefined;
-  for (const c of conversations) checkInto(c, ruleset, options, out, checked);
+  const scratch = ruleset.takeScratch();
+  try {
+    for (const c of conversations) checkInto(c, ruleset, options, out, checked, scratch);
+  } finally {
+    ruleset.giveBackScratch(scratch);
+  }
   return out;
 }
 
 /** The findings in one conversation. */
 export function checkConversation(conversation: Conversation, ruleset: Ruleset, options: CheckOptions = {}): Finding[] {
-  const out: Finding[] = [];
-  checkInto(conversation, ruleset, options, out, undefined);
-  return out;
+  return checkConversations([conversation], ruleset, options);
 }
 
 /**
  * `checked` holds the turns checked already, each with the user turn before it (`null` for none),
  * so that one lookup tells a turn checked in the same place from one not checked.
  */
-function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckOptions, out: Finding[], checked: Map<Turn, Turn | null> | undefined): void {
+function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckOptions, out: Finding[], checked: Map<Turn, Turn | null> | undefined, scratch: CheckScratch): void {
   let lastUser: Turn | undefined;
   const tools = ruleset.toolDetectors;
   for (const turn of conversation.turns) {
     const matcher = ruleset.matcher(turn.role);
     if ((matcher || tools) && checked?.get(turn) !== (lastUser ?? null)) {
-      checkTurn(conversation, turn, lastUser, matcher, tools, options, out);
+      checkTurn(conversation, turn, lastUser, matcher, tools, options, out, scratch);
       checked?.set(turn, lastUser ?? null);
     }
     if (turn.role === 'user') lastUser = turn;
@@ -67,28 +62,6 @@ function checkInto(conversation: Conversation, ruleset: Ruleset, options: CheckO
 /** Made once: a regular expression literal in a loop makes a new object each time round. */
 const nonSpace = /\S/;
 
-/*
- * Scratch state of the block being read, shared by the word index's callbacks so that reading a
- * block allocates nothing until something matches. Checking is synchronous, so one set suffices.
- */
-let lastEnd = new Int32Array(64);
-let stamp = new Uint32Array(64);
-let generation = 0;
-let hits: Hit[] = [];
-let current: MappedText;
-let currentBlock = 0;
-
-/** Where expression `id` may next match in the current block: not inside its own last match. */
-function from(id: number): number {
-  return stamp[id] === generation ? lastEnd[id] : 0;
-}
-
-function onProbe(probe: WordProbe, start: number, end: number): void {
-  stamp[probe.id] = generation;
-  lastEnd[probe.id] = end;
-  hits.push({ detector: probe.owner, text: current, block: currentBlock, start, end });
-}
-
 function checkTurn(
   conversation: Conversation,
   turn: Turn,
@@ -97,21 +70,26 @@ function checkTurn(
   tools: readonly ToolDetector[] | undefined,
   options: CheckOptions,
   out: Finding[],
+  scratch: CheckScratch,
 ): void {
-  const list = matcher ? hitsIn(turn, matcher) : [];
+  const list = matcher ? hitsIn(turn, matcher, scratch) : [];
   if (tools) toolHits(turn, tools, list);
-  if (matcher?.learned) learnedHits(turn, lastUser, matcher.learned, options, list);
-  if (list.length > 0) findingsOf(list, conversation, turn, lastUser, options, out);
+  if (matcher?.learned) learnedHits(turn, lastUser, matcher.learned, options, list, scratch.evidence);
+  if (list.length > 0) findingsOf(list, conversation, turn, lastUser, options, out, scratch.evidence);
 }
-
-/** Why each learned hit was made; kept apart so that the phrase detectors' hits keep one shape. */
-const evidence = new Map<Hit, LearnedEvidence>();
 
 /**
  * The hits of learned detectors: each scores the turn's text (its first characters only, as its
  * model says), and a turn at or above the threshold is explained, its strongest span the hit.
  */
-function learnedHits(turn: Turn, lastUser: Turn | undefined, detectors: readonly CompiledDetector[], options: CheckOptions, list: Hit[]): void {
+function learnedHits(
+  turn: Turn,
+  lastUser: Turn | undefined,
+  detectors: readonly CompiledDetector[],
+  options: CheckOptions,
+  list: Hit[],
+  evidence: Map<Hit, LearnedEvidence>,
+): void {
   // Most turns are one text block, read as it is; several are joined, and only then is anything made.
   const blocks = turn.blocks;
   let only = -1;
@@ -203,12 +181,9 @@ function toolHits(turn: Turn, tools: readonly ToolDetector[], list: Hit[]): void
  * is where nearly all the time goes. What the matches amount to is {@link findingsOf}'s to say, apart,
  * so that this loop stays small.
  */
-function hitsIn(turn: Turn, matcher: RoleMatcher): Hit[] {
-  if (matcher.expressions > lastEnd.length) {
-    lastEnd = new Int32Array(matcher.expressions * 2);
-    stamp = new Uint32Array(matcher.expressions * 2);
-  }
-  hits = [];
+function hitsIn(turn: Turn, matcher: RoleMatcher, scratch: CheckScratch): Hit[] {
+  const list: Hit[] = [];
+  scratch.hits = list;
   const blocks = turn.blocks;
   let opening = -1;
   for (let b = 0; b < blocks.length; b++) {
@@ -216,23 +191,16 @@ function hitsIn(turn: Turn, matcher: RoleMatcher): Hit[] {
     if (block.type !== 'text') continue;
     const s = block.text.text;
     if (opening < 0 && matcher.openers && nonSpace.test(s)) opening = b;
-    if (++generation === 0xffffffff) {
-      generation = 1;
-      stamp.fill(0);
-    }
-    current = block.text;
-    currentBlock = b;
-    matcher.words?.scan(s, from, onProbe);
-    if (matcher.passes) for (const pass of matcher.passes) readPass(pass, s);
+    scratch.startBlock(block.text, b, matcher.expressions);
+    matcher.words?.scan(s, scratch);
+    if (matcher.passes) for (const pass of matcher.passes) readPass(pass, s, scratch);
   }
-  if (opening >= 0 && matcher.openers) readOpeners(matcher.openers, blocks[opening].text, opening);
-  const list = hits;
-  hits = [];
+  if (opening >= 0 && matcher.openers) readOpeners(matcher.openers, blocks[opening].text, opening, list);
   return list;
 }
 
 /** The hits of one pass's members over the current block's text `s`. */
-function readPass(pass: Pass, s: string): void {
+function readPass(pass: Pass, s: string, scratch: CheckScratch): void {
   const re = pass.regex;
   re.lastIndex = 0;
   let m: RegExpExecArray | null;
@@ -240,20 +208,18 @@ function readPass(pass: Pass, s: string): void {
     const at = m.index;
     // The alternation reports its first alternative that matches here; each may match here.
     for (const member of pass.members) {
-      if (from(member.id) > at) continue;
+      if (scratch.from(member.id) > at) continue;
       member.sticky.lastIndex = at;
       const o = member.sticky.exec(s);
       if (o === null || o[0].length === 0) continue;
-      stamp[member.id] = generation;
-      lastEnd[member.id] = at + o[0].length;
-      hits.push({ detector: member.detector, text: current, block: currentBlock, start: at, end: at + o[0].length });
+      scratch.matched(member.id, member.detector, at, at + o[0].length);
     }
     re.lastIndex = at + 1;
   }
 }
 
 /** The hits of `opens-with` detectors at the start of the first text block that is not blank. */
-function readOpeners(openers: NonNullable<RoleMatcher['openers']>, first: MappedText, block: number): void {
+function readOpeners(openers: NonNullable<RoleMatcher['openers']>, first: MappedText, block: number, hits: Hit[]): void {
   for (const { detector, regex } of openers) {
     const m = regex.exec(first.text);
     const at = m?.indices?.[1];
@@ -266,7 +232,15 @@ function readOpeners(openers: NonNullable<RoleMatcher['openers']>, first: Mapped
  * guard holds, its hits that do not overlap, counted where it is a caveat density; marked where a
  * note on the turn says they were reviewed.
  */
-function findingsOf(list: Hit[], conversation: Conversation, turn: Turn, lastUser: Turn | undefined, options: CheckOptions, out: Finding[]): void {
+function findingsOf(
+  list: Hit[],
+  conversation: Conversation,
+  turn: Turn,
+  lastUser: Turn | undefined,
+  options: CheckOptions,
+  out: Finding[],
+  evidence: Map<Hit, LearnedEvidence>,
+): void {
   // By detector, then in text order, a longer match first where two start at the same place.
   list.sort((a, b) => a.detector.index - b.detector.index || a.block - b.block || a.start - b.start || b.end - a.end);
 

@@ -23,6 +23,7 @@ import { problem } from '../problem.ts';
 import type { WordKey } from './firstWords.ts';
 import { WordIndex as ProbeIndex, type WordProbe as Probe } from './wordIndex.ts';
 import { compileLearned, type LearnedCompiled } from './learnedRule.ts';
+import { CheckScratch } from './checkScratch.ts';
 
 /** A detector ready to run, with the clause and constitution it belongs to. */
 export interface CompiledDetector {
@@ -109,6 +110,10 @@ export class Ruleset {
    */
   readonly toolDetectors: readonly ToolDetector[] | undefined;
   readonly #matchers: ReadonlyMap<Role, RoleMatcher>;
+  /** The most expressions any role's matcher holds: what a check's scratch space is made for. */
+  readonly #expressions: number;
+  /** A check's scratch space kept for the next check, so that checking line after line makes none. */
+  #spare: CheckScratch | undefined;
 
   constructor(problems: RulesetProblem[], detectors: CompiledDetector[], matchers: Map<Role, RoleMatcher>) {
     this.problems = problems;
@@ -116,6 +121,22 @@ export class Ruleset {
     this.#matchers = matchers;
     const tools = detectors.filter((d) => d.spec.tools.length > 0).map(toolDetector);
     this.toolDetectors = tools.length > 0 ? tools : undefined;
+    this.#expressions = Math.max(0, ...[...matchers.values()].map((m) => m.expressions));
+  }
+
+  /**
+   * Scratch space for a check with this ruleset, the check's own until it gives it back: the one
+   * kept, or a new one while another check holds it (a check started inside another).
+   */
+  takeScratch(): CheckScratch {
+    const scratch = this.#spare ?? new CheckScratch(this.#expressions);
+    this.#spare = undefined;
+    return scratch;
+  }
+
+  /** Hands back what {@link takeScratch} lent, for the next check. */
+  giveBackScratch(scratch: CheckScratch): void {
+    this.#spare = scratch;
   }
 
   /** What to run over a turn of this role; undefined when no detector reads the role. */

@@ -20,6 +20,19 @@ export interface WordProbe<T> {
   readonly regex: RegExp;
 }
 
+/**
+ * What a reading of a text reports to, owned by whoever reads: where each probe may next start, what
+ * it found, and room for the word starts of the text. Because the reader owns it, two readings with
+ * the same index may interleave (one started from inside the other's `found`).
+ */
+export interface ProbeSink<T> {
+  /** Bucket number + 1 and offset of each word start that has probes, pair by pair; grown as needed. */
+  candidates: Int32Array;
+  /** Where probe `id` may next start: a probe is not tried inside its own last match, as a global expression would not be. */
+  from(id: number): number;
+  found(probe: WordProbe<T>, start: number, end: number): void;
+}
+
 interface Bucket<T> {
   /**
    * One sticky alternation of the probes per flag set: a match of none means no probe matches.
@@ -76,8 +89,6 @@ export class WordIndex<T> {
   /** Per slot, 1 where two words of the index share it, and then any word of the slot is tried. */
   readonly #shared: Uint8Array;
   readonly #buckets: Bucket<T>[];
-  /** Scratch list of `#read`: bucket number + 1 and offset, pair by pair. */
-  #candidates = new Int32Array(256);
 
   private constructor(
     size: number,
@@ -190,40 +201,48 @@ export class WordIndex<T> {
     return new WordIndex(entries.length, rows, table, wordTable, next, hashes, shared, buckets);
   }
 
-  /**
-   * Calls `found` for every probe that matches (non-empty) at a word start of `text`, in text order.
-   * `from(id)` is where the probe may next start: a probe is not tried inside its own last match,
-   * as a global expression would not be.
-   */
-  scan(text: string, from: (id: number) => number, found: (probe: WordProbe<T>, start: number, end: number) => void): void {
-    const count = this.#read(text);
-    const candidates = this.#candidates;
+  /** Calls `sink.found` for every probe that matches (non-empty) at a word start of `text`, in text order. */
+  scan(text: string, sink: ProbeSink<T>): void {
+    const count = this.#read(text, sink);
+    const candidates = sink.candidates;
     for (let k = 0; k < count; k += 2) {
       const bucket = this.#buckets[candidates[k] - 1];
       const at = candidates[k + 1];
       if (bucket.any !== undefined && !tryAny(bucket.any, text, at)) continue;
       for (const p of bucket.probes) {
-        if (from(p.id) > at) continue;
+        if (sink.from(p.id) > at) continue;
         p.regex.lastIndex = at;
         const m = p.regex.exec(text);
-        if (m !== null && m[0].length > 0) found(p, at, at + m[0].length);
+        if (m !== null && m[0].length > 0) sink.found(p, at, at + m[0].length);
       }
     }
   }
 
   /** Whether any probe matches anywhere in `text`. */
   test(text: string): boolean {
-    let hit = false;
-    this.scan(text, () => (hit ? Infinity : 0), () => (hit = true));
-    return hit;
+    // Its own room for word starts: small, grown where a text needs it.
+    const sink = { candidates: new Int32Array(16) };
+    const count = this.#read(text, sink);
+    const candidates = sink.candidates;
+    for (let k = 0; k < count; k += 2) {
+      const bucket = this.#buckets[candidates[k] - 1];
+      const at = candidates[k + 1];
+      if (bucket.any !== undefined && !tryAny(bucket.any, text, at)) continue;
+      for (const p of bucket.probes) {
+        p.regex.lastIndex = at;
+        const m = p.regex.exec(text);
+        if (m !== null && m[0].length > 0) return true;
+      }
+    }
+    return false;
   }
 
   /**
-   * Reads `text` word by word and lists, in `#candidates`, the bucket (number + 1) and the offset of
-   * every word start that has one: the bucket filed under the whole word, then the one filed under
-   * its first two characters. Returns the length of the list.
+   * Reads `text` word by word and lists, in `sink.candidates`, the bucket (number + 1) and the offset
+   * of every word start that has one: the bucket filed under the whole word, then the one filed
+   * under its first two characters. Returns the length of the list.
    */
-  #read(text: string): number {
+  #read(text: string, sink: { candidates: Int32Array }): number {
     const n = text.length;
     const rows = this.#rows;
     const table = this.#table;
@@ -232,7 +251,7 @@ export class WordIndex<T> {
     const hashes = this.#hashes;
     const shared = this.#shared;
     const mask = words.length - 1;
-    let out = this.#candidates;
+    let out = sink.candidates;
     let count = 0;
     for (let i = 0; i < n; i++) {
       const first = wordCodes[text.charCodeAt(i)];
@@ -255,7 +274,7 @@ export class WordIndex<T> {
       if (count + 4 > out.length) {
         const grown = new Int32Array(out.length * 2);
         grown.set(out);
-        this.#candidates = out = grown;
+        sink.candidates = out = grown;
       }
       if (whole !== 0) {
         out[count++] = whole;

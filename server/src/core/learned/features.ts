@@ -97,33 +97,6 @@ function wordCode(c: number): number {
   return isWordCode(c) ? fold(c) : 0;
 }
 
-const codes = new Int32Array(maxWord + 2);
-
-/**
- * Walks the features of `text` (its first `options.read` characters), calling `sink` for each;
- * `context` separates the features of a context turn from those of the turn itself. Returns the
- * number of words read; `places`, when given, receives each word's place.
- */
-export function walkFeatures(text: string, options: FeatureOptions, sink: FeatureSink, context = false, places?: WordPlace[]): number {
-  mode = Mode.sink;
-  target = sink;
-  return walk(text, options, context, places);
-}
-
-/**
- * Adds the weights of the features of `text` to `acc[0]` and their number to `acc[1]`: the same
- * walk as {@link walkFeatures}, without a call per feature, for scoring.
- */
-export function sumFeatures(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, context = false): void {
-  mode = Mode.sum;
-  dense = weights;
-  sum = 0;
-  count = 0;
-  walk(text, options, context, undefined);
-  acc[0] += sum;
-  acc[1] += count;
-}
-
 /** The features that weighed most toward a score, one entry per occurrence, heaviest first. */
 export interface Heaviest {
   readonly bucket: Int32Array;
@@ -140,26 +113,6 @@ export function heaviest(size: number): Heaviest {
   return { bucket: new Int32Array(size), weight: new Float64Array(size), word: new Int32Array(size), kind: new Int32Array(size), at: new Int32Array(size), length: new Int32Array(size), size: 0 };
 }
 
-/**
- * {@link sumFeatures} that also adds each feature's weight to its word's entry in `perWord` (grown
- * as needed and returned) and keeps the heaviest occurrences in `top`: what explains a flag,
- * found in one walk without a call per feature.
- */
-export function explainFeatures(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, perWord: Float64Array, top: Heaviest, places: WordPlace[]): Float64Array {
-  mode = Mode.explain;
-  dense = weights;
-  sum = 0;
-  count = 0;
-  words = perWord.length >= options.read + 1 ? perWord : new Float64Array(options.read + 1);
-  words.fill(0);
-  kept = top;
-  kept.size = 0;
-  walk(text, options, false, places);
-  acc[0] += sum;
-  acc[1] += count;
-  return words;
-}
-
 /** Per word of a walk: the weights that counted toward the score, summed, and its place in the text. */
 export interface WordWeights {
   readonly weight: Float64Array;
@@ -172,58 +125,263 @@ export function wordWeights(read: number): WordWeights {
   return { weight: new Float64Array(read + 1), start: new Int32Array(read + 1), end: new Int32Array(read + 1) };
 }
 
-/**
- * {@link sumFeatures} that also adds each feature's weight, where it weighs toward the score, to its
- * word's entry in `into` (made by {@link wordWeights} for `options.read`), with the word's place:
- * what the strongest span is found from, without keeping the heaviest n-grams, which only the hover
- * shows. Returns the number of words read.
- */
-export function spanFeatures(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, into: WordWeights): number {
-  mode = Mode.span;
-  dense = weights;
-  sum = 0;
-  count = 0;
-  words = into.weight;
-  bounds = into;
-  const n = walk(text, options, false, undefined);
-  acc[0] += sum;
-  acc[1] += count;
-  return n;
-}
-
 const Mode = { sink: 0, sum: 1, explain: 2, span: 3 } as const;
 type Mode = (typeof Mode)[keyof typeof Mode];
 
-/*
- * Scratch state of the walk under way, read by `emit`: walks are synchronous, so one set serves, and
- * the walk makes no closure and no call it cannot inline per feature.
+/**
+ * Walks the features of `text` (its first `options.read` characters) with a walker of its own,
+ * calling `sink` for each; see {@link FeatureWalker.walk}.
  */
-let mode: Mode = Mode.sink;
-let target: FeatureSink | undefined;
-let dense: Float32Array = new Float32Array(0);
-let sum = 0;
-let count = 0;
-let words: Float64Array = new Float64Array(0);
-let kept: Heaviest = heaviest(0);
-let bounds: WordWeights = wordWeights(0);
-
-function emit(bucket: number, word: number, kind: FeatureKind, at: number, length: number): void {
-  target!(bucket, word, kind, at, length);
+export function walkFeatures(text: string, options: FeatureOptions, sink: FeatureSink, context = false, places?: WordPlace[]): number {
+  return new FeatureWalker().walk(text, options, sink, context, places);
 }
 
-/** A feature's weight, added to its word's; kept among the heaviest where it is heavier than the lightest of them. */
-function weigh(bucket: number, word: number, kind: FeatureKind, at: number, length: number): number {
-  const w = dense[bucket];
-  if (w > 0) {
-    words[word] += w;
-    if (kept.size < kept.bucket.length || kept.weight[kept.size - 1] < w) keep(w, bucket, word, kind, at, length);
+/**
+ * What walks the features of a text, with the scratch space of one walk at a time: its owner (a
+ * scorer, a training run) makes one and keeps it, so that walks allocate nothing per feature and two
+ * owners never share one. A walk that calls out (`walk`'s sink) may start a walk of another walker.
+ */
+export class FeatureWalker {
+  /** The folded codes of the word being read, padded with the boundary mark. */
+  readonly #codes = new Int32Array(maxWord + 2);
+  #target: FeatureSink | undefined;
+  #dense: Float32Array = new Float32Array(0);
+  #sum = 0;
+  #count = 0;
+  #words: Float64Array = new Float64Array(0);
+  #kept: Heaviest = heaviest(0);
+  #bounds: WordWeights = wordWeights(0);
+
+  /**
+   * Walks the features of `text` (its first `options.read` characters), calling `sink` for each;
+   * `context` separates the features of a context turn from those of the turn itself. Returns the
+   * number of words read; `places`, when given, receives each word's place.
+   */
+  walk(text: string, options: FeatureOptions, sink: FeatureSink, context = false, places?: WordPlace[]): number {
+    this.#target = sink;
+    try {
+      return this.#walk(text, options, Mode.sink, context, places);
+    } finally {
+      this.#target = undefined;
+    }
   }
-  return w;
+
+  /**
+   * Adds the weights of the features of `text` to `acc[0]` and their number to `acc[1]`: the same
+   * walk as {@link walk}, without a call per feature, for scoring.
+   */
+  sum(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, context = false): void {
+    this.#dense = weights;
+    this.#walk(text, options, Mode.sum, context, undefined);
+    acc[0] += this.#sum;
+    acc[1] += this.#count;
+  }
+
+  /**
+   * {@link sum} that also adds each feature's weight to its word's entry in `perWord` (grown as
+   * needed and returned) and keeps the heaviest occurrences in `top`: what explains a flag, found in
+   * one walk without a call per feature.
+   */
+  explain(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, perWord: Float64Array, top: Heaviest, places: WordPlace[]): Float64Array {
+    this.#dense = weights;
+    const words = perWord.length >= options.read + 1 ? perWord : new Float64Array(options.read + 1);
+    words.fill(0);
+    this.#words = words;
+    top.size = 0;
+    this.#kept = top;
+    this.#walk(text, options, Mode.explain, false, places);
+    acc[0] += this.#sum;
+    acc[1] += this.#count;
+    return words;
+  }
+
+  /**
+   * {@link sum} that also adds each feature's weight, where it weighs toward the score, to its word's
+   * entry in `into` (made by {@link wordWeights} for `options.read`), with the word's place: what
+   * the strongest span is found from, without keeping the heaviest n-grams, which only the hover
+   * shows. Returns the number of words read.
+   */
+  span(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, into: WordWeights): number {
+    this.#dense = weights;
+    this.#words = into.weight;
+    this.#bounds = into;
+    const n = this.#walk(text, options, Mode.span, false, undefined);
+    acc[0] += this.#sum;
+    acc[1] += this.#count;
+    return n;
+  }
+
+  /** A feature's weight, added to its word's; kept among the heaviest where it is heavier than the lightest of them. */
+  #weigh(bucket: number, word: number, kind: FeatureKind, at: number, length: number): number {
+    const w = this.#dense[bucket];
+    if (w > 0) {
+      this.#words[word] += w;
+      const kept = this.#kept;
+      if (kept.size < kept.bucket.length || kept.weight[kept.size - 1] < w) keep(kept, w, bucket, word, kind, at, length);
+    }
+    return w;
+  }
+
+  #walk(text: string, options: FeatureOptions, mode: Mode, context: boolean, places: WordPlace[] | undefined): number {
+    const shift = 32 - options.bits;
+    const limit = Math.min(text.length, options.read);
+    const base = context ? step(offset, nsUser) : offset;
+    const charsBase = step(base, nsChars);
+    const charMin = options.charMin;
+    const charMax = options.charMax;
+    const fast = mode !== Mode.sink;
+    const explaining = mode === Mode.explain;
+    const spanning = mode === Mode.span;
+    const weights = this.#dense;
+    const codes = this.#codes;
+    const words = this.#words;
+    const bounds = this.#bounds;
+    const target = this.#target;
+    let s = 0;
+    let c2 = 0;
+    let previous = step(base, boundary);
+    let word = 0;
+    let inSentence = 0;
+    let i = 0;
+    while (i < limit) {
+      const c = text.charCodeAt(i);
+      if (wordCode(c) === 0) {
+        // A full stop, question or exclamation mark, colon or line break starts a new sentence.
+        if (c === 46 || c === 33 || c === 63 || c === 10 || c === 58) inSentence = 0;
+        i++;
+        continue;
+      }
+      const start = i;
+      let h = base;
+      let n = 0;
+      codes[n++] = boundary;
+      let f: number;
+      while (i < text.length && (f = wordCode(text.charCodeAt(i))) !== 0) {
+        h = step(h, f);
+        if (n <= maxWord) codes[n++] = f;
+        i++;
+      }
+      // A word that the limit cuts is not read, so that its shortened form is not taken for another word.
+      if (i > limit && word > 0) break;
+      places?.push({ start, end: i });
+      if (spanning) {
+        bounds.start[word] = start;
+        bounds.end[word] = i;
+      }
+      codes[n++] = boundary;
+      const unigram = bucketOf(step(h, nsWord), shift);
+      const bigram = bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift);
+      const first = word < options.startWords ? bucketOf(step(step(h, nsStart), word), shift) : -1;
+      const opening = inSentence < options.sentenceWords ? bucketOf(step(step(h, nsSentence), inSentence), shift) : -1;
+      if (explaining) {
+        // Explaining a flag: as scoring, with each weight also added to its word's and the heaviest kept.
+        s += this.#weigh(unigram, word, FeatureKind.word, 0, 0) + this.#weigh(bigram, word, FeatureKind.bigram, 0, 0);
+        c2 += 2;
+        if (first >= 0) {
+          s += this.#weigh(first, word, FeatureKind.start, 0, 0);
+          c2++;
+        }
+        if (opening >= 0) {
+          s += this.#weigh(opening, word, FeatureKind.sentence, inSentence, 0);
+          c2++;
+        }
+        for (let a = 0; a + charMin <= n; a++) {
+          let g = charsBase;
+          const stop = Math.min(n, a + charMax);
+          for (let k = a; k < stop; k++) {
+            g = step(g, codes[k]);
+            if (k - a + 1 >= charMin) {
+              s += this.#weigh(bucketOf(g, shift), word, FeatureKind.chars, a, k - a + 1);
+              c2++;
+            }
+          }
+        }
+      } else if (spanning) {
+        // Finding the strongest span of a flag: as scoring, with the weight of each feature that
+        // counts toward the score (a negative one adds nothing) also added to its word's.
+        const w = weights[unigram];
+        const w2 = weights[bigram];
+        s += w + w2;
+        let own = 0;
+        if (w > 0) own += w;
+        if (w2 > 0) own += w2;
+        c2 += 2;
+        if (first >= 0) {
+          const x = weights[first];
+          s += x;
+          if (x > 0) own += x;
+          c2++;
+        }
+        if (opening >= 0) {
+          const x = weights[opening];
+          s += x;
+          if (x > 0) own += x;
+          c2++;
+        }
+        for (let a = 0; a + charMin <= n; a++) {
+          let g = charsBase;
+          const stop = Math.min(n, a + charMax);
+          for (let k = a; k < stop; k++) {
+            g = step(g, codes[k]);
+            if (k - a + 1 >= charMin) {
+              const x = weights[bucketOf(g, shift)];
+              s += x;
+              if (x > 0) own += x;
+              c2++;
+            }
+          }
+        }
+        words[word] = own;
+      } else if (fast) {
+        // Scoring, the hot path: the same features as below, summed where they are found.
+        s += weights[unigram] + weights[bigram];
+        c2 += 2;
+        if (first >= 0) {
+          s += weights[first];
+          c2++;
+        }
+        if (opening >= 0) {
+          s += weights[opening];
+          c2++;
+        }
+        for (let a = 0; a + charMin <= n; a++) {
+          let g = charsBase;
+          const stop = Math.min(n, a + charMax);
+          for (let k = a; k < stop; k++) {
+            g = step(g, codes[k]);
+            if (k - a + 1 >= charMin) {
+              s += weights[bucketOf(g, shift)];
+              c2++;
+            }
+          }
+        }
+      } else {
+        target!(unigram, word, FeatureKind.word, 0, 0);
+        target!(bigram, word, FeatureKind.bigram, 0, 0);
+        if (first >= 0) target!(first, word, FeatureKind.start, 0, 0);
+        if (opening >= 0) target!(opening, word, FeatureKind.sentence, inSentence, 0);
+        for (let a = 0; a + charMin <= n; a++) {
+          let g = charsBase;
+          const stop = Math.min(n, a + charMax);
+          for (let k = a; k < stop; k++) {
+            g = step(g, codes[k]);
+            if (k - a + 1 >= charMin) target!(bucketOf(g, shift), word, FeatureKind.chars, a, k - a + 1);
+          }
+        }
+      }
+      inSentence++;
+      previous = h;
+      word++;
+    }
+    this.#sum = s;
+    this.#count = c2;
+    return word;
+  }
 }
+
 
 /** Files an occurrence among the heaviest, if it is heavier than the lightest of them. */
-function keep(w: number, bucket: number, word: number, kind: FeatureKind, at: number, length: number): void {
-  const t = kept;
+function keep(t: Heaviest, w: number, bucket: number, word: number, kind: FeatureKind, at: number, length: number): void {
   const cap = t.bucket.length;
   let i = t.size < cap ? t.size++ : cap - 1;
   if (i === cap - 1 && t.size === cap && t.weight[i] >= w) return;
@@ -247,160 +405,6 @@ function keep(w: number, bucket: number, word: number, kind: FeatureKind, at: nu
 /** The bucket of a hash: the high bits of a multiplication by the golden ratio, which mixes every bit into them. */
 function bucketOf(h: number, shift: number): number {
   return Math.imul(h, 0x9e3779b1) >>> shift;
-}
-
-function walk(text: string, options: FeatureOptions, context: boolean, places: WordPlace[] | undefined): number {
-  const shift = 32 - options.bits;
-  const limit = Math.min(text.length, options.read);
-  const base = context ? step(offset, nsUser) : offset;
-  const charsBase = step(base, nsChars);
-  const charMin = options.charMin;
-  const charMax = options.charMax;
-  const fast = mode !== Mode.sink;
-  const explaining = mode === Mode.explain;
-  const spanning = mode === Mode.span;
-  const weights = dense;
-  let s = 0;
-  let c2 = 0;
-  let previous = step(base, boundary);
-  let word = 0;
-  let inSentence = 0;
-  let i = 0;
-  while (i < limit) {
-    const c = text.charCodeAt(i);
-    if (wordCode(c) === 0) {
-      // A full stop, question or exclamation mark, colon or line break starts a new sentence.
-      if (c === 46 || c === 33 || c === 63 || c === 10 || c === 58) inSentence = 0;
-      i++;
-      continue;
-    }
-    const start = i;
-    let h = base;
-    let n = 0;
-    codes[n++] = boundary;
-    let f: number;
-    while (i < text.length && (f = wordCode(text.charCodeAt(i))) !== 0) {
-      h = step(h, f);
-      if (n <= maxWord) codes[n++] = f;
-      i++;
-    }
-    // A word that the limit cuts is not read, so that its shortened form is not taken for another word.
-    if (i > limit && word > 0) break;
-    places?.push({ start, end: i });
-    if (spanning) {
-      bounds.start[word] = start;
-      bounds.end[word] = i;
-    }
-    codes[n++] = boundary;
-    const unigram = bucketOf(step(h, nsWord), shift);
-    const bigram = bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift);
-    const first = word < options.startWords ? bucketOf(step(step(h, nsStart), word), shift) : -1;
-    const opening = inSentence < options.sentenceWords ? bucketOf(step(step(h, nsSentence), inSentence), shift) : -1;
-    if (explaining) {
-      // Explaining a flag: as scoring, with each weight also added to its word's and the heaviest kept.
-      s += weigh(unigram, word, FeatureKind.word, 0, 0) + weigh(bigram, word, FeatureKind.bigram, 0, 0);
-      c2 += 2;
-      if (first >= 0) {
-        s += weigh(first, word, FeatureKind.start, 0, 0);
-        c2++;
-      }
-      if (opening >= 0) {
-        s += weigh(opening, word, FeatureKind.sentence, inSentence, 0);
-        c2++;
-      }
-      for (let a = 0; a + charMin <= n; a++) {
-        let g = charsBase;
-        const stop = Math.min(n, a + charMax);
-        for (let k = a; k < stop; k++) {
-          g = step(g, codes[k]);
-          if (k - a + 1 >= charMin) {
-            s += weigh(bucketOf(g, shift), word, FeatureKind.chars, a, k - a + 1);
-            c2++;
-          }
-        }
-      }
-    } else if (spanning) {
-      // Finding the strongest span of a flag: as scoring, with the weight of each feature that
-      // counts toward the score (a negative one adds nothing) also added to its word's.
-      const w = weights[unigram];
-      const w2 = weights[bigram];
-      s += w + w2;
-      let own = 0;
-      if (w > 0) own += w;
-      if (w2 > 0) own += w2;
-      c2 += 2;
-      if (first >= 0) {
-        const x = weights[first];
-        s += x;
-        if (x > 0) own += x;
-        c2++;
-      }
-      if (opening >= 0) {
-        const x = weights[opening];
-        s += x;
-        if (x > 0) own += x;
-        c2++;
-      }
-      for (let a = 0; a + charMin <= n; a++) {
-        let g = charsBase;
-        const stop = Math.min(n, a + charMax);
-        for (let k = a; k < stop; k++) {
-          g = step(g, codes[k]);
-          if (k - a + 1 >= charMin) {
-            const x = weights[bucketOf(g, shift)];
-            s += x;
-            if (x > 0) own += x;
-            c2++;
-          }
-        }
-      }
-      words[word] = own;
-    } else if (fast) {
-      // Scoring, the hot path: the same features as below, summed where they are found.
-      s += weights[unigram] + weights[bigram];
-      c2 += 2;
-      if (first >= 0) {
-        s += weights[first];
-        c2++;
-      }
-      if (opening >= 0) {
-        s += weights[opening];
-        c2++;
-      }
-      for (let a = 0; a + charMin <= n; a++) {
-        let g = charsBase;
-        const stop = Math.min(n, a + charMax);
-        for (let k = a; k < stop; k++) {
-          g = step(g, codes[k]);
-          if (k - a + 1 >= charMin) {
-            s += weights[bucketOf(g, shift)];
-            c2++;
-          }
-        }
-      }
-    } else {
-      emit(unigram, word, FeatureKind.word, 0, 0);
-      emit(bigram, word, FeatureKind.bigram, 0, 0);
-      if (first >= 0) emit(first, word, FeatureKind.start, 0, 0);
-      if (opening >= 0) emit(opening, word, FeatureKind.sentence, inSentence, 0);
-      for (let a = 0; a + charMin <= n; a++) {
-        let g = charsBase;
-        const stop = Math.min(n, a + charMax);
-        for (let k = a; k < stop; k++) {
-          g = step(g, codes[k]);
-          if (k - a + 1 >= charMin) emit(bucketOf(g, shift), word, FeatureKind.chars, a, k - a + 1);
-        }
-      }
-    }
-    inSentence++;
-    previous = h;
-    word++;
-  }
-  if (fast) {
-    sum = s;
-    count = c2;
-  }
-  return word;
 }
 
 /** The text of a feature, for the explanation: words as they are written, character n-grams with `_` at word ends. */

@@ -4,7 +4,7 @@
  * scorer made from it, which reads a turn once and explains a flag by the n-grams that weighed most
  * and the span of words that weighed most together.
  */
-import { explainFeatures, featureText, heaviest, spanFeatures, sumFeatures, wordWeights, type FeatureKind, type FeatureOptions, type WordPlace } from './features.ts';
+import { FeatureWalker, featureText, heaviest, wordWeights, type FeatureKind, type FeatureOptions, type WordPlace } from './features.ts';
 import { sigmoid, type Figures } from './logistic.ts';
 
 export const modelVersion = 1;
@@ -114,10 +114,15 @@ const spanWords = 12;
 /** How many of the heaviest n-grams an explanation names. */
 const shownNgrams = 6;
 
-/** A model ready to score turns. */
+/**
+ * A model ready to score turns. Its scratch space (the walker and the arrays below) serves one call
+ * at a time; no call reaches code outside it, so calls never overlap, and one scorer serves every
+ * check of its ruleset.
+ */
 export class LearnedScorer {
   readonly model: LearnedModel;
   readonly #weights: Float32Array;
+  readonly #walker = new FeatureWalker();
   /** The sum of the weights of a walk and the number of its features. */
   readonly #acc = new Float64Array(2);
   /** Scratch of {@link explain}: weight per word, and the heaviest occurrences. */
@@ -138,8 +143,8 @@ export class LearnedScorer {
     const acc = this.#acc;
     acc[0] = 0;
     acc[1] = 0;
-    sumFeatures(text, this.model.features, this.#weights, acc);
-    if (this.model.features.context && user !== undefined) sumFeatures(user, this.model.features, this.#weights, acc, true);
+    this.#walker.sum(text, this.model.features, this.#weights, acc);
+    if (this.model.features.context && user !== undefined) this.#walker.sum(user, this.model.features, this.#weights, acc, true);
     return sigmoid(this.model.bias + (acc[1] === 0 ? 0 : acc[0] / Math.sqrt(acc[1])));
   }
 
@@ -153,7 +158,7 @@ export class LearnedScorer {
     acc[0] = 0;
     acc[1] = 0;
     const w = this.#words;
-    const n = spanFeatures(text, this.model.features, this.#weights, acc, w);
+    const n = this.#walker.span(text, this.model.features, this.#weights, acc, w);
     if (n === 0) return { start: 0, end: Math.min(text.length, 1) };
     const [from, to] = strongestRun(w.weight, n);
     return { start: w.start[from], end: w.end[to] };
@@ -166,8 +171,8 @@ export class LearnedScorer {
     acc[1] = 0;
     const places: WordPlace[] = [];
     const top = this.#top;
-    this.#perWord = explainFeatures(text, this.model.features, this.#weights, acc, this.#perWord, top, places);
-    if (this.model.features.context && user !== undefined) sumFeatures(user, this.model.features, this.#weights, acc, true);
+    this.#perWord = this.#walker.explain(text, this.model.features, this.#weights, acc, this.#perWord, top, places);
+    if (this.model.features.context && user !== undefined) this.#walker.sum(user, this.model.features, this.#weights, acc, true);
     const scale = acc[1] === 0 ? 0 : 1 / Math.sqrt(acc[1]);
     const score = sigmoid(this.model.bias + acc[0] * scale);
     const named: { text: string; weight: number }[] = [];

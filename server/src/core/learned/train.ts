@@ -4,7 +4,7 @@
  * the threshold chosen on the out-of-fold scores for a target precision, and the final model fitted
  * on every sample. The caller reads the files and hashes them; this module only computes.
  */
-import { defaultFeatureOptions, walkFeatures, type FeatureOptions } from './features.ts';
+import { defaultFeatureOptions, FeatureWalker, type FeatureOptions } from './features.ts';
 import { crossValidate, defaultFitOptions, figuresAt, fit, thresholdFor, type Figures, type FitOptions, type Sample } from './logistic.ts';
 import { featureHash, modelVersion, type LearnedModel, type ModelData } from './model.ts';
 
@@ -101,8 +101,9 @@ export function sampleOf(turn: LabelledTurn, features: FeatureOptions, context: 
     counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
     total++;
   };
-  walkFeatures(turn.text, features, sink);
-  if (context && turn.user !== undefined) walkFeatures(turn.user, features, sink, true);
+  const walker = new FeatureWalker();
+  walker.walk(turn.text, features, sink);
+  if (context && turn.user !== undefined) walker.walk(turn.user, features, sink, true);
   const buckets = Int32Array.from([...counts.keys()].sort((a, b) => a - b));
   const scale = total === 0 ? 0 : 1 / Math.sqrt(total);
   return { buckets, values: Float64Array.from(buckets, (b) => counts.get(b)! * scale), positive: turn.positive };
