@@ -280,7 +280,7 @@ function findingsOf(
         rule: detector.spec.id,
         code: detector.spec.id,
         severity,
-        message: `${detector.spec.message.replace(/[.!;:\s]+$/, "")}${note}: "${seen(h.text.text.slice(h.start, h.end))}". May conflict with "${detector.clause.title}" (${detector.clause.id}).`,
+        message: `${detector.messageStart}${note}: "${seen(h.text.text.slice(h.start, h.end))}". ${detector.messageEnd}`,
       };
       found.push(learned ? { ...f, learned } : f);
     }

@@ -46,6 +46,9 @@ export interface CompiledDetector {
   readonly unlessUserSet?: PhraseSet;
   /** Place in {@link Ruleset.detectors}, which orders findings at the same span. */
   readonly index: number;
+  /** How each of its findings' messages begins (its message without the closing punctuation) and ends (the clause it may conflict with). */
+  readonly messageStart: string;
+  readonly messageEnd: string;
   /** A `learned` detector's scorer and threshold. */
   readonly learned?: LearnedCompiled;
 }
@@ -219,6 +222,8 @@ function compileDetector(spec: DetectorSpec, uri: string, sourceUri: string, con
           )
         : undefined,
     index,
+    messageStart: spec.message.replace(/[.!;:\s]+$/, ''),
+    messageEnd: `May conflict with "${clause.title}" (${clause.id}).`,
   };
 }
 

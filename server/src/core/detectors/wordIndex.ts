@@ -40,6 +40,13 @@ interface Bucket<T> {
    * alone rather than also inside an alternation of one.
    */
   readonly any: readonly RegExp[] | undefined;
+  /** The bucket's expressions, each with the probes that share it (detectors that share an expression), in the order of their first probe. */
+  readonly tries: readonly Try<T>[];
+}
+
+/** One expression of a bucket and the probes that are it: it runs once for all of them. */
+interface Try<T> {
+  readonly regex: RegExp;
   readonly probes: readonly WordProbe<T>[];
 }
 
@@ -162,7 +169,14 @@ export class WordIndex<T> {
     const table = new Int32Array(letters.length * row);
     const wordTable = new Int32Array(size);
     const next = new Int32Array(slots.size * 128);
-    const probes = entries.map((e, id) => ({ id, owner: e.owner, regex: new RegExp(e.source, e.flags + 'y') }));
+    // Detectors that share an expression (a YAML anchor's list) share one compiled copy of it.
+    const compiled = new Map<string, RegExp>();
+    const probes = entries.map((e, id) => {
+      const key = `${e.flags}/${e.source}`;
+      let regex = compiled.get(key);
+      if (regex === undefined) compiled.set(key, (regex = new RegExp(e.source, e.flags + 'y')));
+      return { id, owner: e.owner, regex };
+    });
     const buckets: Bucket<T>[] = [];
     const byMembers = new Map<string, number>();
     const bucketOf = (members: number[]): number => {
@@ -209,11 +223,15 @@ export class WordIndex<T> {
       const bucket = this.#buckets[candidates[k] - 1];
       const at = candidates[k + 1];
       if (bucket.any !== undefined && !tryAny(bucket.any, text, at)) continue;
-      for (const p of bucket.probes) {
-        if (sink.from(p.id) > at) continue;
-        p.regex.lastIndex = at;
-        const m = p.regex.exec(text);
-        if (m !== null && m[0].length > 0) sink.found(p, at, at + m[0].length);
+      for (const t of bucket.tries) {
+        // An expression is not tried where every probe that is it is inside its own last match.
+        let open = false;
+        for (const p of t.probes) if (sink.from(p.id) <= at) open = true;
+        if (!open) continue;
+        t.regex.lastIndex = at;
+        const m = t.regex.exec(text);
+        if (m === null || m[0].length === 0) continue;
+        for (const p of t.probes) if (sink.from(p.id) <= at) sink.found(p, at, at + m[0].length);
       }
     }
   }
@@ -228,9 +246,9 @@ export class WordIndex<T> {
       const bucket = this.#buckets[candidates[k] - 1];
       const at = candidates[k + 1];
       if (bucket.any !== undefined && !tryAny(bucket.any, text, at)) continue;
-      for (const p of bucket.probes) {
-        p.regex.lastIndex = at;
-        const m = p.regex.exec(text);
+      for (const t of bucket.tries) {
+        t.regex.lastIndex = at;
+        const m = t.regex.exec(text);
         if (m !== null && m[0].length > 0) return true;
       }
     }
@@ -308,7 +326,10 @@ function tryAny(any: readonly RegExp[], text: string, at: number): boolean {
 }
 
 function bucket<T>(probes: WordProbe<T>[], entries: readonly { source: string; flags: string }[]): Bucket<T> {
-  if (probes.length === 1) return { any: undefined, probes };
+  const byRegex = new Map<RegExp, WordProbe<T>[]>();
+  for (const p of probes) byRegex.set(p.regex, [...(byRegex.get(p.regex) ?? []), p]);
+  const tries = [...byRegex].map(([regex, sharing]) => ({ regex, probes: sharing }));
+  if (tries.length === 1) return { any: undefined, tries };
   const byFlags = new Map<string, string[]>();
   // Detectors that share an expression (a YAML anchor's list) share its place in the alternation.
   entries.forEach((e) => {
@@ -317,5 +338,5 @@ function bucket<T>(probes: WordProbe<T>[], entries: readonly { source: string; f
     if (!list.includes(alternative)) list.push(alternative);
     byFlags.set(e.flags, list);
   });
-  return { any: [...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags + 'y')), probes };
+  return { any: [...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags + 'y')), tries };
 }
