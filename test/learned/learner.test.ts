@@ -71,6 +71,22 @@ test('scoring and explaining sum the same features as the plain walk', () => {
   }
 });
 
+test('scoring, explaining and the span add weights in their own loop, never through the call per feature', () => {
+  // The fused walk is kept for its measured gain over a sink per feature; a walker whose
+  // per-feature walk throws still scores, explains and spans.
+  const weights = new Float32Array(2 ** options.bits).fill(0.25);
+  const walker = new FeatureWalker();
+  walker.walk = () => {
+    throw new Error('went through the per-feature walk');
+  };
+  const text = "I'm sorry, but I can't help with that.";
+  const acc = new Float64Array(2);
+  walker.sum(text, options, weights, acc);
+  walker.explain(text, options, weights, acc, new Float64Array(0), heaviest(4), []);
+  walker.span(text, options, weights, acc, wordWeights(options.read));
+  assert.ok(acc[1] > 0);
+});
+
 test('the span a flag underlines is the one its explanation gives, for every turn', () => {
   const scorer = new LearnedScorer(trained().model);
   const texts = [...labelledTurns().map((t) => t.text), '', '   ', '!!', 'Sorry.', `${'word '.repeat(80)}sorry, I cannot help`, 'Je ne peux pas: désolé, je ne peux pas vous aider.'];

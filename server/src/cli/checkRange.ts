@@ -42,7 +42,7 @@ export interface RangeReport {
  * whole file at once.
  */
 export class ReportItems {
-  readonly items: RangeItem[] = objectList();
+  readonly items: RangeItem[] = [];
   conversations = 0;
   turns = 0;
   readonly roles: RoleCounts = noRoles();
@@ -73,17 +73,6 @@ export class ReportItems {
   report(lines: number, records: number, bytes: number): RangeReport {
     return { lines, records, bytes, conversations: this.conversations, turns: this.turns, roles: this.roles, reviewed: this.reviewed, items: this.items };
   }
-}
-
-/**
- * An empty list of the kind that holds objects. A `[]` is made to hold small integers and changes
- * kind at its first object; the optimised `push` in {@link ReportItems.add}, having met lists of
- * both kinds, was undone at the first finding of every range.
- */
-function objectList<T>(): T[] {
-  const list: (T | undefined)[] = [undefined];
-  list.length = 0;
-  return list as T[];
 }
 
 function problemItem(p: Problem, rangeOf: (span: Span) => ReportedRange): RangeItem {

@@ -74,8 +74,8 @@ function checkTurn(
 ): void {
   const list = matcher ? hitsIn(turn, matcher, scratch) : [];
   if (tools) toolHits(turn, tools, list);
-  if (matcher?.learned) learnedHits(turn, lastUser, matcher.learned, options, list, scratch.evidence);
-  if (list.length > 0) findingsOf(list, conversation, turn, lastUser, options, out, scratch.evidence);
+  if (matcher?.learned) learnedHits(turn, lastUser, matcher.learned, options, list);
+  if (list.length > 0) findingsOf(list, conversation, turn, lastUser, options, out);
 }
 
 /**
@@ -88,7 +88,6 @@ function learnedHits(
   detectors: readonly CompiledDetector[],
   options: CheckOptions,
   list: Hit[],
-  evidence: Map<Hit, LearnedEvidence>,
 ): void {
   // Most turns are one text block, read as it is; several are joined, and only then is anything made.
   const blocks = turn.blocks;
@@ -121,11 +120,10 @@ function learnedHits(
     for (const p of t.parts) if (p.at <= why.start) part = p;
     const start = Math.max(0, why.start - part.at);
     const end = Math.max(start, Math.min(part.text.text.length, why.end - part.at));
-    const hit: Hit = { detector, text: part.text, block: part.block, start, end };
     const cv = scorer.model.crossValidated;
     // The heaviest n-grams are for the hover, which few flags get: they are found when first read.
     let top: LearnedEvidence['top'] | undefined;
-    evidence.set(hit, {
+    const evidence: LearnedEvidence = {
       score: round(score),
       threshold: round(learned.threshold),
       precision: cv.precision,
@@ -136,8 +134,8 @@ function learnedHits(
         top ??= scorer.explain(text, user).top;
         return top;
       },
-    });
-    list.push(hit);
+    };
+    list.push({ detector, text: part.text, block: part.block, start, end, learned: evidence });
   }
 }
 
@@ -190,12 +188,12 @@ function hitsIn(turn: Turn, matcher: RoleMatcher, scratch: CheckScratch): Hit[] 
     const block = blocks[b];
     if (block.type !== 'text') continue;
     const s = block.text.text;
-    if (opening < 0 && matcher.openers && nonSpace.test(s)) opening = b;
+    if (opening < 0 && matcher.openers.length > 0 && nonSpace.test(s)) opening = b;
     scratch.startBlock(block.text, b, matcher.expressions);
     matcher.words?.scan(s, scratch);
-    if (matcher.passes) for (const pass of matcher.passes) readPass(pass, s, scratch);
+    for (const pass of matcher.passes) readPass(pass, s, scratch);
   }
-  if (opening >= 0 && matcher.openers) readOpeners(matcher.openers, blocks[opening].text, opening, list);
+  if (opening >= 0) readOpeners(matcher.openers, blocks[opening].text, opening, list);
   return list;
 }
 
@@ -219,7 +217,7 @@ function readPass(pass: Pass, s: string, scratch: CheckScratch): void {
 }
 
 /** The hits of `opens-with` detectors at the start of the first text block that is not blank. */
-function readOpeners(openers: NonNullable<RoleMatcher['openers']>, first: MappedText, block: number, hits: Hit[]): void {
+function readOpeners(openers: RoleMatcher['openers'], first: MappedText, block: number, hits: Hit[]): void {
   for (const { detector, regex } of openers) {
     const m = regex.exec(first.text);
     const at = m?.indices?.[1];
@@ -239,7 +237,6 @@ function findingsOf(
   lastUser: Turn | undefined,
   options: CheckOptions,
   out: Finding[],
-  evidence: Map<Hit, LearnedEvidence>,
 ): void {
   // By detector, then in text order, a longer match first where two start at the same place.
   list.sort((a, b) => a.detector.index - b.detector.index || a.block - b.block || a.start - b.start || b.end - a.end);
@@ -257,7 +254,7 @@ function findingsOf(
     if (detector.unlessUserSet && lastUser && anyText(lastUser, detector.unlessUserSet)) continue;
     const kept = nonOverlapping(mine);
     let note = '';
-    const learned = detector.learned ? evidence.get(kept[0]) : undefined;
+    const learned = kept[0].learned;
     if (learned) note = ` (score ${learned.score.toFixed(2)}, threshold ${learned.threshold.toFixed(2)})`;
     if (detector.spec.kind === DetectorKind.caveatDensity) {
       if (kept.length < detector.spec.min) continue;
@@ -285,7 +282,6 @@ function findingsOf(
       found.push(learned ? { ...f, learned } : f);
     }
   }
-  if (evidence.size > 0) evidence.clear();
   if (found.length === 0) return;
   // Stable: findings at the same span stay in the order of their detectors.
   found.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);

@@ -17,6 +17,8 @@ export interface Hit {
   readonly block: number;
   readonly start: number;
   readonly end: number;
+  /** Why a learned detector's hit was made. */
+  readonly learned?: LearnedEvidence;
 }
 
 export class CheckScratch implements ProbeSink<CompiledDetector> {
@@ -30,8 +32,6 @@ export class CheckScratch implements ProbeSink<CompiledDetector> {
   /** The block being read, and its index in the turn. */
   current: MappedText | undefined;
   currentBlock = 0;
-  /** Why each learned hit of the turn was made; kept apart so that every hit keeps one shape. */
-  readonly evidence = new Map<Hit, LearnedEvidence>();
 
   constructor(expressions: number) {
     this.#lastEnd = new Int32Array(Math.max(64, expressions));

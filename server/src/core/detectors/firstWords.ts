@@ -93,22 +93,15 @@ export function wordKeys(source: string): WordKey[] | undefined {
 
 /**
  * A character as the word index files it, per UTF-16 code unit: ASCII lower-cased, every white space
- * a space, every apostrophe `'`, any other character beyond ASCII 127. Case folding without the `u`
- * flag never maps a character beyond ASCII to one within it, so this loses no match. A table, so
- * that reading a text costs a load per character and no test of its range.
+ * a space, every apostrophe `'`, any other character beyond ASCII 127 (and 127 past the end of a
+ * text, `NaN`). Case folding without the `u` flag never maps a character beyond ASCII to one within
+ * it, so this loses no match.
  */
-export const keyCodes: Uint8Array = (() => {
-  const codes = new Uint8Array(0x10000).fill(127);
-  for (let c = 0; c < 128; c++) codes[c] = c >= 65 && c <= 90 ? c | 32 : c >= 9 && c <= 13 ? 32 : c;
-  for (const c of [0x2019, 0x2018, 0x2bc]) codes[c] = 39;
-  for (const c of [0xa0, 0x1680, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff]) codes[c] = 32;
-  codes.fill(32, 0x2000, 0x200b);
-  return codes;
-})();
-
-/** {@link keyCodes} of a character code; 127 past the end of a text (`NaN`). */
 export function keyCode(c: number): number {
-  return keyCodes[c] ?? 127;
+  if (c < 128) return c >= 65 && c <= 90 ? c | 32 : c >= 9 && c <= 13 ? 32 : c;
+  if (c === 0x2019 || c === 0x2018 || c === 0x2bc) return 39;
+  if (c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) return 32;
+  return 127;
 }
 
 /** Whether a quantifier that allows no repetition follows. */

@@ -77,14 +77,10 @@ export type WordIndex = ProbeIndex<CompiledDetector>;
 export interface RoleMatcher {
   /** Detectors whose matches start at known words, tried only at those words in one reading of the text. */
   readonly words: WordIndex | undefined;
-  /**
-   * The rest, joined into as few expressions as their flags allow; `undefined` where there are none
-   * (not an empty list, whose shape differs from a full one's: reading both at one place in the
-   * checking loop would undo its optimised code).
-   */
-  readonly passes: readonly Pass[] | undefined;
-  /** `opens-with` detectors, each an expression anchored at the start of the turn; `undefined` where the role has none. */
-  readonly openers: readonly { readonly detector: CompiledDetector; readonly regex: RegExp }[] | undefined;
+  /** The rest, joined into as few expressions as their flags allow. */
+  readonly passes: readonly Pass[];
+  /** `opens-with` detectors, each an expression anchored at the start of the turn. */
+  readonly openers: readonly { readonly detector: CompiledDetector; readonly regex: RegExp }[];
   /** How many expressions `words` and `passes` hold; they are numbered from 0. */
   readonly expressions: number;
   /** `learned` detectors, each scoring the whole turn; `undefined` where the role has none. */
@@ -301,8 +297,8 @@ function buildMatchers(detectors: readonly CompiledDetector[]): Map<Role, RoleMa
     const words = indexed.length ? ProbeIndex.build(indexed) : undefined;
     matchers.set(role, {
       words,
-      passes: passes.length > 0 ? passes.map((p) => ({ regex: p.regex, members: p.members.map((m) => ({ ...m, id: renumber.get(m.id)! })) })) : undefined,
-      openers: openers.length > 0 ? openers : undefined,
+      passes: passes.map((p) => ({ regex: p.regex, members: p.members.map((m) => ({ ...m, id: renumber.get(m.id)! })) })),
+      openers,
       expressions: units.length,
       learned: learned.length > 0 ? learned : undefined,
     });

@@ -10,7 +10,7 @@
  * end is sought anyway; two words that share a slot of the table share its expressions, which only
  * costs a try, since the expressions themselves decide what matches.
  */
-import { anySecond, isWordCode, keyCodes, wordKeys, type WordKey } from './firstWords.ts';
+import { anySecond, isWordCode, keyCode, wordKeys, type WordKey } from './firstWords.ts';
 
 /** An expression of the index: `id` is its number among its matcher's expressions. */
 export interface WordProbe<T> {
@@ -51,12 +51,16 @@ interface Try<T> {
 }
 
 /**
- * Per character code, what a word's hash adds for it: `c | 32` (a letter lower-cased) for the word
- * characters of `\b` without the `u` flag, letters, digits and `_`, and 0 for every other code. A
- * table of all codes, so that reading a text costs a load per character and no test of its range.
+ * Per ASCII code, what a word's hash adds for it: `c | 32` (a letter lower-cased) for the word
+ * characters of `\b` without the `u` flag, letters, digits and `_`, and 0 for every other code.
  */
-const wordCodes = new Uint8Array(0x10000);
-for (let c = 0; c < 128; c++) if (isWordCode(keyCodes[c])) wordCodes[c] = c | 32;
+const wordCodes = new Uint8Array(128);
+for (let c = 0; c < 128; c++) if (isWordCode(keyCode(c))) wordCodes[c] = c | 32;
+
+/** What a word's hash adds for a character code, 0 where it ends a word. */
+function wordCode(c: number): number {
+  return c < 128 ? wordCodes[c] : 0;
+}
 /** Second characters are filed as codes 0 to 127 (0 for the end of the text) and 128 for any. */
 const row = 129;
 
@@ -272,20 +276,20 @@ export class WordIndex<T> {
     let out = sink.candidates;
     let count = 0;
     for (let i = 0; i < n; i++) {
-      const first = wordCodes[text.charCodeAt(i)];
+      const first = wordCode(text.charCodeAt(i));
       if (first === 0) continue;
       // A word starts at i: hash it while seeking the character after it.
       const at = i;
       let h = first;
       while (++i < n) {
-        const k = wordCodes[text.charCodeAt(i)];
+        const k = wordCode(text.charCodeAt(i));
         if (k === 0) break;
         h = (Math.imul(h, 31) + k) | 0;
       }
       const slot = slotOf(h, mask);
       const w = words[slot];
       const r = first >= 97 && first <= 122 ? rows[first - 97] : -1;
-      const b = r < 0 ? 0 : table[r + (at + 1 < n ? keyCodes[text.charCodeAt(at + 1)] : 0)];
+      const b = r < 0 ? 0 : table[r + (at + 1 < n ? keyCode(text.charCodeAt(at + 1)) : 0)];
       // The bucket of the whole word for the character after it, if the word is filed.
       const whole = w !== 0 && (hashes[slot] === h || shared[slot] === 1) ? next[(w - 1) * 128 + nextCode(text, i)] : 0;
       if (whole === 0 && b === 0) continue;
@@ -311,7 +315,7 @@ export class WordIndex<T> {
 function nextCode(text: string, i: number): number {
   const n = text.length;
   for (; i < n; i++) {
-    const k = keyCodes[text.charCodeAt(i)];
+    const k = keyCode(text.charCodeAt(i));
     if (k !== 32) return k;
   }
   return 0;

@@ -308,16 +308,9 @@ export function named(block: Mutable<ContentBlock>, name: Node | undefined): Con
   return block;
 }
 
-/**
- * `turns` numbered from 0 in order: the list itself when they already are, else a copy built by
- * pushing. A copy made by `map` is a holey array, of another kind than every other conversation's
- * turns, and the checking loop, compiled for the one kind, was undone by the other.
- */
+/** `turns` numbered from 0 in order. */
 export function reindex(turns: Turn[]): Turn[] {
-  if (turns.every((t, i) => t.index === i)) return turns;
-  const out: Turn[] = [];
-  turns.forEach((t, i) => out.push(t.index === i ? t : { ...t, index: i }));
-  return out;
+  return turns.map((t, i) => (t.index === i ? t : { ...t, index: i }));
 }
 
 function emptyAt(at: number): MappedText {

@@ -106,28 +106,6 @@ const scalarPattern = new RegExp(`${numberPattern.source}|true|false|null`, 'y')
 const controlPattern = /[\u0000-\u001f]/g;
 const hexPattern = /[0-9a-fA-F]{4}/y;
 /**
- * What a value that starts with each ASCII character is: 1 a string, 2 an object, 3 an array,
- * 4 `true`, 5 `false`, 6 `null`, 0 a number or nothing. The readers switch on it: a `switch` over
- * a few small numbers is one jump, where one over the characters is a chain of comparisons, each
- * of which the optimising compiler gives up on when it is first made (the first `null` in a file's
- * fifth megabyte).
- */
-const starts = new Uint8Array(128);
-[34 /* " */, 123 /* { */, 91 /* [ */, 116 /* t */, 102 /* f */, 110 /* n */].forEach((c, i) => (starts[c] = i + 1));
-
-/** The kind of value (see {@link starts}) that starts with character code `c`. */
-function startOf(c: number): number {
-  return c < 128 ? starts[c] : 0;
-}
-
-/**
- * 1 for the characters that may follow a backslash alone (`"\\/bfnrt`): a load, where a chain of
- * comparisons has a link that the optimising compiler gives up on when the first `\/` comes.
- */
-const simpleEscapes = new Uint8Array(128);
-for (const c of '"\\/bfnrt') simpleEscapes[c.charCodeAt(0)] = 1;
-
-/**
  * The tree of `text` when it is one strict JSON value (RFC 8259: no comments, no trailing commas),
  * else `undefined`, and the caller falls back to jsonc-parser, which reports the errors at their
  * places. It accepts exactly what `JSON.parse` accepts, or less (very deep nesting), and then gives
@@ -194,18 +172,18 @@ class Scanner {
   #value(parent: ScannedNode | undefined, depth: number): ScannedNode {
     const t = this.#text;
     const start = this.#pos;
-    switch (startOf(t.charCodeAt(start))) {
-      case 1 /* string */:
+    switch (t.charCodeAt(start)) {
+      case 34 /* " */:
         return this.#string(parent);
-      case 2 /* object */:
+      case 123 /* { */:
         return this.#object(parent, depth + 1);
-      case 3 /* array */:
+      case 91 /* [ */:
         return this.#array(parent, depth + 1);
-      case 4 /* true */:
+      case 116 /* t */:
         return this.#literal(parent, 'true', 'boolean', true);
-      case 5 /* false */:
+      case 102 /* f */:
         return this.#literal(parent, 'false', 'boolean', false);
-      case 6 /* null */:
+      case 110 /* n */:
         return this.#literal(parent, 'null', 'null', null);
       default: {
         numberPattern.lastIndex = start;
@@ -278,13 +256,13 @@ class Scanner {
     for (;;) {
       // `p` is at the start of a value.
       const c = t.charCodeAt(p);
-      switch (startOf(c)) {
-        case 1 /* string */:
+      switch (c) {
+        case 34 /* " */:
           this.#pos = p;
           p = this.#stringEnd() + 1;
           break;
-        case 2 /* object */:
-        case 3 /* array */: {
+        case 123 /* { */:
+        case 91 /* [ */: {
           if (depth + open.length + 1 > maxDepth) throw reject;
           const object = c === 123; /* { */
           p = skipSpace(t, p + 1);
@@ -417,7 +395,7 @@ class Scanner {
         hexPattern.lastIndex = b + 2;
         if (!hexPattern.test(t)) throw reject;
         p = b + 6;
-      } else if (e < 128 && simpleEscapes[e] === 1) {
+      } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
         p = b + 2;
       } else {
         throw reject;

@@ -9,24 +9,33 @@ export function roleOf(label: string): Role | undefined {
   return roleOfLowerCase(label) ?? roleOfLowerCase(label.trim().toLowerCase());
 }
 
-/** The labels of each role, trimmed and in lower case, which most labels in files are. */
-const labels: Readonly<Record<Role, readonly string[]>> = {
-  user: ['human', 'user', 'prompter'],
-  assistant: ['assistant', 'gpt', 'chatgpt', 'bing', 'bard', 'model', 'ai', 'bot'],
-  system: ['system'],
-  developer: ['developer'],
-  tool: ['tool', 'function', 'function_call', 'ipython', 'observation'],
-};
-
-/**
- * The role of each label. A lookup rather than a `switch`: each case of a `switch` is a comparison
- * of its own, which the optimising compiler gives up on when a label it has not met yet
- * (`developer`) first comes.
- */
-const roles: ReadonlyMap<string, Role> = new Map(
-  Object.entries(labels).flatMap(([role, names]) => names.map((name) => [name, role as Role] as const)),
-);
-
+/** The role of a label already trimmed and in lower case, which most labels in files are. */
 function roleOfLowerCase(label: string): Role | undefined {
-  return roles.get(label);
+  switch (label) {
+    case 'human':
+    case 'user':
+    case 'prompter':
+      return 'user';
+    case 'assistant':
+    case 'gpt':
+    case 'chatgpt':
+    case 'bing':
+    case 'bard':
+    case 'model':
+    case 'ai':
+    case 'bot':
+      return 'assistant';
+    case 'system':
+      return 'system';
+    case 'developer':
+      return 'developer';
+    case 'tool':
+    case 'function':
+    case 'function_call':
+    case 'ipython':
+    case 'observation':
+      return 'tool';
+    default:
+      return undefined;
+  }
 }
