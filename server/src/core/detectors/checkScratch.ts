@@ -1,7 +1,7 @@
 /**
  * The scratch space of one check: where each expression of a role's matcher last matched in the
- * block being read, the hits of the turn being read, and the evidence of its learned hits. A check
- * owns one for its whole run (lent by its {@link Ruleset}, which keeps one between checks so that
+ * block being read, the hits of the turn being read, and the word index's room for word starts. A
+ * check owns one for its whole run (lent by its {@link Ruleset}, which keeps one between checks so that
  * checking line after line makes none), so that two checks, even with one ruleset, may interleave.
  */
 import type { MappedText } from '../text.ts';
@@ -17,10 +17,11 @@ export interface Hit {
   readonly block: number;
   readonly start: number;
   readonly end: number;
-  /** Why a learned detector's hit was made. */
+  /** Why a learned detector's hit was made; the hover reads it from the finding. */
   readonly learned?: LearnedEvidence;
 }
 
+/** What a check reads a block with: the word index reports its matches here, and the passes note theirs. */
 export class CheckScratch implements ProbeSink<CompiledDetector> {
   candidates = new Int32Array(256);
   /** Per expression, the end of its last match in the block, valid where its stamp is the block's generation. */
