@@ -6,6 +6,7 @@
  */
 import type { WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Constitution } from './core/constitution/model.ts';
+import type { ConversationPage, EntryView } from './core/features/conversationView.ts';
 
 // What the client needs to read what the server sends: the scheme of an `.eval` sample's view, and the
 // flags that a diagnostics report's last notice counts.
@@ -111,3 +112,22 @@ export type EvalSamplesResult = { readonly samples: EvalSampleInfo[] } | { reado
 /** The text of a sample's view (`{uri}` of the view), or null when there is no such sample. */
 export const evalSampleTextRequest = 'constitutionLens/evalSampleText';
 export type EvalSampleTextResult = string | null;
+
+/** The reading view of one entry of a transcript (`entry`: a dataset's line or conversation, from 0). */
+export const conversationViewRequest = 'constitutionLens/conversationView';
+export interface ConversationViewParams {
+  readonly uri: string;
+  readonly entry?: number;
+}
+export type ConversationViewResult = EntryView | null;
+
+/** A page of a dataset's rows for the reading view's list, from `start`, optionally those holding `text`. */
+export const conversationListRequest = 'constitutionLens/conversationList';
+export interface ConversationListParams {
+  readonly uri: string;
+  readonly start: number;
+  readonly count: number;
+  readonly text?: string;
+}
+export type ConversationListResult = ConversationPage | null;
+export type { BlockView, ConversationPage, ConversationRow, ConversationView, EntryView, FlagView, LabelView, NoteView, TurnView } from './core/features/conversationView.ts';
