@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { conversationPage, entryView, type EntryView } from '../../server/src/core/features/conversationView.ts';
 import { LineIndex } from '../../server/src/core/text.ts';
 import { WorkspaceIndex } from '../../server/src/core/workspace/index.ts';
 
-const example = (name: string) => readFileSync(new URL(`../../examples/${name}`, import.meta.url), 'utf8');
+const example = (name: string) => readFileSync(join('examples', name), 'utf8');
 const uri = (name: string) => `file:///ws/${name}`;
 
 function examples(extra: Record<string, string> = {}): WorkspaceIndex {
