@@ -44,7 +44,7 @@ if (existsSync('media/src/panel.ts')) {
     sourcemap: !production,
     minify: production,
     logLevel: 'warning',
-    entryPoints: { panel: 'media/src/panel.ts', agreement: 'media/src/agreement.ts' },
+    entryPoints: { panel: 'media/src/panel.ts', agreement: 'media/src/agreement.ts', preview: 'media/src/preview.ts' },
     outdir: 'dist/media',
   });
 }

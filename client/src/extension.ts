@@ -8,6 +8,7 @@ import { constitutionsRequest, evalSampleScheme, type ConstitutionInfo, type Con
 import { registerAgreementPanel } from './agreement/agreementPanel.ts';
 import { registerCritique } from './critique/index.ts';
 import { registerEvalLogs } from './evalLogs.ts';
+import { registerPreview } from './preview/previewPanel.ts';
 import { registerReviewCommands } from './reviews.ts';
 import { StatusItem } from './statusItem.ts';
 
@@ -69,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Consti
   let ready!: () => void;
   const started = new Promise<void>((resolve) => (ready = resolve));
   registerEvalLogs(context, client, started, log);
+  registerPreview(context, client, started, log);
   const status = new StatusItem(constitutions);
   context.subscriptions.push(status);
   const critique = registerCritique(context, {

@@ -23,6 +23,8 @@ import {
 export interface LabelChoice {
   readonly clause: string;
   readonly verdict: 'violates' | 'complies';
+  /** The detector the verdict is about, as the "Agree" and "Disagree" actions on a flag write it. */
+  readonly rule?: string;
   readonly reason?: string;
 }
 
