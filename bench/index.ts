@@ -11,6 +11,7 @@ const suites = {
   navigation: () => import('./navigation.ts'),
   critique: () => import('./critique.ts'),
   workspace: () => import('./workspace.ts'),
+  preview: () => import('./preview.ts'),
 } as const;
 
 async function main(): Promise<void> {

@@ -117,8 +117,8 @@ function select(label: string, key: 'clause' | 'rule' | 'severity' | 'label'): S
   return s;
 }
 function options(s: Select, choices: readonly (readonly [string, string])[], value: string): void {
-  const now = [...s.children].map((o) => (o as HTMLElement).getAttribute('value') ?? '').join('\n');
-  if (now === choices.map((c) => c[0]).join('\n')) return;
+  const now = [...s.children].map((o) => (o as HTMLElement).getAttribute('value') ?? '');
+  if (now.length === choices.length && now.every((v, i) => v === choices[i][0])) return;
   s.textContent = '';
   for (const [v, text] of choices) {
     const o = document.createElement('vscode-option');
@@ -269,9 +269,9 @@ function turnElement(c: ConversationView, t: TurnView): HTMLElement {
   section.tabIndex = -1;
   section.setAttribute('aria-label', `Turn ${t.index}, ${roleNames[t.role] ?? t.roleLabel}`);
   const head = el('header', 'turn-head');
-  const role = el('a', 'role', t.roleLabel || roleNames[t.role] || t.role);
+  const role = el('a', 'role', roleNames[t.role] ?? t.roleLabel);
   role.href = '#';
-  role.title = 'Show this turn in the source';
+  role.title = t.roleLabel && t.roleLabel.toLowerCase() !== t.role ? `Written “${t.roleLabel}”; show this turn in the source` : 'Show this turn in the source';
   role.addEventListener('click', (e) => {
     e.preventDefault();
     post({ type: 'reveal', range: t.range, select: false });

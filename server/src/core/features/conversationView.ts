@@ -182,7 +182,9 @@ export function entryView(index: WorkspaceIndex, uri: string, entry: number): En
   if (!file || file.kind !== 'transcript') return undefined;
   const source = entries(index, uri);
   const at = source.entry(entry) ?? source.entry(0);
-  const base = { uri, version: file.version, format: file.transcript?.format ?? 'unknown', dataset: source.dataset };
+  // A JSONL file's format is its entry's: naming the whole file's would read every line.
+  const format = (index.jsonlLines(uri) ? at?.conversations[0]?.format : file.transcript?.format) ?? 'unknown';
+  const base = { uri, version: file.version, format, dataset: source.dataset };
   if (!at || at.conversations.every((c) => c.turns.length === 0)) {
     const problem = index.transcriptProblems(uri)[0]?.message ?? 'The file holds no conversation this extension reads.';
     return { ...base, entry: 0, conversations: [], problem };

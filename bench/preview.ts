@@ -1,0 +1,96 @@
+/**
+ * The reading view on a large dataset: from the request to the first page of the list of the 20 MB
+ * bench JSONL, open in the editor, and the time to build one conversation's view (moving to another
+ * conversation of the list). Figures are round trips over stdio to the real server, beside a request
+ * that does no work in the same run, and the targets the view is held to.
+ */
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import {
+  conversationListRequest,
+  conversationViewRequest,
+  type ConversationListParams,
+  type ConversationListResult,
+  type ConversationViewParams,
+  type ConversationViewResult,
+} from '../server/src/protocol.ts';
+import { TestServer } from '../test/support/lspClient.ts';
+import { randomFrom } from '../test/support/random.ts';
+import { corpusJsonl } from './dataset.ts';
+import { median } from './stats.ts';
+
+const target = 20 * 1024 * 1024;
+const firstPage = 200;
+const laterPage = 2000;
+
+function percentile(xs: readonly number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
+}
+
+export async function run(): Promise<void> {
+  const path = await corpusJsonl('server-20mb.jsonl', target, 'preview');
+  if (!path) return;
+  const text = readFileSync(path, 'utf8');
+  const server = await TestServer.start({});
+  try {
+    const noop: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await server.request('textDocument/diagnostic', { textDocument: { uri: 'file:///nothing.jsonl' } });
+      noop.push(performance.now() - t);
+    }
+    const uri = pathToFileURL(path).toString();
+    const list = (start: number, count: number, search?: string) =>
+      server.request<ConversationListResult>(conversationListRequest, { uri, start, count, ...(search ? { text: search } : {}) } satisfies ConversationListParams);
+    const view = (entry: number) => server.request<ConversationViewResult>(conversationViewRequest, { uri, entry } satisfies ConversationViewParams);
+
+    const t0 = performance.now();
+    await server.open(uri, text, 'jsonl');
+    const opened = performance.now();
+    const first = await list(0, firstPage);
+    const firstMs = performance.now() - opened;
+    const afterOpenMs = performance.now() - t0;
+    if (!first || first.rows.length === 0) throw new Error('the first page of the list is empty');
+
+    // The rest of the list, as the view reads it behind the first page.
+    let rows = first.rows.length;
+    let next = first.next;
+    const tAll = performance.now();
+    while (next !== undefined) {
+      const page = await list(next, laterPage);
+      if (!page) break;
+      rows += page.rows.length;
+      next = page.next;
+    }
+    const allMs = performance.now() - tAll;
+
+    // Moving to another conversation: entries spread over the file, each built afresh.
+    const random = randomFrom(24);
+    const switches: number[] = [];
+    let turns = 0;
+    for (let i = 0; i < 50; i++) {
+      const entry = random(rows);
+      const t = performance.now();
+      const v = await view(entry);
+      switches.push(performance.now() - t);
+      turns += v?.conversations.reduce((n, c) => n + c.turns.length, 0) ?? 0;
+    }
+    const tSearch = performance.now();
+    const searched = await list(0, firstPage, 'password');
+    const searchMs = performance.now() - tSearch;
+
+    const reference = median(noop);
+    console.log(`dataset: ${(Buffer.byteLength(text) / 1e6).toFixed(1)} MB, ${rows} conversations in the list`);
+    console.log(`first page of the list (${first.rows.length} rows): ${firstMs.toFixed(0)} ms from the request (target < 1000 ms); ${afterOpenMs.toFixed(0)} ms from sending the file over stdio`);
+    console.log(`the whole list, read behind it in pages of ${laterPage}: ${allMs.toFixed(0)} ms`);
+    console.log(
+      `moving to another conversation: median ${median(switches).toFixed(1)} ms, 95th percentile ${percentile(switches, 0.95).toFixed(1)} ms, slowest ${Math.max(...switches).toFixed(1)} ms ` +
+        `over 50 conversations (${(turns / 50).toFixed(1)} turns each on average; target < 100 ms)`,
+    );
+    console.log(`a text filter's first page ("password", ${searched?.rows.length ?? 0} rows): ${searchMs.toFixed(0)} ms`);
+    console.log(`reference: a request that does no work, median ${reference.toFixed(2)} ms`);
+  } finally {
+    await server.stop();
+  }
+}

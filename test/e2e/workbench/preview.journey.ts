@@ -1,0 +1,78 @@
+import * as assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { FrameLocator, Page } from 'playwright-core';
+import { openFile } from '../../../scripts/e2e/browser.ts';
+import { startCodeServer } from '../../../scripts/e2e/codeServer.ts';
+import type { Journey } from '../../../scripts/e2e/journey.ts';
+import { critiquePanel, runCommand, scratchWorkspace, waitForFile } from './critiqueSteps.ts';
+
+/** Opens `name` and its preview to the side from the editor's title bar, as a person would; resolves with the view's document. */
+async function openPreviewToSide(page: Page, name: string): Promise<FrameLocator> {
+  await openFile(page, name);
+  await page.locator('.editor-actions .action-label[aria-label^="Open Preview to the Side"]').first().click();
+  const view = critiquePanel(page);
+  await view.locator('section.turn').first().waitFor({ state: 'visible', timeout: 30_000 });
+  return view;
+}
+
+/** The reading view: a transcript and a dataset as conversations, flags highlighted, each action an edit of the file. */
+export const journeys: Journey[] = [
+  {
+    name: 'the preview of the example transcript highlights a flag; clicking it selects its words in the source; Agree writes the note',
+    async run({ tools, root, openWorkbench, artifacts }) {
+      const { workspace, stateDir } = scratchWorkspace(root, {});
+      const server = await startCodeServer(tools, { workspace, stateDir, smokeTestDriver: true });
+      try {
+        const page = await openWorkbench(server, true);
+        const view = await openPreviewToSide(page, 'support-chat.transcript');
+        const mark = view.locator('mark.flag', { hasText: 'What a great question' }).first();
+        await mark.waitFor({ state: 'visible', timeout: 30_000 });
+        assert.equal(await mark.innerText(), 'What a great question', 'the highlight is exactly the flagged words');
+        assert.deepEqual(await view.locator('mark.flag').allInnerTexts(), ['What a great question', 'might possibly', 'could perhaps', 'may potentially']);
+        await mark.hover();
+        const card = view.locator('.card', { hasText: "Respect the customer's time" });
+        await card.waitFor({ state: 'visible' });
+        assert.match(await card.innerText(), /policy#no-flattery[\s\S]*clause 6 of 6 in policy[\s\S]*Priority: style \(4 of 4\)/);
+        await page.screenshot({ path: join(artifacts, 'preview-transcript.png') });
+
+        await mark.click();
+        // The words are selected in the source: line 5, from column 12, 21 characters.
+        await page.locator('.statusbar-item', { hasText: /Ln 5, Col 33 \(21 selected\)/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+
+        const transcript = join(workspace, 'support-chat.transcript');
+        await view.locator('.flag-line', { hasText: 'no-flattery' }).locator('vscode-button', { hasText: 'Agree' }).first().click();
+        // The label is written into the editor's buffer, as the "Agree" code action writes it; saving puts it on disk.
+        await page.locator('.editor-instance .view-line', { hasText: 'violates [[no-flattery]] flattering-opener' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+        await runCommand(page, 'File: Save All Files');
+        const text = await waitForFile(transcript, (t) => t.includes('violates [[no-flattery]] flattering-opener'), 15_000);
+        const lines = text.split('\n');
+        assert.equal(lines[lines.indexOf('Note: violates [[no-flattery]] flattering-opener') - 1], 'Note: Correct answer, but the opener praises the question. [[no-flattery]]');
+        // The view follows the file: the label shows on its turn.
+        await view.locator('section.turn .label.violates', { hasText: 'violates no-flattery · flattering-opener' }).waitFor({ state: 'visible', timeout: 15_000 });
+      } finally {
+        await server.stop();
+        rmSync(dirname(workspace), { recursive: true, force: true });
+      }
+    },
+  },
+  {
+    name: 'the preview of a dataset lists its conversations with their flags, filters them by clause and opens one',
+    async run({ openWorkbench, artifacts }) {
+      const page = await openWorkbench();
+      const view = await openPreviewToSide(page, 'chats.jsonl');
+      const rows = view.locator('.list .row');
+      await rows.nth(3).waitFor({ state: 'visible', timeout: 30_000 });
+      assert.equal(await rows.count(), 4);
+      const clause = view.locator('vscode-single-select[data-filter="clause"]');
+      await clause.click();
+      // The select draws its options in its shadow root, as VS Code's own dropdown does.
+      await clause.locator('li.option', { hasText: 'calibrated' }).first().click();
+      await view.locator('.count', { hasText: '1 of 4 conversations' }).waitFor({ state: 'visible' });
+      assert.deepEqual(await rows.locator('.title').allInnerTexts(), ['Why is my speaker quiet?']);
+      await rows.first().click();
+      await view.locator('mark.flag', { hasText: 'could perhaps' }).waitFor({ state: 'visible' });
+      await page.screenshot({ path: join(artifacts, 'preview-dataset.png') });
+    },
+  },
+];
