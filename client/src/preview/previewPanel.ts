@@ -25,8 +25,8 @@ import { isPreviewState, parseFromPreview, type FromPreview, type PreviewRange, 
 export const previewViewType = 'constitutionLens.preview';
 
 /** The rows of a dataset's first page, which the list shows at once, and of each page after it. */
-const firstPage = 200;
-const laterPage = 2000;
+const firstPage = 60;
+const laterPage = 1000;
 /** How long the view waits after a change of the source before it asks again. */
 const followDelayMs = 250;
 /** How long a scroll made by one side is not echoed back by the other. */

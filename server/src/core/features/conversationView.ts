@@ -10,7 +10,7 @@ import type { Range } from 'vscode-languageserver-types';
 import type { Finding } from '../detectors/types.ts';
 import { labelsOfNote, recordLabel, type Label } from '../labels/labels.ts';
 import type { Severity } from '../problem.ts';
-import type { LineIndex, MappedText } from '../text.ts';
+import type { MappedText } from '../text.ts';
 import type { Conversation, ContentBlock, Turn } from '../transcript/model.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
 import { priorityStanding } from './findingHover.ts';
@@ -169,6 +169,8 @@ interface Entry {
   readonly shift: number;
   readonly conversations: readonly Conversation[];
   readonly findings: readonly Finding[];
+  /** The range of a source span of the entry, in LSP terms. */
+  range(start: number, end: number): Range;
 }
 
 const titleLength = 80;
@@ -190,7 +192,7 @@ export function entryView(index: WorkspaceIndex, uri: string, entry: number): En
     return { ...base, entry: 0, conversations: [], problem };
   }
   const shown = source.entry(entry) ? entry : 0;
-  return { ...base, entry: shown, conversations: at.conversations.map((c) => conversationView(index, file.lines, at, c)) };
+  return { ...base, entry: shown, conversations: at.conversations.map((c) => conversationView(index, at, c)) };
 }
 
 /**
@@ -226,26 +228,32 @@ function entries(index: WorkspaceIndex, uri: string): { dataset: boolean; entry(
       entry(k) {
         const view = k >= 0 ? jsonl.viewAt(k) : undefined;
         if (!view) return undefined;
-        return { base: view.start, shift: view.index, conversations: view.line.conversations, findings: jsonl.lineFindings(view, ruleset) };
+        // A JSONL line holds no line break, so its places are its row and the distance from its start:
+        // the whole file's line index, which a large file makes slowly, is not needed.
+        const { start, row } = view;
+        const range = (from: number, to: number): Range => ({ start: { line: row, character: from - start }, end: { line: row, character: to - start } });
+        return { base: start, shift: view.index, conversations: view.line.conversations, findings: jsonl.lineFindings(view, ruleset), range };
       },
     };
   }
-  const conversations = index.get(uri)?.transcript?.conversations ?? [];
+  const file = index.get(uri);
+  const conversations = file?.transcript?.conversations ?? [];
   const findings = index.findings(uri);
+  const range = (start: number, end: number) => file!.lines.rangeOf({ start, end });
   return {
     dataset: conversations.length > 1,
     entry(k) {
       const c = conversations[k];
       if (!c) return undefined;
-      return { base: 0, shift: 0, conversations: [c], findings: findings.filter((f) => f.conversation === c.index && f.span.start >= c.span.start && f.span.end <= c.span.end) };
+      return { base: 0, shift: 0, conversations: [c], findings: findings.filter((f) => f.conversation === c.index && f.span.start >= c.span.start && f.span.end <= c.span.end), range };
     },
   };
 }
 
-function conversationView(workspace: WorkspaceIndex, lines: LineIndex, entry: Entry, c: Conversation): ConversationView {
+function conversationView(workspace: WorkspaceIndex, entry: Entry, c: Conversation): ConversationView {
   const base = entry.base;
   const index = c.index + entry.shift;
-  const range = (start: number, end: number) => lines.rangeOf({ start: base + start, end: base + end });
+  const range = (start: number, end: number) => entry.range(base + start, base + end);
   const turns = c.turns.map((t): TurnView => {
     const findings = turnFindings(entry, c, t);
     const labels: LabelView[] = [];
@@ -274,7 +282,7 @@ function conversationView(workspace: WorkspaceIndex, lines: LineIndex, entry: En
         }),
       })),
       labels,
-      flags: findings.map((f) => flagView(workspace, lines, t, base, f)),
+      flags: findings.map((f) => flagView(workspace, entry, t, f)),
     };
   });
   return {
@@ -297,7 +305,8 @@ function turnFindings(entry: Entry, c: Conversation, t: Turn): Finding[] {
   return entry.findings.filter((f) => f.turn === t.index && f.span.start >= start && f.span.end <= end);
 }
 
-function flagView(index: WorkspaceIndex, lines: LineIndex, t: Turn, base: number, f: Finding): FlagView {
+function flagView(index: WorkspaceIndex, entry: Entry, t: Turn, f: Finding): FlagView {
+  const base = entry.base;
   const ref = index.clausesOf(f.constitutionUri).get(f.principle);
   const constitution = ref?.constitution;
   const order = constitution && ref ? constitution.clauses.indexOf(ref.clause) : -1;
@@ -326,7 +335,7 @@ function flagView(index: WorkspaceIndex, lines: LineIndex, t: Turn, base: number
     ...(standing ? { standing } : {}),
     severity: f.severity,
     message: f.message,
-    range: lines.rangeOf(f.span),
+    range: entry.range(f.span.start, f.span.end),
     block,
     start,
     end,
