@@ -103,7 +103,7 @@ class SampleList implements vscode.CustomReadonlyEditorProvider {
   }
 
   async resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): Promise<void> {
-    panel.webview.options = { enableScripts: false, enableCommandUris: ['constitutionLens.openEvalSample'], localResourceRoots: [] };
+    panel.webview.options = { enableScripts: false, enableCommandUris: ['constitutionLens.openEvalSample', 'constitutionLens.openPreview'], localResourceRoots: [] };
     const name = document.uri.path.slice(document.uri.path.lastIndexOf('/') + 1);
     panel.webview.html = page(name, '<p>Reading the samples…</p>');
     const result = await this.#samplesOf(document.uri);
@@ -113,11 +113,13 @@ class SampleList implements vscode.CustomReadonlyEditorProvider {
     }
     const rows = result.samples.map((s) => {
       const label = escape(sampleLabel(s));
-      const link = s.error ? label : `<a href="command:constitutionLens.openEvalSample?${encodeURIComponent(JSON.stringify([s.uri]))}">${label}</a>`;
-      return `<li>${link} <span class="detail">· ${escape(sampleDetail(s))}</span></li>`;
+      const args = encodeURIComponent(JSON.stringify([s.uri]));
+      const link = s.error ? label : `<a href="command:constitutionLens.openEvalSample?${args}">${label}</a>`;
+      const preview = s.error ? '' : ` · <a href="command:constitutionLens.openPreview?${args}" title="Read the sample as a conversation">preview</a>`;
+      return `<li>${link} <span class="detail">· ${escape(sampleDetail(s))}</span>${preview}</li>`;
     });
     const count = `${result.samples.length} ${result.samples.length === 1 ? 'sample' : 'samples'}`;
-    panel.webview.html = page(name, `<p>${count}; each opens as a read-only view with its flags.</p><ul>${rows.join('')}</ul>`);
+    panel.webview.html = page(name, `<p>${count}; each opens as a read-only view with its flags, or as a conversation in the preview.</p><ul>${rows.join('')}</ul>`);
   }
 }
 

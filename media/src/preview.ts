@@ -14,7 +14,7 @@ import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import MarkdownIt from 'markdown-it';
 import { isPreviewState, noFilter, type FromPreview, type PreviewAction, type PreviewFilter, type PreviewRange, type PreviewState, type ToPreview } from '../../client/src/preview/messages.ts';
 import type { BlockView, ConversationRow, ConversationView, EntryView, FlagView, TurnView } from '../../server/src/protocol.ts';
-import { filterChoices, flagCount, keepsRow, markHighlights, nextFlagged, splitMarks } from './previewView.ts';
+import { filterChoices, flagCount, keepsRow, markHighlights, nextFlagged, rowAtLine, splitMarks } from './previewView.ts';
 
 interface VsCodeApi {
   postMessage(message: FromPreview): void;
@@ -42,6 +42,8 @@ let rowsDone = false;
 let active = 0;
 /** Until when the conversation's scrolling is taken as the echo of the editor's, and not sent back. */
 let quietUntil = 0;
+/** Whether the entry being opened was asked for by the source's scrolling, which the view then does not echo. */
+let following = false;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K];
 function el(tag: string, className?: string, text?: string): HTMLElement;
@@ -200,6 +202,16 @@ function rowElement(r: ConversationRow, i: number): HTMLElement {
   return item;
 }
 
+/** Scrolls the list so that the row of `entry` is in sight, when the filter keeps it. */
+function showRow(entry: number): void {
+  const i = shown.findIndex((r) => r.entry === entry);
+  if (i < 0) return;
+  active = i;
+  const top = i * rowHeight;
+  if (top < list.scrollTop || top + rowHeight > list.scrollTop + list.clientHeight) list.scrollTop = Math.max(0, top - list.clientHeight / 3);
+  renderList();
+}
+
 list.addEventListener('scroll', () => requestAnimationFrame(() => renderList()));
 list.addEventListener('keydown', (e) => {
   if (shown.length === 0) return;
@@ -242,8 +254,18 @@ function renderEntry(name: string, v: EntryView): void {
   if (v.problem) conversation.append(el('p', 'notice', v.problem));
   for (const c of v.conversations) conversation.append(conversationElement(c, v.conversations.length > 1));
   // An edit of the source keeps the place; another entry starts at its top.
+  if (following || previousEntry !== v.entry) quietUntil = Date.now() + 400;
+  // An entry chosen in the list brings the source to it; one the source scrolled to is there already.
+  if (!following && previousEntry !== undefined && previousEntry !== v.entry && v.conversations[0]) {
+    const start = v.conversations[0].range.start;
+    post({ type: 'reveal', range: { start, end: start }, select: false });
+  }
+  following = false;
   conversation.scrollTop = previousEntry === v.entry ? scrolled : 0;
-  if (v.dataset) renderList(true);
+  if (v.dataset) {
+    renderList(true);
+    showRow(v.entry);
+  }
 }
 
 function conversationElement(c: ConversationView, several: boolean): HTMLElement {
@@ -460,6 +482,28 @@ conversation.addEventListener('scroll', () => {
   }, 120);
 });
 
+/** Shows what is at `line` of the source: a turn of the entry shown, or in a dataset the entry that starts there. */
+function followSource(line: number): void {
+  if (!view) return;
+  const within = view.conversations.some((c) => c.range.start.line <= line && line <= c.range.end.line);
+  if (!within && view.dataset) {
+    const r = rowAtLine(rows, line);
+    if (r && r.entry !== view.entry) {
+      following = true;
+      openEntry(r.entry);
+    }
+    return;
+  }
+  let target: HTMLElement | undefined;
+  for (const section of conversation.querySelectorAll<HTMLElement>('section.turn')) {
+    const t = turnOf(section);
+    if (t && (t.range.start.line <= line || !target)) target = section;
+  }
+  if (!target) return;
+  quietUntil = Date.now() + 400;
+  conversation.scrollTop += target.getBoundingClientRect().top - conversation.getBoundingClientRect().top;
+}
+
 function turnOf(section: HTMLElement): TurnView | undefined {
   const c = view?.conversations.find((x) => String(x.index) === section.dataset.conversation && section.id.endsWith(`-${x.side ?? ''}`));
   return c?.turns.find((t) => String(t.index) === section.dataset.turn);
@@ -480,13 +524,9 @@ window.addEventListener('message', (event: MessageEvent<ToPreview>) => {
       rowsDone = message.done;
       renderList(true);
       return;
-    case 'reveal': {
-      const target = conversation.querySelector<HTMLElement>(`section.turn[data-conversation="${message.conversation}"][data-turn="${message.turn}"]`);
-      if (!target) return;
-      quietUntil = Date.now() + 400;
-      conversation.scrollTop += target.getBoundingClientRect().top - conversation.getBoundingClientRect().top;
+    case 'sourceAt':
+      followSource(message.line);
       return;
-    }
     case 'problem':
       conversation.textContent = '';
       conversation.append(el('p', 'notice', message.message));

@@ -105,3 +105,18 @@ export function splitMarks(text: string, open: readonly number[]): { pieces: Mar
   if (from < text.length) pieces.push({ text: text.slice(from), flags: now });
   return { pieces, open: now };
 }
+
+/** The row of the entry that holds `line` of the source: the last that starts at or before it; `rows` are in file order. */
+export function rowAtLine(rows: readonly ConversationRow[], line: number): ConversationRow | undefined {
+  let lo = 0;
+  let hi = rows.length - 1;
+  let found: ConversationRow | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (rows[mid].line <= line) {
+      found = rows[mid];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found;
+}

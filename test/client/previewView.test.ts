@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isPreviewState, noFilter, parseFromPreview } from '../../client/src/preview/messages.ts';
 import type { ConversationRow } from '../../server/src/protocol.ts';
-import { filterChoices, keepsRow, markHighlights, nextFlagged, splitMarks } from '../../media/src/previewView.ts';
+import { filterChoices, keepsRow, markHighlights, nextFlagged, rowAtLine, splitMarks } from '../../media/src/previewView.ts';
 
 function row(entry: number, flags: Partial<ConversationRow['flags']>, clauses: string[] = [], labelled = false): ConversationRow {
-  return { entry, title: `c${entry}`, turns: 2, flags: { error: 0, warning: 0, info: 0, hint: 0, ...flags }, clauses, rules: clauses.map((c) => `${c}-rule`), labelled };
+  return { entry, line: entry * 3, title: `c${entry}`, turns: 2, flags: { error: 0, warning: 0, info: 0, hint: 0, ...flags }, clauses, rules: clauses.map((c) => `${c}-rule`), labelled };
 }
 
 const rows = [row(0, {}), row(1, { warning: 2 }, ['calibrated']), row(2, { info: 1 }, ['no-flattery'], true), row(3, {}), row(4, { error: 1, hint: 1 }, ['calibrated', 'honesty'])];
@@ -87,4 +87,12 @@ test('messages from the view are read strictly, and a state restored after a rel
   assert.equal(parseFromPreview({ command: 'ready' }), undefined);
   assert.ok(isPreviewState({ uri: 'file:///a.jsonl', entry: 3, filter: noFilter }));
   assert.equal(isPreviewState({ uri: 'file:///a.jsonl', entry: 3 }), false);
+});
+
+test('the row at a line of the source is the last that starts at or before it', () => {
+  assert.equal(rowAtLine(rows, 0)?.entry, 0);
+  assert.equal(rowAtLine(rows, 5)?.entry, 1);
+  assert.equal(rowAtLine(rows, 6)?.entry, 2);
+  assert.equal(rowAtLine(rows, 400)?.entry, 4);
+  assert.equal(rowAtLine([row(2, {})].map((r) => ({ ...r, line: 10 })), 3), undefined);
 });

@@ -64,6 +64,7 @@ test('in a JSONL dataset a flag inside an escaped string highlights the decoded 
   assert.deepEqual(view.conversations[0].turns[1].labels.map((l) => [l.verdict, l.clause, l.reason]), [['violates', 'no-flattery', 'praise']]);
   // The entry of the line after the blank one is the fifth non-blank line, as findings count conversations.
   assert.equal(view.conversations[0].index, 4);
+  assert.deepEqual(conversationPage(index, uri('escaped.jsonl'), 3, 5)!.rows.map((r) => [r.entry, r.line]), [[3, 3], [4, 5]]);
 });
 
 test('a dataset page counts open flags by severity, and names their clauses and rules, per row', () => {
@@ -79,6 +80,7 @@ test('a dataset page counts open flags by severity, and names their clauses and 
   }
   assert.deepEqual(page.rows.map((r) => r.title), ['Does the Breeze 2 work with a TV?', 'Can I return a speaker after 40 days?', 'Why is my speaker quiet?', 'How do I reset the Breeze 2?']);
   assert.deepEqual(page.rows.map((r) => r.rules), [['flattering-opener'], ['needless-refusal'], ['stacked-hedges'], []]);
+  assert.deepEqual(page.rows.map((r) => r.line), [0, 1, 2, 3]);
 });
 
 test('pages follow one another, and a text filter keeps the rows whose turns hold the text', () => {

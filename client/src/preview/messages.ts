@@ -45,8 +45,8 @@ export type ToPreview =
   | { readonly type: 'entry'; readonly name: string; readonly view: EntryView }
   /** Rows of the dataset's list; `reset` starts the list again, `done` says no row follows. */
   | { readonly type: 'rows'; readonly page: ConversationPage; readonly reset: boolean; readonly done: boolean }
-  /** The source editor scrolled to a turn of the entry shown. */
-  | { readonly type: 'reveal'; readonly conversation: number; readonly turn: number }
+  /** The source editor scrolled: `line` is at its top. */
+  | { readonly type: 'sourceAt'; readonly line: number }
   /** The document could not be shown, in words. */
   | { readonly type: 'problem'; readonly message: string };
 

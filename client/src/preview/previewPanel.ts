@@ -244,16 +244,11 @@ class PreviewPanel {
     editor.revealRange(r, vscode.TextEditorRevealType.AtTop);
   }
 
-  /** The source editor scrolled: the view shows the turn at the top of it. */
+  /** The source editor scrolled: the view shows the turn (in a dataset, the conversation) at the top of it. */
   #editorScrolled(e: vscode.TextEditorVisibleRangesChangeEvent): void {
-    if (e.textEditor.document.uri.toString() !== this.#uri.toString() || !this.#view || e.visibleRanges.length === 0) return;
+    if (e.textEditor.document.uri.toString() !== this.#uri.toString() || e.visibleRanges.length === 0) return;
     if (Date.now() < this.#quietUntil) return;
-    const top = e.visibleRanges[0].start.line;
-    let best: { conversation: number; turn: number } | undefined;
-    for (const c of this.#view.conversations) {
-      for (const t of c.turns) if (!best || t.range.start.line <= top) best = { conversation: c.index, turn: t.index };
-    }
-    if (best) this.#post({ type: 'reveal', ...best });
+    this.#post({ type: 'sourceAt', line: e.visibleRanges[0].start.line });
   }
 
   /** The view's actions, as the text editor runs them: the same commands, the same edits, one undo each. */

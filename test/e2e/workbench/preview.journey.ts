@@ -1,11 +1,29 @@
 import * as assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { openFile } from '../../../scripts/e2e/browser.ts';
 import { startCodeServer } from '../../../scripts/e2e/codeServer.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
-import { critiquePanel, runCommand, scratchWorkspace, waitForFile } from './critiqueSteps.ts';
+import { critiquePanel, reloadWindow, runCommand, scratchWorkspace, waitForFile } from './critiqueSteps.ts';
+
+/** Moves the cursor to `line` (from 1) through "Go to Line", as a person would. */
+async function goToLine(page: Page, line: number): Promise<void> {
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`:${line}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden' });
+}
+
+/** The conversation the view shows, from its heading ("chats.jsonl · conversation 12"). */
+async function shownEntry(view: FrameLocator): Promise<number> {
+  const meta = await view.locator('.top .meta').innerText();
+  const m = /conversation (\d+)/.exec(meta);
+  assert.ok(m, `the heading names the conversation: ${meta}`);
+  return Number(m[1]);
+}
 
 /** Opens `name` and its preview to the side from the editor's title bar, as a person would; resolves with the view's document. */
 async function openPreviewToSide(page: Page, name: string): Promise<FrameLocator> {
@@ -73,6 +91,48 @@ export const journeys: Journey[] = [
       await rows.first().click();
       await view.locator('mark.flag', { hasText: 'could perhaps' }).waitFor({ state: 'visible' });
       await page.screenshot({ path: join(artifacts, 'preview-dataset.png') });
+    },
+  },
+  {
+    name: 'the preview of a long dataset draws only the rows in sight, follows the source both ways, and comes back after a reload',
+    async run({ tools, root, openWorkbench, artifacts }) {
+      const { workspace, stateDir } = scratchWorkspace(root, {});
+      // Six hundred conversations: the example's four, over and over.
+      const four = readFileSync(join(root, 'examples', 'chats.jsonl'), 'utf8').trimEnd().split('\n');
+      writeFileSync(join(workspace, 'long.jsonl'), `${Array.from({ length: 600 }, (_, i) => four[i % 4]).join('\n')}\n`);
+      const server = await startCodeServer(tools, { workspace, stateDir, smokeTestDriver: true });
+      try {
+        const page = await openWorkbench(server, true);
+        const view = await openPreviewToSide(page, 'long.jsonl');
+        await view.locator('.count', { hasText: '600 of 600 conversations' }).waitFor({ state: 'visible', timeout: 30_000 });
+        const drawn = await view.locator('.list .row').count();
+        assert.ok(drawn > 5 && drawn < 60, `only the rows in sight are drawn (${drawn})`);
+
+        // The source scrolls: the view shows the conversation at the top of the editor.
+        await page.locator('.editor-instance .view-line').first().click();
+        await goToLine(page, 400);
+        await page.waitForFunction(() => true);
+        await view.locator('.top .meta', { hasText: /conversation (3[5-9]\d)/ }).waitFor({ state: 'visible', timeout: 15_000 });
+        const followed = await shownEntry(view);
+        assert.ok(followed >= 350 && followed <= 399, `the view shows the conversation at the editor's top (${followed})`);
+
+        // "Next flagged" skips the unflagged fourth of every four.
+        const from = await shownEntry(view);
+        await view.locator('vscode-button', { hasText: 'Next flagged' }).click();
+        const expected = from % 4 === 2 ? from + 2 : from + 1;
+        await view.locator('.top .meta', { hasText: `conversation ${expected}` }).waitFor({ state: 'visible' });
+        // The view chose it: the source shows its line.
+        await page.locator('.editor-instance .current-line').first().waitFor({ state: 'attached' });
+        await page.screenshot({ path: join(artifacts, 'preview-long-dataset.png') });
+
+        await reloadWindow(page);
+        const restored = critiquePanel(page);
+        await restored.locator('.top .meta', { hasText: `conversation ${expected}` }).waitFor({ state: 'visible', timeout: 30_000 });
+        await restored.locator('.count', { hasText: '600 of 600 conversations' }).waitFor({ state: 'visible', timeout: 30_000 });
+      } finally {
+        await server.stop();
+        rmSync(dirname(workspace), { recursive: true, force: true });
+      }
     },
   },
 ];

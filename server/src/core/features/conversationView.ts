@@ -135,6 +135,8 @@ export type SeverityCounts = { readonly [S in Severity]: number };
 /** A dataset's entry as its list shows it. */
 export interface ConversationRow {
   readonly entry: number;
+  /** The line the entry starts on, as LSP counts lines. */
+  readonly line: number;
   /** The conversation's title or id, else the first words of its first user turn. */
   readonly title: string;
   readonly turns: number;
@@ -171,6 +173,8 @@ interface Entry {
   readonly findings: readonly Finding[];
   /** The range of a source span of the entry, in LSP terms. */
   range(start: number, end: number): Range;
+  /** The line the entry starts on. */
+  readonly line: number;
 }
 
 const titleLength = 80;
@@ -232,7 +236,7 @@ function entries(index: WorkspaceIndex, uri: string): { dataset: boolean; entry(
         // the whole file's line index, which a large file makes slowly, is not needed.
         const { start, row } = view;
         const range = (from: number, to: number): Range => ({ start: { line: row, character: from - start }, end: { line: row, character: to - start } });
-        return { base: start, shift: view.index, conversations: view.line.conversations, findings: jsonl.lineFindings(view, ruleset), range };
+        return { base: start, shift: view.index, conversations: view.line.conversations, findings: jsonl.lineFindings(view, ruleset), range, line: row };
       },
     };
   }
@@ -245,7 +249,7 @@ function entries(index: WorkspaceIndex, uri: string): { dataset: boolean; entry(
     entry(k) {
       const c = conversations[k];
       if (!c) return undefined;
-      return { base: 0, shift: 0, conversations: [c], findings: findings.filter((f) => f.conversation === c.index && f.span.start >= c.span.start && f.span.end <= c.span.end), range };
+      return { base: 0, shift: 0, conversations: [c], findings: findings.filter((f) => f.conversation === c.index && f.span.start >= c.span.start && f.span.end <= c.span.end), range, line: file!.lines.positionAt(c.span.start).line };
     },
   };
 }
@@ -402,7 +406,7 @@ function row(k: number, at: Entry): ConversationRow {
     if (c.label !== undefined) labelled = true;
     for (const t of c.turns) for (const n of t.notes) if (!labelled && labelsOfNote(n, { conversation: c.index, turn: t.index }).length > 0) labelled = true;
   }
-  return { entry: k, title: titleOf(at.conversations), turns, flags, clauses: [...clauses], rules: [...rules], labelled };
+  return { entry: k, line: at.line, title: titleOf(at.conversations), turns, flags, clauses: [...clauses], rules: [...rules], labelled };
 }
 
 function titleOf(conversations: readonly Conversation[]): string {
