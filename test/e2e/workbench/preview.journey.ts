@@ -109,9 +109,8 @@ export const journeys: Journey[] = [
         assert.ok(drawn > 5 && drawn < 60, `only the rows in sight are drawn (${drawn})`);
 
         // The source scrolls: the view shows the conversation at the top of the editor.
-        await page.locator('.editor-instance .view-line').first().click();
+        await page.locator('.editor-instance .view-lines').first().click({ position: { x: 5, y: 5 } });
         await goToLine(page, 400);
-        await page.waitForFunction(() => true);
         await view.locator('.top .meta', { hasText: /conversation (3[5-9]\d)/ }).waitFor({ state: 'visible', timeout: 15_000 });
         const followed = await shownEntry(view);
         assert.ok(followed >= 350 && followed <= 399, `the view shows the conversation at the editor's top (${followed})`);
@@ -121,8 +120,15 @@ export const journeys: Journey[] = [
         await view.locator('vscode-button', { hasText: 'Next flagged' }).click();
         const expected = from % 4 === 2 ? from + 2 : from + 1;
         await view.locator('.top .meta', { hasText: `conversation ${expected}` }).waitFor({ state: 'visible' });
-        // The view chose it: the source shows its line.
-        await page.locator('.editor-instance .current-line').first().waitFor({ state: 'attached' });
+        // The view chose it: the source scrolls its line (the entry's row, from 1 in the gutter) to the top.
+        await page.waitForFunction(
+          (line) => {
+            const numbers = [...document.querySelectorAll('.editor-instance .margin-view-overlays .line-numbers')].map((n) => Number(n.textContent));
+            return numbers.length > 0 && Math.min(...numbers) === line;
+          },
+          expected + 1,
+          { timeout: 15_000 },
+        );
         await page.screenshot({ path: join(artifacts, 'preview-long-dataset.png') });
 
         await reloadWindow(page);
