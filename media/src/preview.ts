@@ -44,6 +44,8 @@ let active = 0;
 let quietUntil = 0;
 /** Whether the entry being opened was asked for by the source's scrolling, which the view then does not echo. */
 let following = false;
+/** The entry whose row the list is to bring into sight when it arrives. */
+let pendingRow: number | undefined;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K];
 function el(tag: string, className?: string, text?: string): HTMLElement;
@@ -205,6 +207,8 @@ function rowElement(r: ConversationRow, i: number): HTMLElement {
 /** Scrolls the list so that the row of `entry` is in sight, when the filter keeps it. */
 function showRow(entry: number): void {
   const i = shown.findIndex((r) => r.entry === entry);
+  // A row not read yet is shown once it arrives.
+  pendingRow = i < 0 && !rowsDone ? entry : undefined;
   if (i < 0) return;
   active = i;
   const top = i * rowHeight;
@@ -230,7 +234,7 @@ list.addEventListener('keydown', (e) => {
   else if (e.key === 'PageUp') move(active - Math.floor(list.clientHeight / rowHeight));
   else if (e.key === 'Home') move(0);
   else if (e.key === 'End') move(shown.length - 1);
-  else if (e.key === 'Enter' || e.key === ' ') openEntry(shown[active].entry);
+  else if ((e.key === 'Enter' || e.key === ' ') && shown[active]) openEntry(shown[active].entry);
   else return;
   e.preventDefault();
 });
@@ -523,6 +527,7 @@ window.addEventListener('message', (event: MessageEvent<ToPreview>) => {
       rows.push(...message.page.rows);
       rowsDone = message.done;
       renderList(true);
+      if (pendingRow !== undefined) showRow(pendingRow);
       return;
     case 'sourceAt':
       followSource(message.line);

@@ -89,6 +89,14 @@ function options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.Webvi
   };
 }
 
+/** The document's diagnostics in a few words: their count and each one's place, code and severity. */
+function diagnosticsSignature(uri: vscode.Uri): string {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${String(typeof d.code === 'object' ? d.code.value : d.code)} ${d.severity}`)
+    .join('\n');
+}
+
 const toRange = (r: PreviewRange) => new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
 
 class PreviewPanel {
@@ -105,6 +113,10 @@ class PreviewPanel {
   /** Bumped whenever the rows are read again, so that a stream of pages for an older text stops. */
   #rowsGeneration = 0;
   #followTimer: ReturnType<typeof setTimeout> | undefined;
+  /** What the document's diagnostics were when last looked at. */
+  #diagnostics = '';
+  /** Bumped by every request for an entry, so that an answer overtaken by a later request is dropped. */
+  #entryRequest = 0;
   /** Until when the editor's scrolling is taken as the echo of the view's, and not sent back. */
   #quietUntil = 0;
   readonly handle: PreviewHandle;
@@ -128,13 +140,20 @@ class PreviewPanel {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.document.uri.toString() === this.#uri.toString() && e.contentChanges.length > 0) this.#follow();
       }),
-      // Flags also change when a constitution or a setting does; the document's diagnostics say so.
+      // Flags also change when a constitution or a setting does; the document's diagnostics say so. The
+      // editor reports them again unchanged at times (a pull answers what it answered before), which is no reason to read again.
       vscode.languages.onDidChangeDiagnostics((e) => {
-        if (e.uris.some((u) => u.toString() === this.#uri.toString())) this.#follow();
+        if (!e.uris.some((u) => u.toString() === this.#uri.toString())) return;
+        const signature = diagnosticsSignature(this.#uri);
+        if (signature === this.#diagnostics) return;
+        this.#diagnostics = signature;
+        this.#follow();
       }),
       vscode.window.onDidChangeTextEditorVisibleRanges((e) => this.#editorScrolled(e)),
     );
     panel.onDidDispose(() => {
+      // A stream of pages still being read stops at its next page.
+      this.#ready = false;
       clearTimeout(this.#followTimer);
       for (const d of this.#disposables) d.dispose();
       onDispose();
@@ -185,6 +204,7 @@ class PreviewPanel {
   }
 
   async #showEntry(): Promise<void> {
+    const request = ++this.#entryRequest;
     let view: ConversationViewResult;
     try {
       // The server reads what the editor has open; a preview restored after a reload opens its document first.
@@ -196,6 +216,7 @@ class PreviewPanel {
       this.#post({ type: 'problem', message: `The file could not be read: ${error instanceof Error ? error.message : String(error)}` });
       return;
     }
+    if (request !== this.#entryRequest) return;
     if (!view) {
       this.#post({ type: 'problem', message: 'This file is not read as a transcript, so there is no conversation to show.' });
       return;

@@ -68,6 +68,16 @@ export const journeys: Journey[] = [
         assert.equal(lines[lines.indexOf('Note: violates [[no-flattery]] flattering-opener') - 1], 'Note: Correct answer, but the opener praises the question. [[no-flattery]]');
         // The view follows the file: the label shows on its turn.
         await view.locator('section.turn .label.violates', { hasText: 'violates no-flattery · flattering-opener' }).waitFor({ state: 'visible', timeout: 15_000 });
+
+        // "Cite a clause…" on the hedging turn runs "Annotate Turn…" there: the clause is asked for, the note written.
+        const hedging = view.locator('section.turn', { hasText: 'It might possibly be' });
+        await hedging.locator('vscode-button', { hasText: 'Cite a clause…' }).click();
+        const pick = page.locator('.quick-input-widget input');
+        await pick.waitFor({ state: 'visible' });
+        await pick.fill('calibrated');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'calibrated' }).first().waitFor({ state: 'visible' });
+        await page.keyboard.press('Enter');
+        await view.locator('section.turn', { hasText: 'It might possibly be' }).locator('.note').nth(1).locator('a.citation', { hasText: '[[calibrated]]' }).waitFor({ state: 'visible', timeout: 15_000 });
       } finally {
         await server.stop();
         rmSync(dirname(workspace), { recursive: true, force: true });
@@ -120,21 +130,25 @@ export const journeys: Journey[] = [
         await view.locator('vscode-button', { hasText: 'Next flagged' }).click();
         const expected = from % 4 === 2 ? from + 2 : from + 1;
         await view.locator('.top .meta', { hasText: `conversation ${expected}` }).waitFor({ state: 'visible' });
-        // The view chose it: the source scrolls its line (the entry's row, from 1 in the gutter) to the top.
-        await page.waitForFunction(
-          (line) => {
-            const numbers = [...document.querySelectorAll('.editor-instance .margin-view-overlays .line-numbers')].map((n) => Number(n.textContent));
-            return numbers.length > 0 && Math.min(...numbers) === line;
-          },
-          expected + 1,
-          { timeout: 15_000 },
-        );
         await page.screenshot({ path: join(artifacts, 'preview-long-dataset.png') });
 
         await reloadWindow(page);
         const restored = critiquePanel(page);
         await restored.locator('.top .meta', { hasText: `conversation ${expected}` }).waitFor({ state: 'visible', timeout: 30_000 });
         await restored.locator('.count', { hasText: '600 of 600 conversations' }).waitFor({ state: 'visible', timeout: 30_000 });
+
+        // A conversation chosen in the list with the keyboard brings the source to it: the first, at the top.
+        const list = restored.locator('.list');
+        // The list brought the restored conversation's row into sight.
+        await restored.locator('.list .row.current', { hasText: `#${expected}` }).waitFor({ state: 'visible' });
+        await list.press('Home');
+        await list.press('Enter');
+        await restored.locator('.top .meta', { hasText: /conversation 0$/ }).waitFor({ state: 'visible' });
+        await page.waitForFunction(
+          () => Math.min(...[...document.querySelectorAll('.editor-instance .margin-view-overlays .line-numbers')].map((n) => Number(n.textContent))) === 1,
+          undefined,
+          { timeout: 15_000 },
+        );
       } finally {
         await server.stop();
         rmSync(dirname(workspace), { recursive: true, force: true });
