@@ -3,7 +3,7 @@
  * the clauses and rules a list offers to filter by, and how highlights are marked in a block's text
  * before it is rendered. The webview renders from these; tests read them without a DOM.
  */
-import type { PreviewFilter } from '../../client/src/preview/messages.ts';
+import type { PreviewFilter } from '../../client/src/preview/previewMessages.ts';
 import type { ConversationRow } from '../../server/src/protocol.ts';
 
 const severities = ['error', 'warning', 'info', 'hint'] as const;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isPreviewState, noFilter, parseFromPreview } from '../../client/src/preview/messages.ts';
+import { isPreviewState, noFilter, parseFromPreview } from '../../client/src/preview/previewMessages.ts';
 import type { ConversationRow } from '../../server/src/protocol.ts';
 import { filterChoices, keepsRow, markHighlights, nextFlagged, rowAtLine, splitMarks } from '../../media/src/previewView.ts';
 

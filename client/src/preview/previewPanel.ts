@@ -20,7 +20,7 @@ import {
 } from '../../../server/src/protocol.ts';
 import type { LabelChoice } from '../reviews.ts';
 import { webviewPage } from '../webviewPage.ts';
-import { isPreviewState, parseFromPreview, type FromPreview, type PreviewRange, type ToPreview } from './messages.ts';
+import { isPreviewState, parseFromPreview, type FromPreview, type PreviewRange, type ToPreview } from './previewMessages.ts';
 
 export const previewViewType = 'constitutionLens.preview';
 
