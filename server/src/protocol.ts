@@ -113,7 +113,10 @@ export type EvalSamplesResult = { readonly samples: EvalSampleInfo[] } | { reado
 export const evalSampleTextRequest = 'constitutionLens/evalSampleText';
 export type EvalSampleTextResult = string | null;
 
-/** The reading view of one entry of a transcript (`entry`: a dataset's line or conversation, from 0). */
+/**
+ * The reading view of one entry of a transcript (`entry`: a dataset's line or conversation, from 0;
+ * without it, the first that holds a turn).
+ */
 export const conversationViewRequest = 'constitutionLens/conversationView';
 export interface ConversationViewParams {
   readonly uri: string;

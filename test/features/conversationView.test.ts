@@ -107,3 +107,25 @@ test('a labelled record and a review note count as labelled; the view of a file 
   assert.ok(empty.problem);
   assert.equal(entryView(index, uri('policy.constitution.md'), 0), undefined);
 });
+
+const fixture = (name: string) => readFileSync(join('test', 'fixtures', 'formats', name), 'utf8');
+
+test('tool calls, tool results and reasoning keep their kinds (LLaMA-Factory tool-call records; a Docent run)', () => {
+  const index = examples({ 'sharegpt-toolcall.jsonl': fixture('sharegpt-toolcall.jsonl'), 'docent-run.json': fixture('docent-run.json') });
+  const kinds = (name: string) =>
+    entryView(index, uri(name))!.conversations.flatMap((c) => c.turns.flatMap((t) => t.blocks.map((b) => `${t.role} ${b.kind}${b.name ? ` ${b.name}` : ''}`)));
+  const toolcall = kinds('sharegpt-toolcall.jsonl');
+  assert.deepEqual(toolcall.slice(0, 4), ['user message', 'assistant tool_call calculate_area', 'tool tool_result calculate_area', 'assistant message']);
+  assert.equal(toolcall.filter((k) => k.includes('tool_call')).length, 3);
+  assert.deepEqual(kinds('docent-run.json'), ['user message', 'assistant reasoning', 'assistant message', 'assistant tool_call bash', 'tool tool_result bash', 'assistant message']);
+});
+
+test('without an entry asked for, the view opens the first that holds a turn (an OpenAI Evals log starts with its spec)', () => {
+  const index = examples({ 'evals.jsonl': fixture('openai-evals-log.jsonl') });
+  const first = entryView(index, uri('evals.jsonl'))!;
+  assert.ok(first.entry > 0);
+  assert.ok(first.conversations.some((c) => c.turns.length > 0));
+  const spec = entryView(index, uri('evals.jsonl'), 0)!;
+  assert.equal(spec.entry, 0);
+  assert.ok(spec.problem, 'an entry without turns says so');
+});

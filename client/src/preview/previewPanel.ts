@@ -41,7 +41,7 @@ export interface PreviewHandle {
 /** Registers the commands and the serializer that brings a preview back after a window reload. */
 export function registerPreview(context: vscode.ExtensionContext, client: LanguageClient, started: Promise<void>, log: vscode.LogOutputChannel): void {
   const panels = new Map<string, PreviewPanel>();
-  const adopt = (panel: vscode.WebviewPanel, uri: vscode.Uri, entry: number) => {
+  const adopt = (panel: vscode.WebviewPanel, uri: vscode.Uri, entry: number | undefined) => {
     const preview = new PreviewPanel(panel, context.extensionUri, client, started, log, uri, entry, () => panels.delete(uri.toString()));
     panels.set(uri.toString(), preview);
     return preview;
@@ -59,7 +59,7 @@ export function registerPreview(context: vscode.ExtensionContext, client: Langua
       return existing.handle;
     }
     const panel = vscode.window.createWebviewPanel(previewViewType, title(uri), { viewColumn: column, preserveFocus: toSide }, options(context.extensionUri));
-    return adopt(panel, uri, 0).handle;
+    return adopt(panel, uri, undefined).handle;
   };
   context.subscriptions.push(
     vscode.commands.registerCommand('constitutionLens.openPreview', (uri?: unknown) => open(uri, false)),
@@ -106,7 +106,8 @@ class PreviewPanel {
   readonly #log: vscode.LogOutputChannel;
   readonly #uri: vscode.Uri;
   readonly #disposables: vscode.Disposable[] = [];
-  #entry: number;
+  /** The entry shown; undefined until the server has chosen the first. */
+  #entry: number | undefined;
   #view: EntryView | undefined;
   #search = '';
   #ready = false;
@@ -121,7 +122,7 @@ class PreviewPanel {
   #quietUntil = 0;
   readonly handle: PreviewHandle;
 
-  constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, client: LanguageClient, started: Promise<void>, log: vscode.LogOutputChannel, uri: vscode.Uri, entry: number, onDispose: () => void) {
+  constructor(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, client: LanguageClient, started: Promise<void>, log: vscode.LogOutputChannel, uri: vscode.Uri, entry: number | undefined, onDispose: () => void) {
     this.#panel = panel;
     this.#client = client;
     this.#started = started;
@@ -210,7 +211,7 @@ class PreviewPanel {
       // The server reads what the editor has open; a preview restored after a reload opens its document first.
       await vscode.workspace.openTextDocument(this.#uri);
       await this.#started;
-      const params: ConversationViewParams = { uri: this.#uri.toString(), entry: this.#entry };
+      const params: ConversationViewParams = { uri: this.#uri.toString(), ...(this.#entry !== undefined ? { entry: this.#entry } : {}) };
       view = await this.#client.sendRequest<ConversationViewResult>(conversationViewRequest, params);
     } catch (error) {
       this.#post({ type: 'problem', message: `The file could not be read: ${error instanceof Error ? error.message : String(error)}` });

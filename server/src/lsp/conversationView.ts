@@ -18,7 +18,7 @@ export function registerConversationView(connection: Connection, ctx: ServerCont
   connection.onRequest<ConversationViewResult, void>(conversationViewRequest, (params: ConversationViewParams, token: CancellationToken) =>
     ctx.runSafe('conversationView', token, (): ConversationViewResult => {
       if (typeof params?.uri !== 'string') return null;
-      const entry = Number.isInteger(params.entry) && (params.entry ?? 0) >= 0 ? (params.entry ?? 0) : 0;
+      const entry = Number.isInteger(params.entry) && (params.entry ?? 0) >= 0 ? params.entry : undefined;
       return entryView(ctx.index, params.uri, entry) ?? null;
     }, null),
   );

@@ -179,14 +179,29 @@ interface Entry {
 
 const titleLength = 80;
 
+/** How far the view looks for a first entry with turns, when none is asked for. */
+const firstEntryReach = 1000;
+
 /**
- * The reading view of one entry of a document, or undefined when the index does not hold the
- * document as a transcript.
+ * The reading view of one entry of a document (without `entry`, the first that holds a turn, as a
+ * dataset may start with a line of metadata), or undefined when the index does not hold the document
+ * as a transcript.
  */
-export function entryView(index: WorkspaceIndex, uri: string, entry: number): EntryView | undefined {
+export function entryView(index: WorkspaceIndex, uri: string, asked?: number): EntryView | undefined {
   const file = index.get(uri);
   if (!file || file.kind !== 'transcript') return undefined;
   const source = entries(index, uri);
+  let entry = asked ?? 0;
+  if (asked === undefined) {
+    for (let k = 0; k < firstEntryReach; k++) {
+      const candidate = source.entry(k);
+      if (!candidate) break;
+      if (candidate.conversations.some((c) => c.turns.length > 0)) {
+        entry = k;
+        break;
+      }
+    }
+  }
   const at = source.entry(entry) ?? source.entry(0);
   // A JSONL file's format is its entry's: naming the whole file's would read every line.
   const format = (index.jsonlLines(uri) ? at?.conversations[0]?.format : file.transcript?.format) ?? 'unknown';
