@@ -18,6 +18,7 @@ import {
   type LabelTurnArgs,
   type MarkReviewedArgs,
 } from '../../../server/src/protocol.ts';
+import { evalSampleScheme } from '../../../server/src/core/transcript/evalUri.ts';
 import type { LabelChoice } from '../reviews.ts';
 import { webviewPage } from '../webviewPage.ts';
 import { isPreviewState, parseFromPreview, type FromPreview, type PreviewRange, type ToPreview } from './previewMessages.ts';
@@ -87,6 +88,11 @@ function options(extensionUri: vscode.Uri): vscode.WebviewOptions & vscode.Webvi
     enableFindWidget: true,
     localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'media'), vscode.Uri.joinPath(extensionUri, 'dist', 'media')],
   };
+}
+
+/** The document's name as the workspace shows it; a sample of an `.eval` log by the log's path and its entry. */
+function displayName(uri: vscode.Uri): string {
+  return vscode.workspace.asRelativePath(uri.scheme === evalSampleScheme ? vscode.Uri.file(uri.path) : uri, false);
 }
 
 /** The document's diagnostics in a few words: their count and each one's place, code and severity. */
@@ -224,7 +230,7 @@ class PreviewPanel {
     }
     this.#view = view;
     this.#entry = view.entry;
-    this.#post({ type: 'entry', name: vscode.workspace.asRelativePath(this.#uri, false), view });
+    this.#post({ type: 'entry', name: displayName(this.#uri), view });
   }
 
   /** Reads a dataset's rows page by page, the first small so that it shows at once, until the end or a newer read. */

@@ -8,7 +8,7 @@ import { scratchWorkspace } from './critiqueSteps.ts';
 /** What a person sees of an Inspect log: the list of its samples, then a sample's view with its flags. */
 export const journeys: Journey[] = [
   {
-    name: 'an Inspect .eval log opens as its list of samples, and a sample as a read-only view with its flags',
+    name: 'an Inspect .eval log opens as its list of samples, and a sample as a read-only view with its flags, and in the preview',
     async run({ tools, root, openWorkbench, artifacts }) {
       const { workspace, stateDir } = scratchWorkspace(root, {});
       copyFileSync(join(root, 'test', 'fixtures', 'workspaces', 'inspect', 'popularity-flagged.eval'), join(workspace, 'popularity-flagged.eval'));
@@ -28,6 +28,15 @@ export const journeys: Journey[] = [
         const squiggle = page.locator('.editor-instance .view-overlays [class*="squiggly-"]').first();
         await squiggle.waitFor({ state: 'visible', timeout: 30_000 });
         await page.screenshot({ path: join(artifacts, 'eval-sample-view.png') });
+        // The sample's view reads as a conversation in the preview, like any document.
+        await page.locator('.editor-actions .action-label[aria-label^="Open Preview to the Side"]').first().click();
+        const preview = page.frameLocator('iframe.webview.ready').last().frameLocator('iframe#active-frame');
+        const answer = preview.locator('section.turn.role-assistant').first();
+        await answer.waitFor({ state: 'visible', timeout: 30_000 });
+        assert.match(await answer.innerText(), /Great question! As an AI language model/);
+        // The note's citation names no clause, as the editor's squiggle says.
+        await answer.locator('a.citation.unknown', { hasText: '[[no-such-clause]]' }).waitFor({ state: 'visible' });
+        assert.equal(await preview.locator('.top h1').innerText(), 'popularity-flagged.eval/samples/2_epoch_1.json');
       } finally {
         await server.stop();
         rmSync(dirname(workspace), { recursive: true, force: true });

@@ -257,14 +257,20 @@ function entries(index: WorkspaceIndex, uri: string): { dataset: boolean; entry(
   }
   const file = index.get(uri);
   const conversations = file?.transcript?.conversations ?? [];
-  const findings = index.findings(uri);
+  // Grouped once by conversation, so that a page of a file of many conversations reads its findings once.
+  const byConversation = new Map<number, Finding[]>();
+  for (const f of index.findings(uri)) {
+    const list = byConversation.get(f.conversation);
+    if (list) list.push(f);
+    else byConversation.set(f.conversation, [f]);
+  }
   const range = (start: number, end: number) => file!.lines.rangeOf({ start, end });
   return {
     dataset: conversations.length > 1,
     entry(k) {
       const c = conversations[k];
       if (!c) return undefined;
-      return { base: 0, shift: 0, conversations: [c], findings: findings.filter((f) => f.conversation === c.index && f.span.start >= c.span.start && f.span.end <= c.span.end), range, line: file!.lines.positionAt(c.span.start).line };
+      return { base: 0, shift: 0, conversations: [c], findings: (byConversation.get(c.index) ?? []).filter((f) => f.span.start >= c.span.start && f.span.end <= c.span.end), range, line: file!.lines.positionAt(c.span.start).line };
     },
   };
 }
