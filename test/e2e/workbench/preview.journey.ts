@@ -5,7 +5,8 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { openFile } from '../../../scripts/e2e/browser.ts';
 import { startCodeServer } from '../../../scripts/e2e/codeServer.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
-import { critiquePanel, reloadWindow, runCommand, scratchWorkspace, waitForFile } from './critiqueSteps.ts';
+import { MockAnthropic } from '../../support/mockAnthropic.ts';
+import { critiquePanel, reloadWindow, runCommand, scratchWorkspace, setApiKey, waitForFile } from './critiqueSteps.ts';
 
 /** Moves the cursor to `line` (from 1) through "Go to Line", as a person would. */
 async function goToLine(page: Page, line: number): Promise<void> {
@@ -37,9 +38,16 @@ async function openPreviewToSide(page: Page, name: string): Promise<FrameLocator
 /** The reading view: a transcript and a dataset as conversations, flags highlighted, each action an edit of the file. */
 export const journeys: Journey[] = [
   {
-    name: 'the preview of the example transcript highlights a flag; clicking it selects its words in the source; Agree writes the note',
+    name: 'the preview of the example transcript highlights a flag; clicking it selects its words in the source; Agree writes the note; Cite a clause and Critique Turn run on the turn',
     async run({ tools, root, openWorkbench, artifacts }) {
-      const { workspace, stateDir } = scratchWorkspace(root, {});
+      const mock = await MockAnthropic.start({
+        apiKey: 'sk-preview',
+        answer: () => ({
+          findings: [{ principle: 'calibrated', quote: 'might possibly be', critique: 'Three stacked hedges bury the steps.', severity: 'warning' }],
+          revision: 'The most likely cause is the laptop’s Bluetooth driver. Update it, then pair again.',
+        }),
+      });
+      const { workspace, stateDir } = scratchWorkspace(root, { 'constitutionLens.baseUrl': mock.url });
       const server = await startCodeServer(tools, { workspace, stateDir, smokeTestDriver: true });
       try {
         const page = await openWorkbench(server, true);
@@ -78,8 +86,17 @@ export const journeys: Journey[] = [
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'calibrated' }).first().waitFor({ state: 'visible' });
         await page.keyboard.press('Enter');
         await view.locator('section.turn', { hasText: 'It might possibly be' }).locator('.note').nth(1).locator('a.citation', { hasText: '[[calibrated]]' }).waitFor({ state: 'visible', timeout: 15_000 });
+
+        // "Critique Turn" on that turn runs the editor's critique of it: the panel streams the findings and the revision.
+        await setApiKey(page, 'sk-preview');
+        await hedging.locator('vscode-button', { hasText: 'Critique Turn' }).click();
+        const panel = critiquePanel(page);
+        await panel.locator('button', { hasText: 'Apply Revision' }).waitFor({ state: 'visible', timeout: 30_000 });
+        assert.equal(await panel.locator('button.clause', { hasText: 'calibrated' }).count(), 1);
+        assert.equal(mock.requestsTo('/v1/messages').length, 1);
       } finally {
         await server.stop();
+        await mock.close();
         rmSync(dirname(workspace), { recursive: true, force: true });
       }
     },
