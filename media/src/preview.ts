@@ -540,3 +540,5 @@ window.addEventListener('message', (event: MessageEvent<ToPreview>) => {
 });
 
 post({ type: 'ready' });
+// A text filter kept across a reload is the server's to apply again.
+if (filter.text) post({ type: 'search', text: filter.text });

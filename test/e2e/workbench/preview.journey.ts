@@ -38,7 +38,7 @@ async function openPreviewToSide(page: Page, name: string): Promise<FrameLocator
 /** The reading view: a transcript and a dataset as conversations, flags highlighted, each action an edit of the file. */
 export const journeys: Journey[] = [
   {
-    name: 'the preview of the example transcript highlights a flag; clicking it selects its words in the source; Agree writes the note; Cite a clause and Critique Turn run on the turn',
+    name: 'the preview of the example transcript highlights a flag; clicking it selects its words in the source; Agree writes the note; Mark reviewed, Cite a clause and Critique Turn run on the turn',
     async run({ tools, root, openWorkbench, artifacts }) {
       const mock = await MockAnthropic.start({
         apiKey: 'sk-preview',
@@ -86,6 +86,15 @@ export const journeys: Journey[] = [
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'calibrated' }).first().waitFor({ state: 'visible' });
         await page.keyboard.press('Enter');
         await view.locator('section.turn', { hasText: 'It might possibly be' }).locator('.note').nth(1).locator('a.citation', { hasText: '[[calibrated]]' }).waitFor({ state: 'visible', timeout: 15_000 });
+
+        // "Mark reviewed…" asks for the reason, as the code action does, and the review note hides the flag in the editor.
+        await hedging.locator('.flag-line', { hasText: 'could perhaps' }).locator('vscode-button', { hasText: 'Mark reviewed…' }).click();
+        const reason = page.locator('.quick-input-widget input');
+        await reason.waitFor({ state: 'visible' });
+        await reason.fill('the hedges are the point of this test');
+        await page.keyboard.press('Enter');
+        await hedging.locator('.label.complies', { hasText: 'reviewed stacked-hedges: the hedges are the point of this test' }).waitFor({ state: 'visible', timeout: 15_000 });
+        assert.equal(await hedging.locator('.flag-line.reviewed').count(), 3, 'the three hedges of the rule are reviewed');
 
         // "Critique Turn" on that turn runs the editor's critique of it: the panel streams the findings and the revision.
         await setApiKey(page, 'sk-preview');
