@@ -171,6 +171,8 @@ function renderList(filterChanged = false): void {
   options(ruleSelect, [['', 'Any rule'], ...choices.rules.map((c) => [c, c] as const)], filter.rule);
   count.textContent = `${shown.length.toLocaleString('en')} of ${rows.length.toLocaleString('en')} conversations${rowsDone ? '' : ' (reading…)'}`;
   spacer.style.height = `${shown.length * rowHeight}px`;
+  // The list is as tall as its rows, up to a third of the view; past that it scrolls.
+  list.style.height = `${Math.max(1, shown.length) * rowHeight}px`;
   const first = Math.max(0, Math.floor(list.scrollTop / rowHeight) - 5);
   const last = Math.min(shown.length, first + Math.ceil((list.clientHeight || 300) / rowHeight) + 10);
   spacer.textContent = '';
