@@ -20,6 +20,7 @@ export interface PreviewFilter {
   readonly text: string;
 }
 
+/** The filter that keeps every row. */
 export const noFilter: PreviewFilter = { clause: '', rule: '', severity: '', label: '', text: '' };
 
 /** What the view keeps with `setState`, and the panel serializer gets back after a window reload. */
@@ -40,6 +41,7 @@ export const PreviewAction = {
 } as const;
 export type PreviewAction = (typeof PreviewAction)[keyof typeof PreviewAction];
 
+/** Messages from the extension to the view. */
 export type ToPreview =
   /** The entry to show, with the document's name as the workspace shows it. */
   | { readonly type: 'entry'; readonly name: string; readonly view: EntryView }
@@ -50,6 +52,7 @@ export type ToPreview =
   /** The document could not be shown, in words. */
   | { readonly type: 'problem'; readonly message: string };
 
+/** Messages from the view to the extension. */
 export type FromPreview =
   | { readonly type: 'ready' }
   | { readonly type: 'openEntry'; readonly entry: number }

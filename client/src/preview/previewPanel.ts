@@ -23,6 +23,7 @@ import type { LabelChoice } from '../reviews.ts';
 import { webviewPage } from '../webviewPage.ts';
 import { isPreviewState, parseFromPreview, type FromPreview, type PreviewRange, type ToPreview } from './previewMessages.ts';
 
+/** The view type of the reading view's panels, which the serializer and the activation event name. */
 export const previewViewType = 'constitutionLens.preview';
 
 /** The rows of a dataset's first page, which the list shows at once, and of each page after it. */

@@ -14,6 +14,7 @@ import type { ServerContext } from './serverContext.ts';
 /** The most rows one page may ask for, so that a request cannot make the server read a whole file at once. */
 const maxPage = 5000;
 
+/** Registers `constitutionLens/conversationView` and `constitutionLens/conversationList`. */
 export function registerConversationView(connection: Connection, ctx: ServerContext): void {
   connection.onRequest<ConversationViewResult, void>(conversationViewRequest, (params: ConversationViewParams, token: CancellationToken) =>
     ctx.runSafe('conversationView', token, (): ConversationViewResult => {

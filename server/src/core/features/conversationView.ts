@@ -55,6 +55,7 @@ export interface FlagView {
   readonly reviewed?: string;
 }
 
+/** A content block of a turn: its kind, its readable text and its range. */
 export interface BlockView {
   readonly kind: BlockKind;
   /** The block's type as the source names it (`text`, `tool_use`, `thinking`, ...). */
@@ -65,6 +66,7 @@ export interface BlockView {
   readonly range: Range;
 }
 
+/** A citation `[[id]]` in a note, with the title of the clause it names, when it names one in use. */
 export interface CitationView {
   readonly id: string;
   readonly constitution?: string;
@@ -73,6 +75,7 @@ export interface CitationView {
   readonly range: Range;
 }
 
+/** A note on a turn: its text, its range and its citations. */
 export interface NoteView {
   readonly text: string;
   readonly range: Range;
@@ -89,6 +92,7 @@ export interface LabelView {
   readonly range?: Range;
 }
 
+/** A turn as the view shows it: its blocks, notes, labels and flags. */
 export interface TurnView {
   readonly index: number;
   readonly role: string;
@@ -101,6 +105,7 @@ export interface TurnView {
   readonly flags: readonly FlagView[];
 }
 
+/** A conversation as the view shows it, with what the file says of it (title, id, side, label, judge). */
 export interface ConversationView {
   /** The conversation's index, as findings and labels count it. */
   readonly index: number;
@@ -130,6 +135,7 @@ export interface EntryView {
   readonly problem?: string;
 }
 
+/** How many flags of each severity. */
 export type SeverityCounts = { readonly [S in Severity]: number };
 
 /** A dataset's entry as its list shows it. */
