@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-single-select/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import MarkdownIt from 'markdown-it';
 import { isPreviewState, noFilter, type FromPreview, type PreviewAction, type PreviewFilter, type PreviewRange, type PreviewState, type ToPreview } from '../../client/src/preview/previewMessages.ts';
-import type { BlockView, ConversationRow, ConversationView, EntryView, FlagView, TurnView } from '../../server/src/protocol.ts';
+import type { BlockView, ConversationRow, ConversationView, EntryView, FlagView, TurnView } from '@lens/protocol';
 import { filterChoices, flagCount, keepsRow, markHighlights, nextFlagged, rowAtLine, splitMarks } from './previewView.ts';
 
 interface VsCodeApi {

@@ -4,7 +4,7 @@
  * before it is rendered. The webview renders from these; tests read them without a DOM.
  */
 import type { PreviewFilter } from '../../client/src/preview/previewMessages.ts';
-import type { ConversationRow } from '../../server/src/protocol.ts';
+import type { ConversationRow } from '@lens/protocol';
 
 const severities = ['error', 'warning', 'info', 'hint'] as const;
 

@@ -2,7 +2,7 @@
  * The messages between the reading view's webview and the extension, both directions, as
  * discriminated unions on `type`; the webview imports this file through its bundle.
  */
-import type { ConversationPage, EntryView } from '../../../server/src/protocol.ts';
+import type { ConversationPage, EntryView } from '@lens/protocol';
 
 /** A range in LSP terms: lines and characters from 0. */
 export interface PreviewRange {

@@ -17,8 +17,8 @@ import {
   type EntryView,
   type LabelTurnArgs,
   type MarkReviewedArgs,
-} from '../../../server/src/protocol.ts';
-import { evalSampleScheme } from '../../../server/src/core/transcript/evalUri.ts';
+  evalSampleScheme,
+} from '@lens/protocol';
 import type { LabelChoice } from '../reviews.ts';
 import { webviewPage } from '../webviewPage.ts';
 import { isPreviewState, parseFromPreview, type FromPreview, type PreviewRange, type ToPreview } from './previewMessages.ts';

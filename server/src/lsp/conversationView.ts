@@ -15,7 +15,7 @@ import type { ServerContext } from './serverContext.ts';
 const maxPage = 5000;
 
 /** Registers `constitutionLens/conversationView` and `constitutionLens/conversationList`. */
-export function registerConversationView(connection: Connection, ctx: ServerContext): void {
+export function registerConversationViewSupport(connection: Connection, ctx: ServerContext): void {
   connection.onRequest<ConversationViewResult, void>(conversationViewRequest, (params: ConversationViewParams, token: CancellationToken) =>
     ctx.runSafe('conversationView', token, (): ConversationViewResult => {
       if (typeof params?.uri !== 'string') return null;

@@ -29,7 +29,7 @@ import { registerCompletionSupport } from './completion.ts';
 import { registerAgreementRequest } from './agreement.ts';
 import { ReviewerAgreement } from './reviewerAgreement.ts';
 import { registerConstitutionsRequest } from './constitutions.ts';
-import { registerConversationView } from './conversationView.ts';
+import { registerConversationViewSupport } from './conversationView.ts';
 import { registerDiagnosticsSupport } from './diagnostics.ts';
 import { OpenDocuments } from './documents.ts';
 import { registerHoverSupport } from './hover.ts';
@@ -274,7 +274,7 @@ export function startServer(connection: Connection): void {
   registerSymbolSupport(connection, ctx);
   registerConstitutionsRequest(connection, ctx);
   registerAgreementRequest(connection, ctx);
-  registerConversationView(connection, ctx);
+  registerConversationViewSupport(connection, ctx);
   evalFiles.register(connection);
 
   connection.listen();
