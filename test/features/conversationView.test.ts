@@ -129,3 +129,23 @@ test('without an entry asked for, the view opens the first that holds a turn (an
   assert.equal(spec.entry, 0);
   assert.ok(spec.problem, 'an entry without turns says so');
 });
+
+test("the view gives flags the editor's severities: a rule's override recolours its flags and counts, and `off` leaves them out", () => {
+  const index = examples();
+  const options = { severityOverrides: { 'stacked-hedges': 'error', 'flattering-opener': 'off' } as const };
+  const view = entryView(index, uri('support-chat.transcript'), 0, options)!;
+  const flags = view.conversations[0].turns.flatMap((t) => t.flags.map((f) => [f.rule, f.severity]));
+  assert.deepEqual(flags, [
+    ['stacked-hedges', 'error'],
+    ['stacked-hedges', 'error'],
+    ['stacked-hedges', 'error'],
+  ]);
+  const rows = conversationPage(index, uri('chats.jsonl'), 0, 10, {}, options)!.rows;
+  assert.deepEqual(rows.map((r) => r.flags), [
+    { error: 0, warning: 0, info: 0, hint: 0 },
+    { error: 0, warning: 1, info: 0, hint: 0 },
+    { error: 1, warning: 0, info: 0, hint: 0 },
+    { error: 0, warning: 0, info: 0, hint: 0 },
+  ]);
+  assert.deepEqual(rows[0].rules, []);
+});

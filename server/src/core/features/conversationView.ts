@@ -170,6 +170,15 @@ export interface RowFilter {
   readonly text?: string;
 }
 
+/**
+ * The severities the editor gives flags, by rule: the settings' overrides with the reviewers'
+ * demotions (`off` leaves the rule's flags out), so the view counts and colours flags as the
+ * Problems panel does.
+ */
+export interface ViewOptions {
+  readonly severityOverrides?: Readonly<Record<string, Severity | 'off'>>;
+}
+
 /** An entry's conversations with their source offsets: a JSONL line's are line-relative, from `base`. */
 interface Entry {
   readonly base: number;
@@ -193,10 +202,10 @@ const firstEntryReach = 1000;
  * dataset may start with a line of metadata), or undefined when the index does not hold the document
  * as a transcript.
  */
-export function entryView(index: WorkspaceIndex, uri: string, asked?: number): EntryView | undefined {
+export function entryView(index: WorkspaceIndex, uri: string, asked?: number, options: ViewOptions = {}): EntryView | undefined {
   const file = index.get(uri);
   if (!file || file.kind !== 'transcript') return undefined;
-  const source = entries(index, uri);
+  const source = entries(index, uri, options);
   let entry = asked ?? 0;
   if (asked === undefined) {
     for (let k = 0; k < firstEntryReach; k++) {
@@ -224,10 +233,10 @@ export function entryView(index: WorkspaceIndex, uri: string, asked?: number): E
  * A page of a document's rows from `start`: at most `count` rows, and (with a text filter) at most
  * a bounded number of entries read, so that a page of a filtered list also answers promptly.
  */
-export function conversationPage(index: WorkspaceIndex, uri: string, start: number, count: number, filter: RowFilter = {}): ConversationPage | undefined {
+export function conversationPage(index: WorkspaceIndex, uri: string, start: number, count: number, filter: RowFilter = {}, options: ViewOptions = {}): ConversationPage | undefined {
   const file = index.get(uri);
   if (!file || file.kind !== 'transcript') return undefined;
-  const source = entries(index, uri);
+  const source = entries(index, uri, options);
   const needle = filter.text?.trim().toLowerCase();
   const rows: ConversationRow[] = [];
   const readLimit = needle ? Math.max(count, 1) * 50 : count;
@@ -243,7 +252,8 @@ export function conversationPage(index: WorkspaceIndex, uri: string, start: numb
 }
 
 /** The entries of a document: a JSONL file's non-blank lines, read as far as asked, or the conversations of any other. */
-function entries(index: WorkspaceIndex, uri: string): { dataset: boolean; entry(k: number): Entry | undefined } {
+function entries(index: WorkspaceIndex, uri: string, options: ViewOptions): { dataset: boolean; entry(k: number): Entry | undefined } {
+  const shown = editorFindings(options);
   const jsonl = index.jsonlLines(uri);
   if (jsonl) {
     const ruleset = index.ruleset();
@@ -257,7 +267,7 @@ function entries(index: WorkspaceIndex, uri: string): { dataset: boolean; entry(
         // the whole file's line index, which a large file makes slowly, is not needed.
         const { start, row } = view;
         const range = (from: number, to: number): Range => ({ start: { line: row, character: from - start }, end: { line: row, character: to - start } });
-        return { base: start, shift: view.index, conversations: view.line.conversations, findings: jsonl.lineFindings(view, ruleset), range, line: row };
+        return { base: start, shift: view.index, conversations: view.line.conversations, findings: shown(jsonl.lineFindings(view, ruleset)), range, line: row };
       },
     };
   }
@@ -265,7 +275,7 @@ function entries(index: WorkspaceIndex, uri: string): { dataset: boolean; entry(
   const conversations = file?.transcript?.conversations ?? [];
   // Grouped once by conversation, so that a page of a file of many conversations reads its findings once.
   const byConversation = new Map<number, Finding[]>();
-  for (const f of index.findings(uri)) {
+  for (const f of shown(index.findings(uri))) {
     const list = byConversation.get(f.conversation);
     if (list) list.push(f);
     else byConversation.set(f.conversation, [f]);
@@ -278,6 +288,21 @@ function entries(index: WorkspaceIndex, uri: string): { dataset: boolean; entry(
       if (!c) return undefined;
       return { base: 0, shift: 0, conversations: [c], findings: (byConversation.get(c.index) ?? []).filter((f) => f.span.start >= c.span.start && f.span.end <= c.span.end), range, line: file!.lines.positionAt(c.span.start).line };
     },
+  };
+}
+
+/** The findings as the editor shows them: with the overridden severities, and none of a rule turned off. */
+function editorFindings(options: ViewOptions): (findings: readonly Finding[]) => readonly Finding[] {
+  const overrides = options.severityOverrides;
+  if (!overrides || Object.keys(overrides).length === 0) return (findings) => findings;
+  return (findings) => {
+    const out: Finding[] = [];
+    for (const f of findings) {
+      const override = overrides[f.rule];
+      if (override === 'off') continue;
+      out.push(override && override !== f.severity ? { ...f, severity: override } : f);
+    }
+    return out;
   };
 }
 
