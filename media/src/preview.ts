@@ -46,6 +46,10 @@ let quietUntil = 0;
 let following = false;
 /** The entry whose row the list is to bring into sight when it arrives. */
 let pendingRow: number | undefined;
+/** Where the list was scrolled when it was read again, to go back to once the rows are there. */
+let pendingScroll: number | undefined;
+/** Whether the next list is the answer to a new text filter. */
+let searched = false;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K];
 function el(tag: string, className?: string, text?: string): HTMLElement;
@@ -104,6 +108,7 @@ search.addEventListener('input', () => {
   searchTimer = setTimeout(() => {
     filter = { ...filter, text: search.value };
     keep();
+    searched = true;
     post({ type: 'search', text: search.value });
   }, 300);
 });
@@ -523,12 +528,19 @@ window.addEventListener('message', (event: MessageEvent<ToPreview>) => {
       return;
     case 'rows':
       if (message.reset) {
+        // A new search starts at the top; the same list read again (after an edit) keeps its place.
+        pendingScroll = searched ? 0 : list.scrollTop;
+        searched = false;
         rows = [];
-        list.scrollTop = 0;
       }
       rows.push(...message.page.rows);
       rowsDone = message.done;
       renderList(true);
+      if (pendingScroll !== undefined && (rowsDone || shown.length * rowHeight >= pendingScroll + list.clientHeight)) {
+        list.scrollTop = pendingScroll;
+        pendingScroll = undefined;
+        renderList();
+      }
       if (pendingRow !== undefined) showRow(pendingRow);
       return;
     case 'sourceAt':
