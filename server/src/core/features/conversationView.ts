@@ -13,6 +13,7 @@ import type { Severity } from '../problem.ts';
 import type { MappedText } from '../text.ts';
 import type { Conversation, ContentBlock, Turn } from '../transcript/model.ts';
 import type { WorkspaceIndex } from '../workspace/index.ts';
+import { placeFinding } from '../workspace/jsonlLines.ts';
 import { priorityStanding } from './findingHover.ts';
 
 /** What a block of a turn is, as the view shows it: messages open, the rest collapsible. */
@@ -267,7 +268,7 @@ function entries(index: WorkspaceIndex, uri: string, options: ViewOptions): { da
         // the whole file's line index, which a large file makes slowly, is not needed.
         const { start, row } = view;
         const range = (from: number, to: number): Range => ({ start: { line: row, character: from - start }, end: { line: row, character: to - start } });
-        return { base: start, shift: view.index, conversations: view.line.conversations, findings: shown(jsonl.lineFindings(view, ruleset)), range, line: row };
+        return { base: start, shift: view.index, conversations: view.line.conversations, findings: shown(jsonl.report(view, ruleset).findings.map((f) => placeFinding(f, start, view.index))), range, line: row };
       },
     };
   }

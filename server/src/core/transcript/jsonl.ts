@@ -73,8 +73,6 @@ export interface JsonlLineView {
   readonly row: number;
   /** Offset of the line's start in the current text. */
   readonly start: number;
-  /** The line's row in the current text, from 0, as LSP counts lines. */
-  readonly row: number;
   /** The line's rank among non-blank lines, which is the index of its conversations. */
   readonly index: number;
   /** The line's results, line-relative: spans from the line's start, conversation index 0. */
