@@ -47,6 +47,9 @@ export class TestServer {
   /** The `$/progress` notifications the server sent, in order. */
   readonly progress: Array<{ token: unknown; value: { kind: string; title?: string; message?: string; percentage?: number } }> = [];
   readonly #versions = new Map<string, number>();
+  /** Per partial result token of a pending request, what takes its parts. */
+  readonly #partials = new Map<string, (value: unknown) => void>();
+  #nextPartial = 0;
   #refreshes = 0;
   readonly #refreshWaiters: (() => void)[] = [];
   settings: Record<string, unknown>;
@@ -77,7 +80,9 @@ export class TestServer {
     this.connection.onRequest('workspace/codeLens/refresh', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('$/progress', (p: TestServer['progress'][number]) => {
-      this.progress.push(p);
+      const partial = this.#partials.get(String(p.token));
+      if (partial) partial(p.value);
+      else this.progress.push(p);
     });
     this.connection.onNotification('window/logMessage', (p: { message: string }) => {
       this.logs.push(p.message);
@@ -168,11 +173,28 @@ export class TestServer {
     return report.items;
   }
 
-  async workspaceDiagnostics(): Promise<{ uri: string; items: Diagnostic[] }[]> {
-    const report = await this.request<{ items: { uri: string; items: Diagnostic[] }[] }>('workspace/diagnostic', {
-      previousResultIds: [],
+  /**
+   * The workspace's diagnostics. As VS Code does, the request asks for partial results, and the
+   * parts (`parts` counts them) come before the reply; `partial: false` asks for one reply.
+   */
+  async workspaceDiagnostics(options: { readonly partial?: boolean; readonly parts?: number[] } = {}): Promise<{ uri: string; items: Diagnostic[] }[]> {
+    type Reports = { items: { uri: string; items: Diagnostic[] }[] };
+    if (options.partial === false) return (await this.request<Reports>('workspace/diagnostic', { previousResultIds: [] })).items;
+    const token = `workspace-diagnostics-${this.#nextPartial++}`;
+    const items: Reports['items'] = [];
+    let parts = 0;
+    this.#partials.set(token, (value) => {
+      parts++;
+      for (const item of (value as Reports).items) items.push(item);
     });
-    return report.items;
+    try {
+      const report = await this.request<Reports>('workspace/diagnostic', { previousResultIds: [], partialResultToken: token });
+      for (const item of report.items) items.push(item);
+    } finally {
+      this.#partials.delete(token);
+    }
+    options.parts?.push(parts);
+    return items;
   }
 
   hover(uri: string, position: Position): Promise<{ contents: { kind: string; value: string }; range?: unknown } | null> {

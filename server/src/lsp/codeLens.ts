@@ -13,7 +13,7 @@ export function registerCodeLensSupport(connection: Connection, ctx: ServerConte
   let kept: { generation: number; clauses: readonly AgreementRow[] } | undefined;
   const agreement = (): readonly AgreementRow[] => {
     const generation = ctx.index.generation;
-    if (kept?.generation !== generation) kept = { generation, clauses: workspaceAgreement(ctx.index).clauses };
+    if (kept?.generation !== generation) kept = { generation, clauses: workspaceAgreement(ctx.index, { keepLabels: false }).clauses };
     return kept.clauses;
   };
   connection.onCodeLens((params, token) =>

@@ -25,6 +25,8 @@ import { recordStats } from './stats.ts';
 const progressiveFrom = 1 << 20;
 /** How long one background slice works before it lets other requests in. */
 const sliceMs = 20;
+/** How many files' reports one partial result of a workspace pull carries. */
+const partFiles = 100;
 
 export function registerDiagnosticsSupport(connection: Connection, ctx: ServerContext): void {
   /** Open documents whose diagnostics are being finished in the background. */
@@ -91,7 +93,7 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
    */
   const reports = new Map<string, { key: readonly unknown[]; items: Diagnostic[] }>();
 
-  connection.languages.diagnostics.onWorkspace(async (_params, token) => {
+  connection.languages.diagnostics.onWorkspace(async (_params, token, _workDone, resultProgress) => {
     // Asked for at once by the client: answered once the workspace has been read, so no file is left out.
     await ctx.indexed;
     const items: WorkspaceDocumentDiagnosticReport[] = [];
@@ -114,8 +116,15 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
         reports.set(file.uri, report);
       }
       items.push({ kind: DocumentDiagnosticReportKind.Full, uri: file.uri, version: null, items: report.items });
+      // A client that takes partial results (VS Code does) is sent the reports a part at a time, so
+      // the whole workspace's reply is never one message held in memory at once.
+      if (resultProgress && items.length >= partFiles) {
+        resultProgress.report({ items: items.splice(0) });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     if (!token.isCancellationRequested) for (const uri of reports.keys()) if (!seen.has(uri)) reports.delete(uri);
+    if (resultProgress && items.length > 0) resultProgress.report({ items: items.splice(0) });
     return { items };
   });
 }

@@ -67,7 +67,7 @@ export class ReviewerAgreement {
   async #measure(): Promise<void> {
     const settings = await this.#settings();
     const index = this.#index();
-    const rules = settings.demoteBelowPrecision > 0 ? workspaceAgreement(index).rules : [];
+    const rules = settings.demoteBelowPrecision > 0 ? workspaceAgreement(index, { keepLabels: false }).rules : [];
     const next = demotions(rules, index.ruleset(), { belowPrecision: settings.demoteBelowPrecision, minFlagged: settings.demoteMinFlagged }, settings.severityOverrides);
     const key = JSON.stringify([...next.values()]);
     if (key === this.#key) return;

@@ -4,12 +4,13 @@
  * panel can link to the turn.
  */
 import type { Range } from 'vscode-languageserver-types';
-import { measureAgreement, type AgreementRow, type JudgeVerdict } from '../labels/measureAgreement.ts';
+import { AgreementTally, pairAgreement, type AgreementRow, type JudgeVerdict, type PairAgreement } from '../labels/measureAgreement.ts';
 import { detectorVerdicts, fileLabels, knownClauses } from '../labels/gather.ts';
 import { LabelSource, type Label } from '../labels/labels.ts';
 import { isJsonlFileName } from '../transcript/parse.ts';
-import { baseName, streamedReport, type IndexedFile, type WorkspaceIndex } from '../workspace/index.ts';
-import type { StreamedLine } from '../workspace/lineReport.ts';
+import { parseJsonlLine } from '../transcript/jsonl.ts';
+import { baseName, type IndexedFile, type WorkspaceIndex } from '../workspace/index.ts';
+import { reportOfLine, type StreamedLine } from '../workspace/lineReport.ts';
 import type { Finding } from '../detectors/types.ts';
 import type { JsonlLines } from '../workspace/jsonlLines.ts';
 import type { Ruleset } from '../detectors/index.ts';
@@ -42,13 +43,28 @@ export interface WorkspaceAgreement {
 
 const mayHoldLabels = /violates|complies|reviewed|"label"|"chosen"/i;
 
-export function workspaceAgreement(index: WorkspaceIndex): WorkspaceAgreement {
+export interface WorkspaceAgreementOptions {
+  /**
+   * Whether the disagreements and the unmatched labels are listed (the panel shows them); without
+   * them, as for the rows alone, no label is kept beyond its file's line.
+   */
+  readonly keepLabels?: boolean;
+}
+
+/**
+ * The agreement over every transcript of the workspace. Files are measured one at a time, and a
+ * dataset one line at a time, each read as the diagnostics read it; what is kept between them is the
+ * rows' counts (and, when asked, the labels of the disagreements), never a file's findings or
+ * conversations.
+ */
+export function workspaceAgreement(index: WorkspaceIndex, options: WorkspaceAgreementOptions = {}): WorkspaceAgreement {
+  const keepLabels = options.keepLabels ?? true;
   const ruleset = index.ruleset();
   const loaded = index.constitutions();
-  const labels: Label[] = [];
-  const verdicts: JudgeVerdict[] = [];
-  const pairs: Array<{ file: string; conversation: number }> = [];
-  const places = new Map<string, (label: Label) => PlacedLabel>();
+  const tally = new AgreementTally(knownClauses(loaded, ruleset), undefined, { keepLabels });
+  const pairs: Mutable<PairAgreement> = { pairs: 0, rejectedMore: 0, chosenMore: 0, equal: 0 };
+  const lines = new Map<string, IndexedFile['lines']>();
+  let labels = 0;
   let files = 0;
   for (const file of index.files()) {
     // A file that cannot hold a label (no label or review note, no label field, no preference pair)
@@ -57,87 +73,111 @@ export function workspaceAgreement(index: WorkspaceIndex): WorkspaceAgreement {
     const streamed = index.streamedLines(file.uri);
     if (!(streamed ? someLine(streamed, (l) => mayHoldLabels.test(l.text)) : mayHoldLabels.test(file.text)) || !index.holdsTranscript(file.uri)) continue;
     const jsonl = streamed ? undefined : index.jsonlLines(file.uri);
-    const gathered = streamed
-      ? jsonlAgreement(file.uri, streamedLines(index.streamedLines(file.uri) ?? [], ruleset))
-      : jsonl
-        ? jsonlAgreement(file.uri, modelLines(jsonl, ruleset))
-        : wholeFileAgreement(index, file);
-    if (gathered.labels.length > 0) files++;
-    labels.push(...gathered.labels);
-    verdicts.push(...gathered.verdicts);
-    pairs.push(...gathered.pairs);
-    places.set(file.uri, (label) => ({
-      uri: file.uri,
-      range: file.lines.rangeOf(gathered.spanOf(label)),
-      conversation: label.conversation,
-      ...(label.side ? { side: label.side } : {}),
-      turn: label.turn,
-      verdict: label.verdict,
-      ...(label.clause ? { clause: label.clause } : {}),
-      ...(label.rule ? { rule: label.rule } : {}),
-      reason: label.reason,
-    }));
+    const parts = streamed ? jsonlParts(file.uri, streamedLines(index.streamedLines(file.uri) ?? [], ruleset)) : jsonl ? jsonlParts(file.uri, modelLines(jsonl, ruleset)) : wholeFileParts(index, file);
+    let own = 0;
+    for (const part of parts) {
+      own += part.labels.length;
+      const verdicts = part.verdicts();
+      tally.add(part.labels, onLabelledTurns(verdicts, part.labels), part.line);
+      if (part.pairs.length > 0) addPairs(pairs, pairAgreement(part.pairs, verdicts));
+    }
+    tally.endFile();
+    labels += own;
+    if (own > 0) {
+      files++;
+      if (keepLabels) lines.set(file.uri, file.lines);
+    }
   }
-  const clauses = knownClauses(loaded, ruleset);
-  const measured = measureAgreement({ labels, verdicts, clauses, ...(pairs.length > 0 ? { pairs } : {}) });
-  const place = (label: Label) => places.get(label.file ?? '')!(label);
+  const measured = tally.result();
+  const place = (label: Label): PlacedLabel => ({
+    uri: label.file ?? '',
+    range: lines.get(label.file ?? '')!.rangeOf(label.span ?? { start: 0, end: 0 }),
+    conversation: label.conversation,
+    ...(label.side ? { side: label.side } : {}),
+    turn: label.turn,
+    verdict: label.verdict,
+    ...(label.clause ? { clause: label.clause } : {}),
+    ...(label.rule ? { rule: label.rule } : {}),
+    reason: label.reason,
+  });
   return {
     constitutions: loaded.map((l) => ({ uri: l.uri, name: l.constitution.name })),
-    labels: labels.length,
+    labels,
     files,
     clauses: measured.clauses,
     rules: measured.rules,
     disagreements: measured.disagreements.map((d) => ({ constitution: d.constitution, clause: d.clause, flagged: d.flagged, label: place(d.label) })),
     unmatched: measured.unmatched.map((u) => ({ reason: u.reason, label: place(u.label) })),
-    ...(measured.pairs ? { pairs: measured.pairs } : {}),
+    ...(pairs.pairs > 0 ? { pairs } : {}),
   };
 }
 
-/** What one file adds to the measure: its labels, the detectors' verdicts, its preference pairs, and where a label is. */
-interface FileAgreement {
-  readonly labels: Label[];
-  readonly verdicts: JudgeVerdict[];
-  readonly pairs: Array<{ file: string; conversation: number }>;
-  /** The span a label is shown at: its note, or its turn (its conversation) for a record's label. */
-  readonly spanOf: (label: Label) => Span;
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function addPairs(into: Mutable<PairAgreement>, more: PairAgreement): void {
+  into.pairs += more.pairs;
+  into.rejectedMore += more.rejectedMore;
+  into.chosenMore += more.chosenMore;
+  into.equal += more.equal;
 }
 
-/** A transcript read whole. */
-function wholeFileAgreement(index: WorkspaceIndex, file: IndexedFile): FileAgreement {
-  const conversations = file.transcript?.conversations ?? [];
-  const pairs: FileAgreement['pairs'] = [];
-  for (const c of conversations) if (c.side === 'rejected') pairs.push({ file: file.uri, conversation: c.index });
-  return {
-    labels: fileLabels(file.uri, file.text, isJsonlFileName(baseName(file.uri)), conversations),
-    verdicts: detectorVerdicts(file.uri, conversations, index.findings(file.uri)),
-    pairs,
-    spanOf: (label) => labelSpan(label, conversations.find((c) => c.index === label.conversation && c.side === label.side)),
-  };
+const turnOf = (t: { conversation: number; side?: string; turn: number }) => `${t.conversation}/${t.side ?? ''}/${t.turn}`;
+
+/** The verdicts a part's labels are judged by: those on a labelled turn (a part is one file's). */
+function onLabelledTurns(verdicts: readonly JudgeVerdict[], labels: readonly Label[]): JudgeVerdict[] {
+  if (labels.length === 0) return [];
+  const labelled = new Set(labels.map(turnOf));
+  return verdicts.filter((v) => labelled.has(turnOf(v)));
 }
 
 /**
- * A JSONL transcript, one line at a time: each line's labels, verdicts and pairs come from the
- * line alone (its report, counted from its start) and are placed at the line; the labels of notes
- * come first and those of records after, as a whole file's reading gives them.
+ * A part of one file that the measure takes at once: every label of its turns, each with the span it
+ * is shown at (absolute in the file), the detectors' verdicts on its turns, and its preference pairs.
+ * The verdicts are worked out only when asked, which is only where the part has a label or a pair.
  */
-function jsonlAgreement(uri: string, lines: Iterable<AgreementLine>): FileAgreement {
-  const notes: Label[] = [];
-  const records: Label[] = [];
-  const verdicts: JudgeVerdict[] = [];
-  const pairs: FileAgreement['pairs'] = [];
+interface AgreementPart {
+  readonly labels: readonly Label[];
+  readonly pairs: ReadonlyArray<{ file: string; conversation: number }>;
+  /** Whether the part is a line of a file taken a line at a time. */
+  readonly line: boolean;
+  verdicts(): readonly JudgeVerdict[];
+}
+
+/** A transcript read whole: one part. */
+function* wholeFileParts(index: WorkspaceIndex, file: IndexedFile): Generator<AgreementPart> {
+  const conversations = file.transcript?.conversations ?? [];
+  const pairs: Array<{ file: string; conversation: number }> = [];
+  for (const c of conversations) if (c.side === 'rejected') pairs.push({ file: file.uri, conversation: c.index });
+  const labels = fileLabels(file.uri, file.text, isJsonlFileName(baseName(file.uri)), conversations).map((label) => ({
+    ...label,
+    span: labelSpan(label, conversations.find((c) => c.index === label.conversation && c.side === label.side)),
+  }));
+  yield { labels, pairs, line: false, verdicts: () => (labels.length > 0 || pairs.length > 0 ? detectorVerdicts(file.uri, conversations, index.findings(file.uri)) : []) };
+}
+
+/**
+ * A JSONL transcript, one line at a time: each line's labels, verdicts and pairs come from the line
+ * alone (its report, counted from its start) and are placed at the line; the measure orders them as
+ * the file read whole gives them.
+ */
+function* jsonlParts(uri: string, lines: Iterable<AgreementLine>): Generator<AgreementPart> {
   for (const line of lines) {
     const { conversations, start, index, text } = line;
     if (conversations.length === 0) continue;
-    const own = fileLabels(uri, text, true, conversations);
-    for (const l of own) {
+    const notes: Label[] = [];
+    const records: Label[] = [];
+    for (const l of fileLabels(uri, text, true, conversations)) {
       // A record's label carries the place it is shown at (its turn), which the line alone knows.
       const span = labelSpan(l, conversations.find((c) => c.side === l.side));
       (l.source === LabelSource.record ? records : notes).push({ ...l, conversation: index, span: { start: span.start + start, end: span.end + start } });
     }
-    for (const v of detectorVerdicts(uri, conversations, line.findings())) verdicts.push({ ...v, conversation: index });
+    const pairs: Array<{ file: string; conversation: number }> = [];
     for (const c of conversations) if (c.side === 'rejected') pairs.push({ file: uri, conversation: index });
+    const labels = notes.concat(records);
+    const verdicts = (): JudgeVerdict[] =>
+      labels.length > 0 || pairs.length > 0 ? detectorVerdicts(uri, conversations, line.findings()).map((v) => ({ ...v, conversation: index })) : [];
+    yield { labels, pairs, line: true, verdicts };
   }
-  return { labels: notes.concat(records), verdicts, pairs, spanOf: (label) => label.span ?? { start: 0, end: 0 } };
 }
 
 /** A JSONL line as the agreement reads it: its text, place and conversations (line-relative), and its findings. */
@@ -158,11 +198,20 @@ function* modelLines(jsonl: JsonlLines, ruleset: Ruleset): Generator<AgreementLi
   }
 }
 
-/** The lines of a JSONL file read again from disk, each reported as it is read. */
+/** The lines of a JSONL file read again from disk, each parsed as it is read and checked only when asked. */
 function* streamedLines(lines: Iterable<StreamedLine>, ruleset: Ruleset): Generator<AgreementLine> {
   for (const line of lines) {
-    const report = streamedReport(line, ruleset);
-    yield { text: line.text, start: line.start, index: line.index, conversations: report.conversations, findings: () => report.findings };
+    const parsed = parseJsonlLine(line.text, 0, 0);
+    yield { text: line.text, start: line.start, index: line.index, conversations: parsed.conversations, findings: () => lineFindings(parsed, ruleset) };
+  }
+}
+
+/** A line's findings, none where the detectors fail on it, as the diagnostics take them. */
+function lineFindings(parsed: ReturnType<typeof parseJsonlLine>, ruleset: Ruleset): readonly Finding[] {
+  try {
+    return reportOfLine(parsed, ruleset).findings;
+  } catch {
+    return [];
   }
 }
 

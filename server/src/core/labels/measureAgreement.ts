@@ -4,7 +4,7 @@
  * says "this turn conflicts with this clause": the detectors' findings, or a model's critiques.
  * A hint-level finding is an observation ("this turn refuses"), not a verdict, and is left out.
  */
-import type { Label } from './labels.ts';
+import { LabelSource, type Label } from './labels.ts';
 
 /** One verdict of a judge: the turn it is on, the clause it names, and the rule that gave it, if any. */
 export interface JudgeVerdict {
@@ -143,96 +143,183 @@ export function cohensKappa(tp: number, fp: number, fn: number, tn: number): num
  * several labels for the same row, the last written wins, as a later note overrides an earlier one.
  */
 export function measureAgreement(input: AgreementInput): Agreement {
-  const unmatched: Unmatched[] = [];
-  const byClause = new Map<string, KnownClause>();
-  const clauseOfRule = new Map<string, KnownClause>();
-  for (const c of input.clauses) {
-    byClause.set(`${c.constitution}#${c.clause}`, c);
-    if (!byClause.has(c.clause)) byClause.set(c.clause, c);
-    for (const r of c.rules) clauseOfRule.set(r, c);
-  }
-  const judged = input.judged ? new Set(input.judged.map(turnKey)) : undefined;
-  const verdictsOn = new Map<string, JudgeVerdict[]>();
-  for (const v of input.verdicts) {
-    const list = verdictsOn.get(turnKey(v)) ?? [];
-    list.push(v);
-    verdictsOn.set(turnKey(v), list);
+  const tally = new AgreementTally(input.clauses, input.judged);
+  tally.add(input.labels, input.verdicts);
+  const measured = tally.result();
+  return { ...measured, ...(input.pairs ? { pairs: pairAgreement(input.pairs, input.verdicts) } : {}) };
+}
+
+/**
+ * The measure of {@link measureAgreement} taken a part at a time, so that a workspace's labels need
+ * not all be held at once: the rows' counts are summed over the parts. A part holds every label and
+ * verdict of the turns it has (a file, or a dataset's line), since the last label of a turn wins and
+ * a label is judged by the verdicts on its own turn. Without `keepLabels` the disagreements and the
+ * unmatched labels are counted in the rows but not listed, and no label outlives its part.
+ */
+export class AgreementTally {
+  readonly #byClause = new Map<string, KnownClause>();
+  readonly #clauseOfRule = new Map<string, KnownClause>();
+  readonly #order: Map<string, number>;
+  readonly #wholeName: string | null;
+  readonly #judged: Set<string> | undefined;
+  readonly #keepLabels: boolean;
+  readonly #clauseRows = new Map<string, Counts>();
+  readonly #wholeRows = new Map<string, Counts>();
+  readonly #ruleRows = new Map<string, { clause: KnownClause; counts: Counts }>();
+  readonly #clauseDisagreements: Disagreement[] = [];
+  readonly #wholeDisagreements: Disagreement[] = [];
+  readonly #unmatched: Unmatched[] = [];
+  /** The current file's entries, in the order a whole reading of it gives them: see {@link add}. */
+  #pending: Pending = { clause: [], whole: [], rule: [], unmatched: [] };
+
+  constructor(clauses: readonly KnownClause[], judged?: readonly JudgedTurn[], options: { readonly keepLabels?: boolean } = {}) {
+    for (const c of clauses) {
+      this.#byClause.set(`${c.constitution}#${c.clause}`, c);
+      if (!this.#byClause.has(c.clause)) this.#byClause.set(c.clause, c);
+      for (const r of c.rules) this.#clauseOfRule.set(r, c);
+    }
+    this.#order = new Map(clauses.map((c, i) => [`${c.constitution}#${c.clause}`, i]));
+    const constitutions = [...new Set(clauses.map((c) => c.constitution))];
+    this.#wholeName = constitutions.length === 1 ? constitutions[0] : null;
+    this.#judged = judged ? new Set(judged.map(turnKey)) : undefined;
+    this.#keepLabels = options.keepLabels ?? true;
   }
 
-  // The last label per (row, turn): a clause label, a rule label, or a whole-constitution label.
-  const clauseTruth = new Map<string, { clause: KnownClause; label: Label }>();
-  const ruleTruth = new Map<string, { clause: KnownClause; rule: string; label: Label }>();
-  const wholeTruth = new Map<string, Label>();
-  for (const label of input.labels) {
-    const known = label.clause
-      ? byClause.get(label.constitution ? `${label.constitution}#${label.clause}` : label.clause)
-      : label.rule
-        ? clauseOfRule.get(label.rule)
-        : undefined;
-    if (!known) {
-      const reason = label.clause
-        ? `names the clause "${label.constitution ? `${label.constitution}#` : ''}${label.clause}", which no constitution in use has`
+  /**
+   * Adds a part: its labels and the judge's verdicts on its turns. With `recordsLast`, the part is a
+   * line of a file added a line at a time, and what its labels add is ordered, up to {@link endFile},
+   * as reading the file whole orders it: the labels of notes before those of records.
+   */
+  add(labels: readonly Label[], verdicts: readonly JudgeVerdict[], recordsLast = false): void {
+    const byClause = this.#byClause;
+    const clauseOfRule = this.#clauseOfRule;
+    const pending = this.#pending;
+    const phaseOf = (label: Label) => (recordsLast && label.source === LabelSource.record ? 1 : 0);
+    const verdictsOn = new Map<string, JudgeVerdict[]>();
+    for (const v of verdicts) {
+      const list = verdictsOn.get(turnKey(v)) ?? [];
+      list.push(v);
+      verdictsOn.set(turnKey(v), list);
+    }
+
+    // The last label per (row, turn): a clause label, a rule label, or a whole-constitution label,
+    // each with the phase of the label that first named its row and turn (which places it in order).
+    const clauseTruth = new Map<string, { clause: KnownClause; label: Label; phase: number }>();
+    const ruleTruth = new Map<string, { clause: KnownClause; rule: string; label: Label; phase: number }>();
+    const wholeTruth = new Map<string, { label: Label; phase: number }>();
+    for (const label of labels) {
+      const known = label.clause
+        ? byClause.get(label.constitution ? `${label.constitution}#${label.clause}` : label.clause)
         : label.rule
-          ? `names the rule "${label.rule}", which no constitution in use has`
-          : 'names no clause';
-      unmatched.push({ label, reason });
-      wholeTruth.set(turnKey(label), label);
-      continue;
+          ? clauseOfRule.get(label.rule)
+          : undefined;
+      const key = turnKey(label);
+      if (!known) {
+        if (this.#keepLabels) {
+          const reason = label.clause
+            ? `names the clause "${label.constitution ? `${label.constitution}#` : ''}${label.clause}", which no constitution in use has`
+            : label.rule
+              ? `names the rule "${label.rule}", which no constitution in use has`
+              : 'names no clause';
+          pending.unmatched.push({ phase: phaseOf(label), item: { label, reason } });
+        }
+        wholeTruth.set(key, { label, phase: wholeTruth.get(key)?.phase ?? phaseOf(label) });
+        continue;
+      }
+      if (label.rule) {
+        const ruleKey = `${label.rule}|${key}`;
+        ruleTruth.set(ruleKey, { clause: known, rule: label.rule, label, phase: ruleTruth.get(ruleKey)?.phase ?? phaseOf(label) });
+        if (!label.clause) continue;
+      }
+      const clauseKey = `${known.constitution}#${known.clause}|${key}`;
+      clauseTruth.set(clauseKey, { clause: known, label, phase: clauseTruth.get(clauseKey)?.phase ?? phaseOf(label) });
+      if (!label.rule) for (const rule of known.rules) if (!ruleTruth.has(`${rule}|${key}`)) ruleTruth.set(`${rule}|${key}`, { clause: known, rule, label, phase: phaseOf(label) });
     }
-    const key = turnKey(label);
-    if (label.rule) {
-      ruleTruth.set(`${label.rule}|${key}`, { clause: known, rule: label.rule, label });
-      if (!label.clause) continue;
+
+    const judged = this.#judged;
+    const keep = this.#keepLabels;
+    const seen = (label: Label) => !judged || judged.has(turnKey(label));
+    const said = (label: Label, match: (v: JudgeVerdict) => boolean) => (verdictsOn.get(turnKey(label)) ?? []).some(match);
+    const entry = (label: Label, phase: number, flagged: () => boolean): Entry => {
+      const isSeen = seen(label);
+      const judgedFlag = isSeen && flagged();
+      const truth = label.verdict === 'violates';
+      return { phase, seen: isSeen, truth, flagged: judgedFlag, ...(keep && isSeen && truth !== judgedFlag ? { label } : {}) };
+    };
+    for (const [, { clause, label, phase }] of clauseTruth) {
+      pending.clause.push({ ...entry(label, phase, () => said(label, (v) => v.clause === clause.clause && (v.constitution ?? clause.constitution) === clause.constitution)), clause });
     }
-    clauseTruth.set(`${known.constitution}#${known.clause}|${key}`, { clause: known, label });
-    if (!label.rule) for (const rule of known.rules) if (!ruleTruth.has(`${rule}|${key}`)) ruleTruth.set(`${rule}|${key}`, { clause: known, rule, label });
+    for (const [, { label, phase }] of wholeTruth) {
+      const name = label.constitution ?? this.#wholeName;
+      pending.whole.push({ ...entry(label, phase, () => said(label, (v) => !label.constitution || v.constitution === label.constitution)), name });
+    }
+    for (const [, { clause, rule, label, phase }] of ruleTruth) pending.rule.push({ ...entry(label, phase, () => said(label, (v) => v.rule === rule)), clause, rule });
+    if (!recordsLast) this.endFile();
   }
 
-  const seen = (label: Label) => !judged || judged.has(turnKey(label));
-  const said = (label: Label, match: (v: JudgeVerdict) => boolean) => (verdictsOn.get(turnKey(label)) ?? []).some(match);
-
-  const disagreements: Disagreement[] = [];
-  const compare = (counts: Counts, constitution: string | null, clause: string | null, label: Label, flagged: boolean) => {
-    const truth = label.verdict === 'violates';
-    counts.add(truth, flagged);
-    if (truth !== flagged) disagreements.push({ constitution, clause, label, flagged });
-  };
-  const clauseRows = new Map<string, Counts>();
-  for (const [, { clause, label }] of clauseTruth) {
-    const counts = upsert(clauseRows, `${clause.constitution}#${clause.clause}`);
-    if (!seen(label)) counts.unseen++;
-    else compare(counts, clause.constitution, clause.clause, label, said(label, (v) => v.clause === clause.clause && (v.constitution ?? clause.constitution) === clause.constitution));
-  }
-  const wholeRows = new Map<string, Counts>();
-  const constitutions = [...new Set(input.clauses.map((c) => c.constitution))];
-  const wholeName = constitutions.length === 1 ? constitutions[0] : null;
-  for (const [, label] of wholeTruth) {
-    const name = label.constitution ?? wholeName;
-    const counts = upsert(wholeRows, name ?? '');
-    if (!seen(label)) counts.unseen++;
-    else compare(counts, name, null, label, said(label, (v) => !label.constitution || v.constitution === label.constitution));
-  }
-  const ruleRows = new Map<string, { clause: KnownClause; counts: Counts }>();
-  for (const [, { clause, rule, label }] of ruleTruth) {
-    const entry = ruleRows.get(rule) ?? { clause, counts: new Counts() };
-    ruleRows.set(rule, entry);
-    if (!seen(label)) entry.counts.unseen++;
-    else entry.counts.add(label.verdict === 'violates', said(label, (v) => v.rule === rule));
+  /** Counts what the parts of the file added since the last call add, in their order. */
+  endFile(): void {
+    const { clause, whole, rule, unmatched } = this.#pending;
+    this.#pending = { clause: [], whole: [], rule: [], unmatched: [] };
+    for (const e of inOrder(clause)) {
+      const counts = upsert(this.#clauseRows, `${e.clause.constitution}#${e.clause.clause}`);
+      if (!e.seen) counts.unseen++;
+      else counts.add(e.truth, e.flagged);
+      if (e.label) this.#clauseDisagreements.push({ constitution: e.clause.constitution, clause: e.clause.clause, label: e.label, flagged: e.flagged });
+    }
+    for (const e of inOrder(whole)) {
+      const counts = upsert(this.#wholeRows, e.name ?? '');
+      if (!e.seen) counts.unseen++;
+      else counts.add(e.truth, e.flagged);
+      if (e.label) this.#wholeDisagreements.push({ constitution: e.name, clause: null, label: e.label, flagged: e.flagged });
+    }
+    for (const e of inOrder(rule)) {
+      let row = this.#ruleRows.get(e.rule);
+      if (!row) this.#ruleRows.set(e.rule, (row = { clause: e.clause, counts: new Counts() }));
+      if (!e.seen) row.counts.unseen++;
+      else row.counts.add(e.truth, e.flagged);
+    }
+    for (const e of inOrder(unmatched)) this.#unmatched.push(e.item);
   }
 
-  const order = new Map(input.clauses.map((c, i) => [`${c.constitution}#${c.clause}`, i]));
-  const clauses = [...clauseRows]
-    .sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
-    .map(([key, counts]) => {
-      const c = byClause.get(key)!;
-      return counts.row(c.constitution, c.clause);
-    });
-  for (const [name, counts] of wholeRows) clauses.push(counts.row(name || null, null));
-  const rules = [...ruleRows]
-    .sort(([a, x], [b, y]) => (order.get(`${x.clause.constitution}#${x.clause.clause}`) ?? 0) - (order.get(`${y.clause.constitution}#${y.clause.clause}`) ?? 0) || (a < b ? -1 : 1))
-    .map(([rule, { clause, counts }]) => counts.row(clause.constitution, clause.clause, rule));
+  /** The rows over every part added so far, with the disagreements and unmatched labels when they are kept. */
+  result(): Agreement {
+    this.endFile();
+    const order = this.#order;
+    const clauses = [...this.#clauseRows]
+      .sort(([a], [b]) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+      .map(([key, counts]) => {
+        const c = this.#byClause.get(key)!;
+        return counts.row(c.constitution, c.clause);
+      });
+    for (const [name, counts] of this.#wholeRows) clauses.push(counts.row(name || null, null));
+    const rules = [...this.#ruleRows]
+      .sort(([a, x], [b, y]) => (order.get(`${x.clause.constitution}#${x.clause.clause}`) ?? 0) - (order.get(`${y.clause.constitution}#${y.clause.clause}`) ?? 0) || (a < b ? -1 : 1))
+      .map(([rule, { clause, counts }]) => counts.row(clause.constitution, clause.clause, rule));
+    return { clauses, disagreements: this.#clauseDisagreements.concat(this.#wholeDisagreements), rules, unmatched: [...this.#unmatched] };
+  }
+}
 
-  return { clauses, disagreements, rules, unmatched, ...(input.pairs ? { pairs: pairAgreement(input.pairs, input.verdicts) } : {}) };
+/** What one label adds to a row, judged: the label itself only where it is a disagreement that is listed. */
+interface Entry {
+  readonly phase: number;
+  readonly seen: boolean;
+  readonly truth: boolean;
+  readonly flagged: boolean;
+  readonly label?: Label;
+}
+
+interface Pending {
+  readonly clause: Array<Entry & { readonly clause: KnownClause }>;
+  readonly whole: Array<Entry & { readonly name: string | null }>;
+  readonly rule: Array<Entry & { readonly clause: KnownClause; readonly rule: string }>;
+  readonly unmatched: Array<{ readonly phase: number; readonly item: Unmatched }>;
+}
+
+/** The entries of phase 0, then those of phase 1, each in the order added. */
+function* inOrder<T extends { readonly phase: number }>(entries: readonly T[]): Generator<T> {
+  for (const e of entries) if (e.phase === 0) yield e;
+  for (const e of entries) if (e.phase !== 0) yield e;
 }
 
 function upsert(map: Map<string, Counts>, key: string): Counts {
@@ -241,7 +328,8 @@ function upsert(map: Map<string, Counts>, key: string): Counts {
   return counts;
 }
 
-function pairAgreement(pairs: NonNullable<AgreementInput['pairs']>, verdicts: readonly JudgeVerdict[]): PairAgreement {
+/** How the judge ranks the two sides of each preference pair, from its verdicts on the pairs' turns. */
+export function pairAgreement(pairs: NonNullable<AgreementInput['pairs']>, verdicts: readonly JudgeVerdict[]): PairAgreement {
   const against = new Map<string, number>();
   for (const v of verdicts) {
     if (!v.side) continue;
