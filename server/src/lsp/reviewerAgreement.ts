@@ -4,10 +4,11 @@
  * severity overrides for the rules the reviewers seldom agree with. When the demoted rules change,
  * the client is asked to pull diagnostics again.
  */
-import { workspaceAgreement } from '../core/features/agreement.ts';
+import { workspaceAgreementSteps } from '../core/features/agreement.ts';
 import { demotions, type Demotion } from '../core/labels/demotion.ts';
 import type { Severity } from '../core/problem.ts';
 import type { WorkspaceIndex } from '../core/workspace/index.ts';
+import { inSlices } from './inSlices.ts';
 import type { Settings } from './settings.ts';
 
 type Overrides = Readonly<Record<string, Severity | 'off'>>;
@@ -19,6 +20,8 @@ export class ReviewerAgreement {
   readonly #log: (message: string) => void;
   readonly #delayMs: number;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  #measuring = false;
+  #again = false;
   #demotions = new Map<string, Demotion>();
   #key = '[]';
   /** Per settings' overrides, the same with the demotions applied: one object while neither changes, which the diagnostics' caches rely on. */
@@ -37,7 +40,21 @@ export class ReviewerAgreement {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#measure().catch((error: unknown) => this.#log(`measuring the reviewers' agreement failed: ${String(error)}`));
+      // One measure at a time: a change during a measure measures again once it ends.
+      if (this.#measuring) {
+        this.#again = true;
+        return;
+      }
+      this.#measuring = true;
+      this.#measure()
+        .catch((error: unknown) => this.#log(`measuring the reviewers' agreement failed: ${String(error)}`))
+        .finally(() => {
+          this.#measuring = false;
+          if (this.#again) {
+            this.#again = false;
+            this.schedule();
+          }
+        });
     }, this.#delayMs);
     // A measure still to come does not keep a server that is otherwise done from exiting.
     this.#timer.unref?.();
@@ -67,7 +84,7 @@ export class ReviewerAgreement {
   async #measure(): Promise<void> {
     const settings = await this.#settings();
     const index = this.#index();
-    const rules = settings.demoteBelowPrecision > 0 ? workspaceAgreement(index, { keepLabels: false }).rules : [];
+    const rules = settings.demoteBelowPrecision > 0 ? (await inSlices(workspaceAgreementSteps(index, { keepLabels: false }))).rules : [];
     const next = demotions(rules, index.ruleset(), { belowPrecision: settings.demoteBelowPrecision, minFlagged: settings.demoteMinFlagged }, settings.severityOverrides);
     const key = JSON.stringify([...next.values()]);
     if (key === this.#key) return;

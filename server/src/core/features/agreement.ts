@@ -58,6 +58,19 @@ export interface WorkspaceAgreementOptions {
  * conversations.
  */
 export function workspaceAgreement(index: WorkspaceIndex, options: WorkspaceAgreementOptions = {}): WorkspaceAgreement {
+  const steps = workspaceAgreementSteps(index, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * {@link workspaceAgreement} taken a part at a time: the generator stops after each file and each
+ * line of a dataset, and returns the agreement when the workspace is measured. The server's glue
+ * runs it in slices, so that measuring a workspace of large datasets never holds up a request.
+ */
+export function* workspaceAgreementSteps(index: WorkspaceIndex, options: WorkspaceAgreementOptions = {}): Generator<void, WorkspaceAgreement> {
   const keepLabels = options.keepLabels ?? true;
   const ruleset = index.ruleset();
   const loaded = index.constitutions();
@@ -70,6 +83,7 @@ export function workspaceAgreement(index: WorkspaceIndex, options: WorkspaceAgre
     // A file that cannot hold a label (no label or review note, no label field, no preference pair)
     // adds nothing to the measure, so it is neither parsed whole nor checked here.
     if (file.kind !== 'transcript') continue;
+    yield;
     const streamed = index.streamedLines(file.uri);
     if (!(streamed ? someLine(streamed, (l) => mayHoldLabels.test(l.text)) : mayHoldLabels.test(file.text)) || !index.holdsTranscript(file.uri)) continue;
     const jsonl = streamed ? undefined : index.jsonlLines(file.uri);
@@ -80,6 +94,7 @@ export function workspaceAgreement(index: WorkspaceIndex, options: WorkspaceAgre
       const verdicts = part.verdicts();
       tally.add(part.labels, onLabelledTurns(verdicts, part.labels), part.line);
       if (part.pairs.length > 0) addPairs(pairs, pairAgreement(part.pairs, verdicts));
+      yield;
     }
     tally.endFile();
     labels += own;
