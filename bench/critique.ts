@@ -16,6 +16,7 @@ import { parseConstitution } from '../server/src/core/constitution/parse.ts';
 import { parseTranscript } from '../server/src/core/transcript/parse.ts';
 import { critiqueTurn, type CritiqueRequest } from '../server/src/critique/index.ts';
 import { MockAnthropic } from '../test/support/mockAnthropic.ts';
+import { percentile } from './stats.ts';
 
 const constitution = parseConstitution(
   Array.from({ length: 12 }, (_, i) => `# Principle ${i} {#p${i}}\n\n${'Be plainly helpful and honest; do not flatter or hedge. '.repeat(12)}\n`).join('\n'),
@@ -41,10 +42,6 @@ const answer = {
   revision: 'Start small, check the result, then continue carefully.',
 };
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
 export async function run(): Promise<void> {
   const mock = await MockAnthropic.start({ answer: () => answer, chunkSize: 24 });
   try {
@@ -67,10 +64,8 @@ export async function run(): Promise<void> {
       totals.push(performance.now() - t0);
       overheads.push(firstFinding - firstEvent);
     }
-    overheads.sort((a, b) => a - b);
-    totals.sort((a, b) => a - b);
-    console.log(`first streamed event -> first finding shown: p50 ${percentile(overheads, 50).toFixed(2)} ms, p95 ${percentile(overheads, 95).toFixed(2)} ms (${runs} runs; the local endpoint streams the whole answer at once)`);
-    console.log(`reference, a whole critique round trip to the local endpoint: p50 ${percentile(totals, 50).toFixed(2)} ms, p95 ${percentile(totals, 95).toFixed(2)} ms`);
+    console.log(`first streamed event -> first finding shown: p50 ${percentile(overheads, 0.5).toFixed(2)} ms, p95 ${percentile(overheads, 0.95).toFixed(2)} ms (${runs} runs; the local endpoint streams the whole answer at once)`);
+    console.log(`reference, a whole critique round trip to the local endpoint: p50 ${percentile(totals, 0.5).toFixed(2)} ms, p95 ${percentile(totals, 0.95).toFixed(2)} ms`);
 
     await panelOverhead(mock);
 
@@ -198,8 +193,7 @@ async function panelOverhead(mock: MockAnthropic): Promise<void> {
     mock.onStreamWrite = undefined;
     const text = await page.locator('pre.revised').innerText();
     if (!text.includes('Start small')) throw new Error('the panel did not show the revision');
-    for (const list of [firsts, all, references]) list.sort((a, b) => a - b);
-    const p = (list: number[]) => `p50 ${percentile(list, 50).toFixed(2)} ms, p95 ${percentile(list, 95).toFixed(2)} ms`;
+    const p = (list: number[]) => `p50 ${percentile(list, 0.5).toFixed(2)} ms, p95 ${percentile(list, 0.95).toFixed(2)} ms`;
     console.log(`panel overhead, first streamed event reaching the extension -> shown in the webview's DOM: ${p(firsts)} (${firsts.length} critiques)`);
     console.log(`panel overhead, every streamed event -> shown: ${p(all)} (${all.length} events: state renders and streamed text)`);
     console.log(`reference, the mock writing message_start -> the SDK handing it to the extension: ${p(references)}`);

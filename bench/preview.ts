@@ -17,16 +17,12 @@ import {
 import { TestServer } from '../test/support/lspClient.ts';
 import { randomFrom } from '../test/support/random.ts';
 import { corpusJsonl } from './dataset.ts';
-import { median } from './stats.ts';
+import { noopRoundTrips } from './server.ts';
+import { median, percentile } from './stats.ts';
 
 const target = 20 * 1024 * 1024;
 const firstPage = 60;
 const laterPage = 1000;
-
-function percentile(xs: readonly number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(s.length * p))];
-}
 
 export async function run(): Promise<void> {
   const path = await corpusJsonl('server-20mb.jsonl', target, 'preview');
@@ -34,12 +30,7 @@ export async function run(): Promise<void> {
   const text = readFileSync(path, 'utf8');
   const server = await TestServer.start({});
   try {
-    const noop: number[] = [];
-    for (let i = 0; i < 20; i++) {
-      const t = performance.now();
-      await server.request('textDocument/diagnostic', { textDocument: { uri: 'file:///nothing.jsonl' } });
-      noop.push(performance.now() - t);
-    }
+    const noop = await noopRoundTrips(server);
     const uri = pathToFileURL(path).toString();
     const list = (start: number, count: number, search?: string) =>
       server.request<ConversationListResult>(conversationListRequest, { uri, start, count, ...(search ? { text: search } : {}) } satisfies ConversationListParams);
