@@ -11,14 +11,20 @@ import { inSlices } from './inSlices.ts';
 import type { ServerContext } from './serverContext.ts';
 
 export function registerCodeLensSupport(connection: Connection, ctx: ServerContext): void {
-  let kept: { generation: number; clauses: readonly AgreementRow[] } | undefined;
-  const agreement = async (): Promise<readonly AgreementRow[]> => {
+  // One measure per generation of the index, shared by the lenses asked for while it runs.
+  let kept: { generation: number; clauses: Promise<readonly AgreementRow[]> } | undefined;
+  const agreement = (): Promise<readonly AgreementRow[]> => {
     const generation = ctx.index.generation;
-    if (kept?.generation === generation) return kept.clauses;
-    const clauses = (await inSlices(workspaceAgreementSteps(ctx.index, { keepLabels: false }))).clauses;
-    // A measure that a change overtook answers this request but is not kept for the next.
-    if (ctx.index.generation === generation) kept = { generation, clauses };
-    return clauses;
+    if (kept?.generation !== generation) {
+      const measure = inSlices(workspaceAgreementSteps(ctx.index, { keepLabels: false })).then((a) => a.clauses);
+      const entry = { generation, clauses: measure };
+      // A measure that failed is not kept: the next request measures again.
+      measure.catch(() => {
+        if (kept === entry) kept = undefined;
+      });
+      kept = entry;
+    }
+    return kept.clauses;
   };
   connection.onCodeLens((params, token) =>
     // The counts are of the whole workspace: not before it has been read.

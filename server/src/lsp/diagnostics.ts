@@ -18,13 +18,12 @@ import {
 } from 'vscode-languageserver';
 import { limitDiagnostics, limitedFileDiagnostics } from '../core/features/diagnosticLimit.ts';
 import { DiagnosticsWork } from './diagnosticsWork.ts';
+import { sliceMs } from './inSlices.ts';
 import type { ServerContext } from './serverContext.ts';
 import { recordStats } from './stats.ts';
 
 /** Documents shorter than this (in UTF-16 units) are always answered in full: they check in a few milliseconds. */
 const progressiveFrom = 1 << 20;
-/** How long one background slice works before it lets other requests in. */
-const sliceMs = 20;
 /** How many files' reports one partial result of a workspace pull carries. */
 const partFiles = 100;
 

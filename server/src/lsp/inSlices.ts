@@ -3,8 +3,8 @@
  * event loop let in between, so that a long measure never holds up the requests that come meanwhile.
  */
 
-/** How long one slice works before it lets other work in. */
-const sliceMs = 20;
+/** How long one slice of background work runs before it lets other requests in. */
+export const sliceMs = 20;
 
 /** Runs `steps` to its end in slices of about `sliceMs`, resolving to what it returns. */
 export async function inSlices<T>(steps: Generator<void, T>, slice = sliceMs): Promise<T> {
