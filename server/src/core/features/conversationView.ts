@@ -207,18 +207,24 @@ export function entryView(index: WorkspaceIndex, uri: string, asked?: number, op
   const file = index.get(uri);
   if (!file || file.kind !== 'transcript') return undefined;
   const source = entries(index, uri, options);
-  let entry = asked ?? 0;
+  let shown = asked ?? 0;
+  let at: Entry | undefined;
   if (asked === undefined) {
     for (let k = 0; k < firstEntryReach; k++) {
       const candidate = source.entry(k);
       if (!candidate) break;
       if (candidate.conversations.some((c) => c.turns.length > 0)) {
-        entry = k;
+        shown = k;
+        at = candidate;
         break;
       }
     }
   }
-  const at = source.entry(entry) ?? source.entry(0);
+  at ??= source.entry(shown);
+  if (!at) {
+    shown = 0;
+    at = source.entry(0);
+  }
   // A JSONL file's format is its entry's: naming the whole file's would read every line.
   const format = (index.jsonlLines(uri) ? at?.conversations[0]?.format : file.transcript?.format) ?? 'unknown';
   const base = { uri, version: file.version, format, dataset: source.dataset };
@@ -226,7 +232,6 @@ export function entryView(index: WorkspaceIndex, uri: string, asked?: number, op
     const problem = index.transcriptProblems(uri)[0]?.message ?? 'The file holds no conversation this extension reads.';
     return { ...base, entry: 0, conversations: [], problem };
   }
-  const shown = source.entry(entry) ? entry : 0;
   return { ...base, entry: shown, conversations: at.conversations.map((c) => conversationView(index, at, c)) };
 }
 
