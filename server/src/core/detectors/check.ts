@@ -11,8 +11,8 @@ import type { Conversation, Transcript, Turn } from '../transcript/model.ts';
 import { parseReview } from './review.ts';
 import type { CompiledDetector, Pass, RoleMatcher, Ruleset, ToolDetector } from './ruleset.ts';
 import { DetectorKind } from './detectorSchema.ts';
-import type { CheckOptions, Finding, LearnedEvidence } from './types.ts';
-import { turnText } from './learnedRule.ts';
+import type { CheckOptions, Finding } from './types.ts';
+import { LearnedFlag, turnText, type TurnText } from './learnedRule.ts';
 import type { CheckScratch, Hit } from './checkScratch.ts';
 
 /** Every finding in every conversation of a transcript, in document order of conversations and turns. */
@@ -115,32 +115,21 @@ function learnedHits(
     if (detector.unlessSet && anyText(turn, detector.unlessSet)) continue;
     if (detector.unlessUserSet && lastUser && anyText(lastUser, detector.unlessUserSet)) continue;
     const why = scorer.span(text);
-    const t = joined ?? { text, parts: [{ at: 0, block: only, text: blocks[only].text }] };
-    let part = t.parts[0];
-    for (const p of t.parts) if (p.at <= why.start) part = p;
-    const start = Math.max(0, why.start - part.at);
-    const end = Math.max(start, Math.min(part.text.text.length, why.end - part.at));
-    const cv = scorer.model.crossValidated;
-    // The heaviest n-grams are for the hover, which few flags get: they are found when first read.
-    let top: LearnedEvidence['top'] | undefined;
-    const evidence: LearnedEvidence = {
-      score: round(score),
-      threshold: round(learned.threshold),
-      precision: cv.precision,
-      recall: cv.recall,
-      f1: cv.f1,
-      samples: scorer.model.training.samples,
-      get top() {
-        top ??= scorer.explain(text, user).top;
-        return top;
-      },
-    };
-    list.push({ detector, text: part.text, block: part.block, start, end, learned: evidence });
+    // The text block the span starts in, and where that block starts in the text scored.
+    const part = joined ? partAt(joined, why.start) : undefined;
+    const at = part ? part.at : 0;
+    const own = part ? part.text : blocks[only].text;
+    const start = Math.max(0, why.start - at);
+    const end = Math.max(start, Math.min(own.text.length, why.end - at));
+    list.push({ detector, text: own, block: part ? part.block : only, start, end, learned: new LearnedFlag(scorer, learned.threshold, score, text, user) });
   }
 }
 
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
+/** The last of the joined text blocks that starts at or before `offset` of the joined text. */
+function partAt(joined: TurnText, offset: number): TurnText['parts'][number] {
+  let part = joined.parts[0];
+  for (const p of joined.parts) if (p.at <= offset) part = p;
+  return part;
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Turn } from '../transcript/model.ts';
 import { LearnedScorer, parseModel } from '../learned/model.ts';
 import { specHash, type LabelledTurn } from '../learned/train.ts';
 import type { DetectorSpec } from './detectorSchema.ts';
-import type { ModelFileRead } from './types.ts';
+import type { LearnedEvidence, ModelFileRead } from './types.ts';
 
 /** A learned detector's scorer, or the problems that keep it from running. */
 export interface LearnedCompiled {
@@ -87,4 +87,43 @@ export function turnText(turn: Turn): TurnText | undefined {
     }
   }
   return parts && { text, parts };
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+/**
+ * Why a learned detector flagged a turn: its score beside the threshold and the model's figures, made
+ * for every flag; the heaviest n-grams, which only a hover shows, are found when first read.
+ */
+export class LearnedFlag implements LearnedEvidence {
+  readonly score: number;
+  readonly threshold: number;
+  readonly precision: number;
+  readonly recall: number;
+  readonly f1: number;
+  readonly samples: number;
+  readonly #scorer: LearnedScorer;
+  readonly #text: string;
+  readonly #user: string | undefined;
+  #top: LearnedEvidence['top'] | undefined;
+
+  constructor(scorer: LearnedScorer, threshold: number, score: number, text: string, user: string | undefined) {
+    const cv = scorer.model.crossValidated;
+    this.score = round(score);
+    this.threshold = round(threshold);
+    this.precision = cv.precision;
+    this.recall = cv.recall;
+    this.f1 = cv.f1;
+    this.samples = scorer.model.training.samples;
+    this.#scorer = scorer;
+    this.#text = text;
+    this.#user = user;
+  }
+
+  get top(): LearnedEvidence['top'] {
+    this.#top ??= this.#scorer.explain(this.#text, this.#user).top;
+    return this.#top;
+  }
 }

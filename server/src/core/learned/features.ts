@@ -125,7 +125,7 @@ export function wordWeights(read: number): WordWeights {
   return { weight: new Float64Array(read + 1), start: new Int32Array(read + 1), end: new Int32Array(read + 1) };
 }
 
-const Mode = { sink: 0, sum: 1, explain: 2, span: 3 } as const;
+const Mode = { sink: 0, explain: 1 } as const;
 type Mode = (typeof Mode)[keyof typeof Mode];
 
 /**
@@ -150,7 +150,6 @@ export class FeatureWalker {
   #count = 0;
   #words: Float64Array = new Float64Array(0);
   #kept: Heaviest = heaviest(0);
-  #bounds: WordWeights = wordWeights(0);
 
   /**
    * Walks the features of `text` (its first `options.read` characters), calling `sink` for each;
@@ -171,8 +170,7 @@ export class FeatureWalker {
    * walk as {@link walk}, without a call per feature, for scoring.
    */
   sum(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, context = false): void {
-    this.#dense = weights;
-    this.#walk(text, options, Mode.sum, context, undefined);
+    this.#read(text, options, weights, context, undefined);
     acc[0] += this.#sum;
     acc[1] += this.#count;
   }
@@ -202,10 +200,7 @@ export class FeatureWalker {
    * shows. Returns the number of words read.
    */
   span(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, into: WordWeights): number {
-    this.#dense = weights;
-    this.#words = into.weight;
-    this.#bounds = into;
-    const n = this.#walk(text, options, Mode.span, false, undefined);
+    const n = this.#read(text, options, weights, false, into);
     acc[0] += this.#sum;
     acc[1] += this.#count;
     return n;
@@ -229,13 +224,8 @@ export class FeatureWalker {
     const charsBase = step(base, nsChars);
     const charMin = options.charMin;
     const charMax = options.charMax;
-    const fast = mode !== Mode.sink;
     const explaining = mode === Mode.explain;
-    const spanning = mode === Mode.span;
-    const weights = this.#dense;
     const codes = this.#codes;
-    const words = this.#words;
-    const bounds = this.#bounds;
     const target = this.#target;
     let s = 0;
     let c2 = 0;
@@ -264,10 +254,6 @@ export class FeatureWalker {
       // A word that the limit cuts is not read, so that its shortened form is not taken for another word.
       if (i > limit && word > 0) break;
       places?.push({ start, end: i });
-      if (spanning) {
-        bounds.start[word] = start;
-        bounds.end[word] = i;
-      }
       codes[n++] = boundary;
       const unigram = bucketOf(step(h, nsWord), shift);
       const bigram = bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift);
@@ -296,65 +282,6 @@ export class FeatureWalker {
             }
           }
         }
-      } else if (spanning) {
-        // Finding the strongest span of a flag: as scoring, with the weight of each feature that
-        // counts toward the score (a negative one adds nothing) also added to its word's.
-        const w = weights[unigram];
-        const w2 = weights[bigram];
-        s += w + w2;
-        let own = 0;
-        if (w > 0) own += w;
-        if (w2 > 0) own += w2;
-        c2 += 2;
-        if (first >= 0) {
-          const x = weights[first];
-          s += x;
-          if (x > 0) own += x;
-          c2++;
-        }
-        if (opening >= 0) {
-          const x = weights[opening];
-          s += x;
-          if (x > 0) own += x;
-          c2++;
-        }
-        for (let a = 0; a + charMin <= n; a++) {
-          let g = charsBase;
-          const stop = Math.min(n, a + charMax);
-          for (let k = a; k < stop; k++) {
-            g = step(g, codes[k]);
-            if (k - a + 1 >= charMin) {
-              const x = weights[bucketOf(g, shift)];
-              s += x;
-              if (x > 0) own += x;
-              c2++;
-            }
-          }
-        }
-        words[word] = own;
-      } else if (fast) {
-        // Scoring, the hot path: the same features as below, summed where they are found.
-        s += weights[unigram] + weights[bigram];
-        c2 += 2;
-        if (first >= 0) {
-          s += weights[first];
-          c2++;
-        }
-        if (opening >= 0) {
-          s += weights[opening];
-          c2++;
-        }
-        for (let a = 0; a + charMin <= n; a++) {
-          let g = charsBase;
-          const stop = Math.min(n, a + charMax);
-          for (let k = a; k < stop; k++) {
-            g = step(g, codes[k]);
-            if (k - a + 1 >= charMin) {
-              s += weights[bucketOf(g, shift)];
-              c2++;
-            }
-          }
-        }
       } else {
         target!(unigram, word, FeatureKind.word, 0, 0);
         target!(bigram, word, FeatureKind.bigram, 0, 0);
@@ -377,8 +304,139 @@ export class FeatureWalker {
     this.#count = c2;
     return word;
   }
-}
 
+  /**
+   * The walk of {@link sum} and {@link span}: the features of {@link #walk}, in another order, their
+   * weights summed where they are found. Each character n-gram is hashed as its last code is read, so
+   * that a word is read once; for the model's usual n-grams of four, the three codes before are kept
+   * at hand rather than read back. With `into`, each word's place and the weights that count toward
+   * the score (a negative one adds nothing) are kept per word. Returns the number of words read.
+   */
+  #read(text: string, options: FeatureOptions, weights: Float32Array, context: boolean, into: WordWeights | undefined): number {
+    const shift = 32 - options.bits;
+    const limit = Math.min(text.length, options.read);
+    const base = context ? step(offset, nsUser) : offset;
+    const charsBase = step(base, nsChars);
+    const charMin = options.charMin;
+    const charMax = options.charMax;
+    const fours = charMin === 4 && charMax === 4;
+    const spanning = into !== undefined;
+    const startWords = options.startWords;
+    const sentenceWords = options.sentenceWords;
+    const codes = this.#codes;
+    let s = 0;
+    let count = 0;
+    let previous = step(base, boundary);
+    let word = 0;
+    let inSentence = 0;
+    let i = 0;
+    while (i < limit) {
+      const c = text.charCodeAt(i);
+      let f = wordCode(c);
+      if (f === 0) {
+        // A full stop, question or exclamation mark, colon or line break starts a new sentence.
+        if (c === 46 || c === 33 || c === 63 || c === 10 || c === 58) inSentence = 0;
+        i++;
+        continue;
+      }
+      const start = i;
+      let h = base;
+      // The padded word's codes read so far (the boundary mark first), and the last three of them.
+      let n = 1;
+      codes[0] = boundary;
+      let c1 = 0;
+      let c2 = 0;
+      let c3 = boundary;
+      // The word's character n-grams: their weights, those of them that count toward the score, and their number.
+      let grams = 0;
+      let own = 0;
+      let gramCount = 0;
+      for (;;) {
+        h = step(h, f);
+        if (n <= maxWord) {
+          if (fours) {
+            if (n >= 3) {
+              const x = weights[bucketOf(step(step(step(step(charsBase, c1), c2), c3), f), shift)];
+              grams += x;
+              if (spanning && x > 0) own += x;
+              gramCount++;
+            }
+            c1 = c2;
+            c2 = c3;
+            c3 = f;
+            n++;
+          } else {
+            codes[n++] = f;
+            for (let m = charMin; m <= charMax && m <= n; m++) {
+              let g = charsBase;
+              for (let k = n - m; k < n; k++) g = step(g, codes[k]);
+              const x = weights[bucketOf(g, shift)];
+              grams += x;
+              if (spanning && x > 0) own += x;
+              gramCount++;
+            }
+          }
+        }
+        i++;
+        if (i >= text.length) break;
+        f = wordCode(text.charCodeAt(i));
+        if (f === 0) break;
+      }
+      // A word that the limit cuts is not read, so that its shortened form is not taken for another word.
+      if (i > limit && word > 0) break;
+      // The n-grams that end with the boundary mark after the word.
+      if (fours) {
+        if (n >= 3) {
+          const x = weights[bucketOf(step(step(step(step(charsBase, c1), c2), c3), boundary), shift)];
+          grams += x;
+          if (spanning && x > 0) own += x;
+          gramCount++;
+        }
+      } else {
+        codes[n++] = boundary;
+        for (let m = charMin; m <= charMax && m <= n; m++) {
+          let g = charsBase;
+          for (let k = n - m; k < n; k++) g = step(g, codes[k]);
+          const x = weights[bucketOf(g, shift)];
+          grams += x;
+          if (spanning && x > 0) own += x;
+          gramCount++;
+        }
+      }
+      const w = weights[bucketOf(step(h, nsWord), shift)];
+      const w2 = weights[bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift)];
+      s += w + w2 + grams;
+      if (spanning) {
+        if (w > 0) own += w;
+        if (w2 > 0) own += w2;
+      }
+      count += 2 + gramCount;
+      if (word < startWords) {
+        const x = weights[bucketOf(step(step(h, nsStart), word), shift)];
+        s += x;
+        if (spanning && x > 0) own += x;
+        count++;
+      }
+      if (inSentence < sentenceWords) {
+        const x = weights[bucketOf(step(step(h, nsSentence), inSentence), shift)];
+        s += x;
+        if (spanning && x > 0) own += x;
+        count++;
+      }
+      if (spanning) {
+        into!.weight[word] = own;
+        into!.start[word] = start;
+        into!.end[word] = i;
+      }
+      inSentence++;
+      previous = h;
+      word++;
+    }
+    this.#sum = s;
+    this.#count = count;
+    return word;
+  }
+}
 
 /** Files an occurrence among the heaviest, if it is heavier than the lightest of them. */
 function keep(t: Heaviest, w: number, bucket: number, word: number, kind: FeatureKind, at: number, length: number): void {

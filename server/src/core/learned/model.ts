@@ -187,19 +187,22 @@ export class LearnedScorer {
   }
 }
 
-/** The run of at most {@link spanWords} words whose weights sum highest (the first such run). */
+/** The run of at most {@link spanWords} words whose weights sum highest (the first such run), as its first and last word. */
 function strongestRun(perWord: Float64Array, words: number): [number, number] {
-  let best: [number, number] = [0, 0];
+  let from = 0;
+  let to = 0;
   let bestSum = -Infinity;
   for (let i = 0; i < words; i++) {
+    const stop = Math.min(words, i + spanWords);
     let sum = 0;
-    for (let j = i; j < Math.min(words, i + spanWords); j++) {
+    for (let j = i; j < stop; j++) {
       sum += perWord[j];
       if (sum > bestSum) {
         bestSum = sum;
-        best = [i, j];
+        from = i;
+        to = j;
       }
     }
   }
-  return best;
+  return [from, to];
 }
