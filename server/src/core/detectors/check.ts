@@ -11,8 +11,8 @@ import type { Conversation, Transcript, Turn } from '../transcript/model.ts';
 import { parseReview } from './review.ts';
 import type { CompiledDetector, Pass, RoleMatcher, Ruleset, ToolDetector } from './ruleset.ts';
 import { DetectorKind } from './detectorSchema.ts';
-import type { CheckOptions, Finding } from './types.ts';
-import { LearnedFlag, turnText, type TurnText } from './learnedRule.ts';
+import type { CheckOptions, Finding, LearnedEvidence } from './types.ts';
+import { LearnedFlag, learnedNote, turnText, type TurnText } from './learnedRule.ts';
 import type { CheckScratch, Hit } from './checkScratch.ts';
 
 /** Every finding in every conversation of a transcript, in document order of conversations and turns. */
@@ -114,7 +114,7 @@ function learnedHits(
     // The guards, which findingsOf applies to every kind, are tried here first, so that a guarded turn is not explained.
     if (detector.unlessSet && anyText(turn, detector.unlessSet)) continue;
     if (detector.unlessUserSet && lastUser && anyText(lastUser, detector.unlessUserSet)) continue;
-    const why = scorer.span(text);
+    const why = scorer.lastSpan(text);
     // The text block the span starts in, and where that block starts in the text scored.
     const part = joined ? partAt(joined, why.start) : undefined;
     const at = part ? part.at : 0;
@@ -123,6 +123,12 @@ function learnedHits(
     const end = Math.max(start, Math.min(own.text.length, why.end - at));
     list.push({ detector, text: own, block: part ? part.block : only, start, end, learned: new LearnedFlag(scorer, learned.threshold, score, text, user) });
   }
+}
+
+/** A learned detector's finding: its evidence is set on the finding just made, which nothing else holds yet, rather than copied with it. */
+function withLearned(f: Finding, learned: LearnedEvidence): Finding {
+  (f as { learned?: LearnedEvidence }).learned = learned;
+  return f;
 }
 
 /** The last of the joined text blocks that starts at or before `offset` of the joined text. */
@@ -244,7 +250,7 @@ function findingsOf(
     const kept = nonOverlapping(mine);
     let note = '';
     const learned = kept[0].learned;
-    if (learned) note = ` (score ${learned.score.toFixed(2)}, threshold ${learned.threshold.toFixed(2)})`;
+    if (learned) note = learnedNote(learned);
     if (detector.spec.kind === DetectorKind.caveatDensity) {
       if (kept.length < detector.spec.min) continue;
       if (detector.spec.ratio !== undefined) {
@@ -268,7 +274,7 @@ function findingsOf(
         severity,
         message: `${detector.messageStart}${note}: "${seen(h.text.text.slice(h.start, h.end))}". ${detector.messageEnd}`,
       };
-      found.push(learned ? { ...f, learned } : f);
+      found.push(learned ? withLearned(f, learned) : f);
     }
   }
   if (found.length === 0) return;

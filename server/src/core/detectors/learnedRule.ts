@@ -93,6 +93,20 @@ function round(x: number): number {
   return Math.round(x * 1000) / 1000;
 }
 
+/** Scores and thresholds, rounded to three places, as a message writes them (two places), by thousandths: each is written once. */
+const twoPlaces = new Array<string | undefined>(1001);
+
+function inTwoPlaces(x: number): string {
+  const k = Math.round(x * 1000);
+  if (k < 0 || k > 1000 || k / 1000 !== x) return x.toFixed(2);
+  return (twoPlaces[k] ??= x.toFixed(2));
+}
+
+/** What a learned finding's message says of its score: ` (score 0.87, threshold 0.48)`. */
+export function learnedNote(e: LearnedEvidence): string {
+  return ` (score ${inTwoPlaces(e.score)}, threshold ${inTwoPlaces(e.threshold)})`;
+}
+
 /**
  * Why a learned detector flagged a turn: its score beside the threshold and the model's figures, made
  * for every flag; the heaviest n-grams, which only a hover shows, are found when first read.

@@ -150,6 +150,8 @@ export class FeatureWalker {
   #count = 0;
   #words: Float64Array = new Float64Array(0);
   #kept: Heaviest = heaviest(0);
+  /** Where {@link sum} keeps the words it reads, which it does not return. */
+  #scratch: WordWeights = wordWeights(0);
 
   /**
    * Walks the features of `text` (its first `options.read` characters), calling `sink` for each;
@@ -170,7 +172,8 @@ export class FeatureWalker {
    * walk as {@link walk}, without a call per feature, for scoring.
    */
   sum(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, context = false): void {
-    this.#read(text, options, weights, context, undefined);
+    if (this.#scratch.weight.length < options.read + 1) this.#scratch = wordWeights(options.read);
+    this.#read(text, options, weights, context, this.#scratch);
     acc[0] += this.#sum;
     acc[1] += this.#count;
   }
@@ -194,10 +197,11 @@ export class FeatureWalker {
   }
 
   /**
-   * {@link sum} that also adds each feature's weight, where it weighs toward the score, to its word's
-   * entry in `into` (made by {@link wordWeights} for `options.read`), with the word's place: what
-   * the strongest span is found from, without keeping the heaviest n-grams, which only the hover
-   * shows. Returns the number of words read.
+   * {@link sum} that also sets each word's entry in `into` (made by {@link wordWeights} for
+   * `options.read`) to its place and the weights of its features that weigh toward the score (a
+   * negative one adds nothing): what the strongest span is found from, at about the cost of
+   * {@link sum}, without the heaviest n-grams, which only the hover shows. Returns the number of
+   * words read.
    */
   span(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, into: WordWeights): number {
     const n = this.#read(text, options, weights, false, into);
@@ -307,12 +311,14 @@ export class FeatureWalker {
 
   /**
    * The walk of {@link sum} and {@link span}: the features of {@link #walk}, in another order, their
-   * weights summed where they are found. Each character n-gram is hashed as its last code is read, so
-   * that a word is read once; for the model's usual n-grams of four, the three codes before are kept
-   * at hand rather than read back. With `into`, each word's place and the weights that count toward
-   * the score (a negative one adds nothing) are kept per word. Returns the number of words read.
+   * weights summed where they are found, and each word's place and the weights of its features that
+   * weigh toward the score kept in `into`. Each character n-gram is hashed as its last code is read,
+   * so that a word is read once; for the model's usual n-grams of four, the three codes before are
+   * kept at hand rather than read back. The weights a model holds are rounded to thousandths, so
+   * that these sums are exact and the order of their terms does not change them. Returns the number
+   * of words read.
    */
-  #read(text: string, options: FeatureOptions, weights: Float32Array, context: boolean, into: WordWeights | undefined): number {
+  #read(text: string, options: FeatureOptions, weights: Float32Array, context: boolean, into: WordWeights): number {
     const shift = 32 - options.bits;
     const limit = Math.min(text.length, options.read);
     const base = context ? step(offset, nsUser) : offset;
@@ -320,10 +326,12 @@ export class FeatureWalker {
     const charMin = options.charMin;
     const charMax = options.charMax;
     const fours = charMin === 4 && charMax === 4;
-    const spanning = into !== undefined;
     const startWords = options.startWords;
     const sentenceWords = options.sentenceWords;
     const codes = this.#codes;
+    const perWord = into.weight;
+    const starts = into.start;
+    const ends = into.end;
     let s = 0;
     let count = 0;
     let previous = step(base, boundary);
@@ -347,10 +355,11 @@ export class FeatureWalker {
       let c1 = 0;
       let c2 = 0;
       let c3 = boundary;
-      // The word's character n-grams: their weights, those of them that count toward the score, and their number.
+      // The weights of the word's features, their number, and twice the weights that weigh toward the
+      // score: `x + |x|` is twice `x` where it is positive and nothing where it is not, without a branch.
       let grams = 0;
-      let own = 0;
       let gramCount = 0;
+      let twiceOwn = 0;
       for (;;) {
         h = step(h, f);
         if (n <= maxWord) {
@@ -358,7 +367,7 @@ export class FeatureWalker {
             if (n >= 3) {
               const x = weights[bucketOf(step(step(step(step(charsBase, c1), c2), c3), f), shift)];
               grams += x;
-              if (spanning && x > 0) own += x;
+              twiceOwn += x + Math.abs(x);
               gramCount++;
             }
             c1 = c2;
@@ -372,7 +381,7 @@ export class FeatureWalker {
               for (let k = n - m; k < n; k++) g = step(g, codes[k]);
               const x = weights[bucketOf(g, shift)];
               grams += x;
-              if (spanning && x > 0) own += x;
+              twiceOwn += x + Math.abs(x);
               gramCount++;
             }
           }
@@ -389,7 +398,7 @@ export class FeatureWalker {
         if (n >= 3) {
           const x = weights[bucketOf(step(step(step(step(charsBase, c1), c2), c3), boundary), shift)];
           grams += x;
-          if (spanning && x > 0) own += x;
+          twiceOwn += x + Math.abs(x);
           gramCount++;
         }
       } else {
@@ -399,35 +408,30 @@ export class FeatureWalker {
           for (let k = n - m; k < n; k++) g = step(g, codes[k]);
           const x = weights[bucketOf(g, shift)];
           grams += x;
-          if (spanning && x > 0) own += x;
+          twiceOwn += x + Math.abs(x);
           gramCount++;
         }
       }
       const w = weights[bucketOf(step(h, nsWord), shift)];
       const w2 = weights[bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift)];
       s += w + w2 + grams;
-      if (spanning) {
-        if (w > 0) own += w;
-        if (w2 > 0) own += w2;
-      }
+      twiceOwn += w + Math.abs(w) + (w2 + Math.abs(w2));
       count += 2 + gramCount;
       if (word < startWords) {
         const x = weights[bucketOf(step(step(h, nsStart), word), shift)];
         s += x;
-        if (spanning && x > 0) own += x;
+        twiceOwn += x + Math.abs(x);
         count++;
       }
       if (inSentence < sentenceWords) {
         const x = weights[bucketOf(step(step(h, nsSentence), inSentence), shift)];
         s += x;
-        if (spanning && x > 0) own += x;
+        twiceOwn += x + Math.abs(x);
         count++;
       }
-      if (spanning) {
-        into!.weight[word] = own;
-        into!.start[word] = start;
-        into!.end[word] = i;
-      }
+      perWord[word] = twiceOwn / 2;
+      starts[word] = start;
+      ends[word] = i;
       inSentence++;
       previous = h;
       word++;

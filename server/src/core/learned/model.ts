@@ -116,8 +116,8 @@ const shownNgrams = 6;
 
 /**
  * A model ready to score turns. Its scratch space (the walker and the arrays below) serves one call
- * at a time; no call reaches code outside it, so calls never overlap, and one scorer serves every
- * check of its ruleset.
+ * at a time, and {@link LearnedScorer.lastSpan} the call just made; no call reaches code outside it,
+ * so calls never overlap, and one scorer serves every check of its ruleset.
  */
 export class LearnedScorer {
   readonly model: LearnedModel;
@@ -128,8 +128,9 @@ export class LearnedScorer {
   /** Scratch of {@link explain}: weight per word, and the heaviest occurrences. */
   #perWord: Float64Array = new Float64Array(0);
   readonly #top = heaviest(24);
-  /** Scratch of {@link span}: weight and place per word. */
+  /** Scratch of {@link score} and {@link span}: weight and place per word of the text read last, and how many words it has. */
   readonly #words: ReturnType<typeof wordWeights>;
+  #wordCount = 0;
 
   constructor(model: LearnedModel) {
     this.model = model;
@@ -138,12 +139,16 @@ export class LearnedScorer {
     this.#words = wordWeights(model.features.read);
   }
 
-  /** The probability that the turn is of the kind the model learned; `user` is read where the model reads context. */
+  /**
+   * The probability that the turn is of the kind the model learned; `user` is read where the model
+   * reads context. The turn's words are kept with their weights until the next call, so that
+   * {@link lastSpan} finds the span of a flag just scored without reading the turn again.
+   */
   score(text: string, user?: string): number {
     const acc = this.#acc;
     acc[0] = 0;
     acc[1] = 0;
-    this.#walker.sum(text, this.model.features, this.#weights, acc);
+    this.#wordCount = this.#walker.span(text, this.model.features, this.#weights, acc, this.#words);
     if (this.model.features.context && user !== undefined) this.#walker.sum(user, this.model.features, this.#weights, acc, true);
     return sigmoid(this.model.bias + (acc[1] === 0 ? 0 : acc[0] / Math.sqrt(acc[1])));
   }
@@ -157,9 +162,19 @@ export class LearnedScorer {
     const acc = this.#acc;
     acc[0] = 0;
     acc[1] = 0;
-    const w = this.#words;
-    const n = this.#walker.span(text, this.model.features, this.#weights, acc, w);
+    this.#wordCount = this.#walker.span(text, this.model.features, this.#weights, acc, this.#words);
+    return this.lastSpan(text);
+  }
+
+  /**
+   * {@link span} of the text that {@link score} or {@link span} read last, given again: from the
+   * words they kept, without reading it again. The text itself is not kept, so that a scorer holds
+   * on to no document.
+   */
+  lastSpan(text: string): { readonly start: number; readonly end: number } {
+    const n = this.#wordCount;
     if (n === 0) return { start: 0, end: Math.min(text.length, 1) };
+    const w = this.#words;
     const [from, to] = strongestRun(w.weight, n);
     return { start: w.start[from], end: w.end[to] };
   }
