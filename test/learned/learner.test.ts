@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { defaultFeatureOptions, FeatureWalker, heaviest, walkFeatures, wordWeights, type WordPlace } from '../../server/src/core/learned/features.ts';
+import { defaultFeatureOptions, FeatureKind, FeatureWalker, heaviest, walkFeatures, wordWeights, type WordPlace } from '../../server/src/core/learned/features.ts';
 import { crossValidate, defaultFitOptions, figuresAt, fit, foldsOf, thresholdFor, type Sample } from '../../server/src/core/learned/logistic.ts';
 import { LearnedScorer, parseModel, serialiseModel } from '../../server/src/core/learned/model.ts';
 import { sampleOf, specHash, trainModel } from '../../server/src/core/learned/train.ts';
@@ -39,34 +39,46 @@ test('features read only the first characters a model reads, and never a word th
 test('scoring and explaining sum the same features as the plain walk', () => {
   const weights = new Float32Array(2 ** options.bits);
   for (let i = 0; i < weights.length; i++) weights[i] = ((i * 2654435761) % 1000) / 1000 - 0.5;
-  const texts = ["I'm sorry, but I can't help with that.", 'Héllo wörld: ünïcode — and "quotes"!\nNew line. Ok?', '', 'a', 'x'.repeat(500)];
-  for (const text of texts) {
-    let sum = 0;
-    let count = 0;
-    walkFeatures(text, options, (b) => {
-      sum += weights[b];
-      count++;
-    });
-    const walker = new FeatureWalker();
-    const acc = new Float64Array(2);
-    walker.sum(text, options, weights, acc);
-    assert.equal(acc[1], count, text);
-    assert.ok(Math.abs(acc[0] - sum) < 1e-9, text);
-    const explained = new Float64Array(2);
-    const places: WordPlace[] = [];
-    const perWord = walker.explain(text, options, weights, explained, new Float64Array(0), heaviest(8), places);
-    assert.equal(explained[1], count, text);
-    assert.ok(Math.abs(explained[0] - sum) < 1e-9, text);
-    // The span's walk, which keeps no n-grams, gives each word the same weight and place.
-    const spanned = new Float64Array(2);
-    const words = wordWeights(options.read);
-    const n = walker.span(text, options, weights, spanned, words);
-    assert.equal(spanned[1], count, text);
-    assert.equal(spanned[0], explained[0], text);
-    assert.equal(n, places.length, text);
-    for (let w = 0; w < n; w++) {
-      assert.equal(words.weight[w], perWord[w], `${text}: word ${w}`);
-      assert.deepEqual({ start: words.start[w], end: words.end[w] }, places[w], `${text}: word ${w}`);
+  const texts = ["I'm sorry, but I can't help with that.", 'Héllo wörld: ünïcode — and "quotes"!\nNew line. Ok?', '', 'a', 'ab', 'x'.repeat(500), `${'y'.repeat(60)} z`];
+  // The model's usual n-grams of four, and other lengths, which scoring reads another way.
+  const variants = [options, { ...options, charMin: 3, charMax: 5 }, { ...options, charMin: 2, charMax: 2 }, { ...options, charMin: 5, charMax: 6, read: 40 }];
+  for (const o of variants) {
+    for (const text of texts) {
+      const label = `${o.charMin}-${o.charMax}: ${text}`;
+      let sum = 0;
+      let count = 0;
+      walkFeatures(text, o, (b) => {
+        sum += weights[b];
+        count++;
+      });
+      const walker = new FeatureWalker();
+      const acc = new Float64Array(2);
+      walker.sum(text, o, weights, acc);
+      assert.equal(acc[1], count, label);
+      assert.ok(Math.abs(acc[0] - sum) < 1e-9, label);
+      // A context turn's features are hashed apart, and scoring reads them as the plain walk does.
+      let contextSum = 0;
+      walkFeatures(text, o, (b) => (contextSum += weights[b]), true);
+      const contextAcc = new Float64Array(2);
+      walker.sum(text, o, weights, contextAcc, true);
+      assert.equal(contextAcc[1], count, label);
+      assert.ok(Math.abs(contextAcc[0] - contextSum) < 1e-9, label);
+      const explained = new Float64Array(2);
+      const places: WordPlace[] = [];
+      const perWord = walker.explain(text, o, weights, explained, new Float64Array(0), heaviest(8), places);
+      assert.equal(explained[1], count, label);
+      assert.ok(Math.abs(explained[0] - sum) < 1e-9, label);
+      // The span's walk, which keeps no n-grams, gives each word the same weight and place.
+      const spanned = new Float64Array(2);
+      const words = wordWeights(o.read);
+      const n = walker.span(text, o, weights, spanned, words);
+      assert.equal(spanned[1], count, label);
+      assert.equal(spanned[0], explained[0], label);
+      assert.equal(n, places.length, label);
+      for (let w = 0; w < n; w++) {
+        assert.equal(words.weight[w], perWord[w], `${label}: word ${w}`);
+        assert.deepEqual({ start: words.start[w], end: words.end[w] }, places[w], `${label}: word ${w}`);
+      }
     }
   }
 });
@@ -87,12 +99,75 @@ test('scoring, explaining and the span add weights in their own loop, never thro
   assert.ok(acc[1] > 0);
 });
 
-test('the span a flag underlines is the one its explanation gives, for every turn', () => {
+test('the span a flag underlines is the one its explanation gives, for every turn, and the one its score just read', () => {
   const scorer = new LearnedScorer(trained().model);
   const texts = [...labelledTurns().map((t) => t.text), '', '   ', '!!', 'Sorry.', `${'word '.repeat(80)}sorry, I cannot help`, 'Je ne peux pas: désolé, je ne peux pas vous aider.'];
   for (const text of texts) {
     const why = scorer.explain(text);
     assert.deepEqual(scorer.span(text), { start: why.start, end: why.end }, text);
+    scorer.score(text);
+    assert.deepEqual(scorer.lastSpan(text), { start: why.start, end: why.end }, text);
+  }
+  // Scoring another turn replaces the words kept.
+  scorer.score(texts[0]);
+  scorer.score(texts[1]);
+  assert.deepEqual(scorer.lastSpan(texts[1]), scorer.span(texts[1]));
+});
+
+test('the strongest span is the first run of at most twelve words whose weights toward the score sum highest', () => {
+  const trainedModel = trained().model;
+  const dimension = 2 ** trainedModel.features.bits;
+  // Weights of every kind on every bucket, so that runs compete; and one word alone weighing, so
+  // that runs tie and the first must be taken.
+  const everywhere: [number, number][] = [];
+  for (let b = 0; b < dimension; b++) everywhere.push([b, Math.round((((b * 2654435761) % 997) / 997 - 0.6) * 1000) / 1000]);
+  let sorry = -1;
+  walkFeatures('sorry', trainedModel.features, (bucket, _word, kind) => {
+    if (kind === FeatureKind.word) sorry = bucket;
+  });
+  const oneWord: [number, number][] = [[sorry, 1]];
+  const texts = [
+    ...labelledTurns().map((t) => t.text),
+    'a b c d e f g h i j k l m n o p',
+    'one',
+    'Sorry. Sorry. Sorry.',
+    `${'word '.repeat(80)}sorry, I cannot help`,
+    `sorry ${'x '.repeat(20)}sorry`,
+    `${'x '.repeat(20)}sorry ${'x '.repeat(20)}sorry`,
+  ];
+  for (const weights of [everywhere, oneWord]) {
+    const model = { ...trainedModel, weights };
+    const scorer = new LearnedScorer(model);
+    const dense = new Float64Array(dimension);
+    for (const [b, w] of weights) dense[b] = Math.fround(w);
+    for (const text of texts) {
+      // The reference: each word's positive weights from the plain walk, and every run tried.
+      const places: WordPlace[] = [];
+      const own: number[] = [];
+      walkFeatures(
+        text,
+        model.features,
+        (bucket, word) => {
+          own[word] = (own[word] ?? 0) + Math.max(0, dense[bucket]);
+        },
+        false,
+        places,
+      );
+      let best = -Infinity;
+      let run = [0, 0];
+      for (let i = 0; i < places.length; i++) {
+        let sum = 0;
+        for (let j = i; j < Math.min(places.length, i + 12); j++) {
+          sum += own[j] ?? 0;
+          if (sum > best) {
+            best = sum;
+            run = [i, j];
+          }
+        }
+      }
+      const expected = places.length ? { start: places[run[0]].start, end: places[run[1]].end } : { start: 0, end: Math.min(text.length, 1) };
+      assert.deepEqual(scorer.span(text), expected, text);
+    }
   }
 });
 

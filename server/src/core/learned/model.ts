@@ -202,22 +202,29 @@ export class LearnedScorer {
   }
 }
 
-/** The run of at most {@link spanWords} words whose weights sum highest (the first such run), as its first and last word. */
+/**
+ * The run of at most {@link spanWords} words whose weights sum highest (the first such run), as its
+ * first and last word. A word's weight counts only what weighs toward the score, so it is never
+ * negative: a run's sum only grows with its length, the strongest run from a word is the longest
+ * one, and it ends at the first word where its sum reaches its whole.
+ */
 function strongestRun(perWord: Float64Array, words: number): [number, number] {
   let from = 0;
-  let to = 0;
-  let bestSum = -Infinity;
+  let best = -Infinity;
   for (let i = 0; i < words; i++) {
     const stop = Math.min(words, i + spanWords);
     let sum = 0;
-    for (let j = i; j < stop; j++) {
-      sum += perWord[j];
-      if (sum > bestSum) {
-        bestSum = sum;
-        from = i;
-        to = j;
-      }
+    for (let j = i; j < stop; j++) sum += perWord[j];
+    if (sum > best) {
+      best = sum;
+      from = i;
     }
   }
-  return [from, to];
+  const stop = Math.min(words, from + spanWords);
+  let sum = 0;
+  for (let j = from; j < stop; j++) {
+    sum += perWord[j];
+    if (sum >= best) return [from, j];
+  }
+  return [from, from];
 }
