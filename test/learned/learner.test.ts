@@ -112,6 +112,11 @@ test('the span a flag underlines is the one its explanation gives, for every tur
   scorer.score(texts[0]);
   scorer.score(texts[1]);
   assert.deepEqual(scorer.lastSpan(texts[1]), scorer.span(texts[1]));
+  // The span of a turn just scored comes from the words the score kept: the turn is not read again.
+  const refusal = 'The weather is mild today. Sorry, but I cannot help you with that request.';
+  scorer.score(refusal);
+  const unread = { length: refusal.length, charCodeAt: () => assert.fail('read the turn again') } as unknown as string;
+  assert.deepEqual(scorer.lastSpan(unread), scorer.span(refusal));
 });
 
 test('the strongest span is the first run of at most twelve words whose weights toward the score sum highest', () => {
