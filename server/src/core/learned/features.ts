@@ -5,9 +5,10 @@
  * Each feature is hashed into a fixed number of buckets by a stable hash written here, so that a
  * model file trained on one machine scores the same on another, and no vocabulary is stored.
  *
- * One walk ({@link walkFeatures}) serves training, scoring and explaining, so that the three can
- * never read a turn differently. It allocates nothing per feature: words are hashed character by
- * character while their end is sought.
+ * The plain walk ({@link walkFeatures}) serves training and explaining; scoring, which reads every
+ * turn of a check, has a walk of its own that finds the same features in another order, each
+ * n-gram as its last code is read, and a test holds the two to the same features. Neither allocates
+ * anything per feature: words are hashed character by character while their end is sought.
  */
 
 /** How a model reads text: stored in the model file, so that scoring reads as training did. */
@@ -168,8 +169,8 @@ export class FeatureWalker {
   }
 
   /**
-   * Adds the weights of the features of `text` to `acc[0]` and their number to `acc[1]`: the same
-   * walk as {@link walk}, without a call per feature, for scoring.
+   * Adds the weights of the features of `text` to `acc[0]` and their number to `acc[1]`: the
+   * features of {@link walk}, found in a walk of their own without a call per feature, for scoring.
    */
   sum(text: string, options: FeatureOptions, weights: Float32Array, acc: Float64Array, context = false): void {
     if (this.#scratch.weight.length < options.read + 1) this.#scratch = wordWeights(options.read);
