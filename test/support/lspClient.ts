@@ -65,6 +65,8 @@ export class TestServer {
   readonly #refreshWaiters: (() => void)[] = [];
   settings: Record<string, unknown>;
   sections: Record<string, unknown>;
+  /** The scope of each request for the `constitutionLens` settings the server made, in order. */
+  readonly settingsScopes: (string | undefined)[] = [];
   initializeResult!: InitializeResult;
   /** Settles when the server process ends, with its exit code (or the signal that ended it). */
   readonly exited: Promise<number | string | null>;
@@ -80,7 +82,11 @@ export class TestServer {
       new StreamMessageWriter(this.#process.stdin),
     );
     this.connection.onRequest('workspace/configuration', (params: unknown) =>
-      (params as { items: { section?: string }[] }).items.map((i) => (i.section === 'constitutionLens' ? this.settings : (this.sections[i.section ?? ''] ?? null))),
+      (params as { items: { section?: string; scopeUri?: string }[] }).items.map((i) => {
+        if (i.section !== 'constitutionLens') return this.sections[i.section ?? ''] ?? null;
+        this.settingsScopes.push(i.scopeUri);
+        return this.settings;
+      }),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/diagnostic/refresh', () => {
