@@ -12,8 +12,13 @@
  */
 import {
   DocumentDiagnosticReportKind,
+  type CancellationToken,
   type Connection,
   type Diagnostic,
+  type ResultProgressReporter,
+  type WorkspaceDiagnosticParams,
+  type WorkspaceDiagnosticReport,
+  type WorkspaceDiagnosticReportPartialResult,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import { limitDiagnostics, limitedFileDiagnostics } from '../core/features/diagnosticLimit.ts';
@@ -99,7 +104,16 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
   const run = Date.now().toString(36);
   let nextResult = 0;
 
-  connection.languages.diagnostics.onWorkspace(async (params, token, _workDone, resultProgress) => {
+  // The reviewers' agreement, which reads every file as well, waits while a workspace pull is answered.
+  connection.languages.diagnostics.onWorkspace((params, token, _workDone, resultProgress) =>
+    ctx.reviewers.holdingBack(() => workspaceReports(params, token, resultProgress)),
+  );
+
+  async function workspaceReports(
+    params: WorkspaceDiagnosticParams,
+    token: CancellationToken,
+    resultProgress: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult> | undefined,
+  ): Promise<WorkspaceDiagnosticReport> {
     // Asked for at once by the client: answered once the workspace has been read, so no file is left out.
     await ctx.indexed;
     const held = new Map<string, string>();
@@ -143,5 +157,5 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
     if (!token.isCancellationRequested) for (const uri of sent.keys()) if (!seen.has(uri)) sent.delete(uri);
     if (resultProgress && items.length > 0) resultProgress.report({ items: items.splice(0) });
     return { items };
-  });
+  }
 }
