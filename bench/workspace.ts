@@ -8,7 +8,10 @@
  * over stdio, the workspace's diagnostics are pulled once it has read the folder, and the peak
  * resident memory is the kernel's high-water mark of the server process (`VmHWM`). Targets: at most
  * 400 MB for the 304 MB folder and 150 MB for the 3,000 files. A digest of the diagnostics (paths
- * relative to the folder) tells two builds' answers apart. `BENCH_WORKSPACE` runs only the folder
+ * relative to the folder) tells two builds' answers apart. Then the client pulls again as VS Code
+ * does every few seconds, naming the result ids it holds, and the bench waits for the server's
+ * background work (the reviewers' agreement, which a pull holds back) to settle, for the peak of
+ * the whole run beside the peak until the Problems panel was complete. `BENCH_WORKSPACE` runs only the folder
  * whose name starts with it, `BENCH_SETTINGS` (JSON) gives the server's settings, and
  * `BENCH_WORKSPACE_KEEP=1` keeps the folders and says where they are.
  */
@@ -120,6 +123,21 @@ function memoryOf(pid: number): { peakMB: number; nowMB: number } {
   return { peakMB: kb('VmHWM') / 1024, nowMB: kb('VmRSS') / 1024 };
 }
 
+/**
+ * The peak resident memory of a process once its background work has settled: read until the peak
+ * has not moved for a few seconds (at most a minute).
+ */
+async function settledPeak(pid: number): Promise<number> {
+  let peak = memoryOf(pid).peakMB;
+  for (let still = 0, waited = 0; still < 4000 && waited < 60_000; waited += 250) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const now = memoryOf(pid).peakMB;
+    still = now > peak ? 0 : still + 250;
+    peak = Math.max(peak, now);
+  }
+  return peak;
+}
+
 function digest(items: readonly { uri: string; items: Diagnostic[] }[], rootUri: string): { files: number; diagnostics: number; sha: string } {
   const sorted = items.map((r) => ({ uri: r.uri.slice(rootUri.length), items: r.items })).sort((a, b) => (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0));
   let diagnostics = 0;
@@ -173,6 +191,13 @@ export async function run(): Promise<void> {
         );
         console.log(`  indexed after ${(indexedMs / 1000).toFixed(1)} s; workspace diagnostics complete after ${(completeMs / 1000).toFixed(1)} s`);
         console.log(`  diagnostics: ${seen.diagnostics} in ${seen.files} of ${items.length} files (digest ${seen.sha})`);
+        const again = performance.now();
+        const previous = items.flatMap((r) => (r.resultId ? [{ uri: r.uri, value: r.resultId }] : []));
+        const second = await Promise.race([server.workspaceDiagnostics({ previous }), ended]);
+        const unchanged = second.filter((r) => r.kind === 'unchanged').length;
+        console.log(`  a pull again, naming the result ids: ${unchanged} of ${second.length} reports unchanged, after ${(performance.now() - again).toFixed(0)} ms`);
+        const settled = await settledPeak(server.pid!);
+        console.log(`  peak server memory over the whole run, the background work that follows the pull included: ${settled.toFixed(0)} MB`);
       } finally {
         await server.stop();
       }

@@ -24,6 +24,17 @@ import type {
 
 export const serverPath = builtFile('server.js');
 
+/**
+ * One file's report in a workspace pull: `full` with its diagnostics, or `unchanged` (no `items`)
+ * when the client named the result id the server would send again.
+ */
+export interface WorkspaceReport {
+  readonly kind: 'full' | 'unchanged';
+  readonly uri: string;
+  readonly resultId?: string;
+  readonly items: Diagnostic[];
+}
+
 export interface TestServerOptions {
   /** The workspace folder (a path); none when absent. */
   readonly root?: string;
@@ -54,6 +65,8 @@ export class TestServer {
   readonly #refreshWaiters: (() => void)[] = [];
   settings: Record<string, unknown>;
   sections: Record<string, unknown>;
+  /** The scope of each request for the `constitutionLens` settings the server made, in order. */
+  readonly settingsScopes: (string | undefined)[] = [];
   initializeResult!: InitializeResult;
   /** Settles when the server process ends, with its exit code (or the signal that ended it). */
   readonly exited: Promise<number | string | null>;
@@ -69,7 +82,11 @@ export class TestServer {
       new StreamMessageWriter(this.#process.stdin),
     );
     this.connection.onRequest('workspace/configuration', (params: unknown) =>
-      (params as { items: { section?: string }[] }).items.map((i) => (i.section === 'constitutionLens' ? this.settings : (this.sections[i.section ?? ''] ?? null))),
+      (params as { items: { section?: string; scopeUri?: string }[] }).items.map((i) => {
+        if (i.section !== 'constitutionLens') return this.sections[i.section ?? ''] ?? null;
+        this.settingsScopes.push(i.scopeUri);
+        return this.settings;
+      }),
     );
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('workspace/diagnostic/refresh', () => {
@@ -175,20 +192,32 @@ export class TestServer {
 
   /**
    * The workspace's diagnostics. As VS Code does, the request asks for partial results, and the
-   * parts (`parts` counts them) come before the reply; `partial: false` asks for one reply.
+   * parts (`parts` counts them, `partSizes` gets each part's files and diagnostics) come before the
+   * reply; `partial: false` asks for one reply. `previous` names the result ids the client holds, as
+   * VS Code names those of its last pull; a report the server finds unchanged has no `items`.
    */
-  async workspaceDiagnostics(options: { readonly partial?: boolean; readonly parts?: number[] } = {}): Promise<{ uri: string; items: Diagnostic[] }[]> {
-    type Reports = { items: { uri: string; items: Diagnostic[] }[] };
-    if (options.partial === false) return (await this.request<Reports>('workspace/diagnostic', { previousResultIds: [] })).items;
+  async workspaceDiagnostics(
+    options: {
+      readonly partial?: boolean;
+      readonly parts?: number[];
+      readonly partSizes?: { files: number; diagnostics: number }[];
+      readonly previous?: readonly { uri: string; value: string }[];
+    } = {},
+  ): Promise<WorkspaceReport[]> {
+    type Reports = { items: WorkspaceReport[] };
+    const previousResultIds = options.previous ?? [];
+    if (options.partial === false) return (await this.request<Reports>('workspace/diagnostic', { previousResultIds })).items;
     const token = `workspace-diagnostics-${this.#nextPartial++}`;
     const items: Reports['items'] = [];
     let parts = 0;
     this.#partials.set(token, (value) => {
       parts++;
-      for (const item of (value as Reports).items) items.push(item);
+      const part = (value as Reports).items;
+      options.partSizes?.push({ files: part.length, diagnostics: part.reduce((n, r) => n + (r.items?.length ?? 0), 0) });
+      for (const item of part) items.push(item);
     });
     try {
-      const report = await this.request<Reports>('workspace/diagnostic', { previousResultIds: [], partialResultToken: token });
+      const report = await this.request<Reports>('workspace/diagnostic', { previousResultIds, partialResultToken: token });
       for (const item of report.items) items.push(item);
     } finally {
       this.#partials.delete(token);

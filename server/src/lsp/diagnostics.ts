@@ -12,8 +12,13 @@
  */
 import {
   DocumentDiagnosticReportKind,
+  type CancellationToken,
   type Connection,
   type Diagnostic,
+  type ResultProgressReporter,
+  type WorkspaceDiagnosticParams,
+  type WorkspaceDiagnosticReport,
+  type WorkspaceDiagnosticReportPartialResult,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import { limitDiagnostics, limitedFileDiagnostics } from '../core/features/diagnosticLimit.ts';
@@ -24,8 +29,10 @@ import { recordStats } from './stats.ts';
 
 /** Documents shorter than this (in UTF-16 units) are always answered in full: they check in a few milliseconds. */
 const progressiveFrom = 1 << 20;
-/** How many files' reports one partial result of a workspace pull carries. */
+/** How many files' reports one partial result of a workspace pull carries at most. */
 const partFiles = 100;
+/** A partial result of a workspace pull ends once its reports hold this many diagnostics. */
+const partDiagnostics = 100;
 
 export function registerDiagnosticsSupport(connection: Connection, ctx: ServerContext): void {
   /** Open documents whose diagnostics are being finished in the background. */
@@ -86,16 +93,33 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
   });
 
   /**
-   * The report of each file that is not open, as the last workspace pull sent it: worked out again
-   * only when the file, the constitutions, the ruleset or the settings changed. A report holds at
-   * most the diagnostics the editor shows, so what is kept stays small however large the file.
+   * What the last workspace pull sent of each file that is not open: not the report, which the
+   * client keeps, but what it was worked out from and the result id it was sent under. A client that
+   * pulls again names the result ids it holds (VS Code does), and a file whose id is still good is
+   * answered "unchanged", neither worked out again nor sent; so the server keeps no file's
+   * diagnostics between pulls, however many files the workspace has.
    */
-  const reports = new Map<string, { key: readonly unknown[]; items: Diagnostic[] }>();
+  const sent = new Map<string, { key: readonly unknown[]; resultId: string }>();
+  /** Result ids are unique to this run of the server, so that an id from another run never matches. */
+  const run = Date.now().toString(36);
+  let nextResult = 0;
 
-  connection.languages.diagnostics.onWorkspace(async (_params, token, _workDone, resultProgress) => {
+  // The reviewers' agreement, which reads every file as well, waits while a workspace pull is answered.
+  connection.languages.diagnostics.onWorkspace((params, token, _workDone, resultProgress) =>
+    ctx.reviewers.holdingBack(() => workspaceReports(params, token, resultProgress)),
+  );
+
+  async function workspaceReports(
+    params: WorkspaceDiagnosticParams,
+    token: CancellationToken,
+    resultProgress: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult> | undefined,
+  ): Promise<WorkspaceDiagnosticReport> {
     // Asked for at once by the client: answered once the workspace has been read, so no file is left out.
     await ctx.indexed;
+    const held = new Map<string, string>();
+    for (const previous of params.previousResultIds ?? []) held.set(previous.uri, previous.value);
     const items: WorkspaceDocumentDiagnosticReport[] = [];
+    let diagnosticsInPart = 0;
     const seen = new Set<string>();
     for (const file of ctx.index.files()) {
       if (token.isCancellationRequested) break;
@@ -104,26 +128,34 @@ export function registerDiagnosticsSupport(connection: Connection, ctx: ServerCo
       const settings = await ctx.settings(file.uri);
       const overrides = ctx.reviewers.overrides(settings.severityOverrides);
       const key = [file.version, ctx.index.ruleset(), ctx.index.constitutions(), overrides, settings.maxDiagnosticsPerFile];
-      let report = reports.get(file.uri);
-      if (!report || report.key.some((k, i) => k !== key[i])) {
+      const last = sent.get(file.uri);
+      const same = last !== undefined && last.key.every((k, i) => k === key[i]);
+      if (same && held.get(file.uri) === last.resultId) {
+        items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri: file.uri, version: null, resultId: last.resultId });
+      } else {
+        let report: Diagnostic[];
         try {
-          report = { key, items: limitedFileDiagnostics(ctx.index, file.uri, settings.maxDiagnosticsPerFile, { severityOverrides: overrides }) };
+          report = limitedFileDiagnostics(ctx.index, file.uri, settings.maxDiagnosticsPerFile, { severityOverrides: overrides });
         } catch (error) {
           ctx.log(`diagnostics of ${file.uri} failed: ${(error as Error).message}`);
           continue;
         }
-        reports.set(file.uri, report);
+        const resultId = same ? last.resultId : `${run}.${nextResult++}`;
+        if (!same) sent.set(file.uri, { key, resultId });
+        items.push({ kind: DocumentDiagnosticReportKind.Full, uri: file.uri, version: null, resultId, items: report });
+        diagnosticsInPart += report.length;
       }
-      items.push({ kind: DocumentDiagnosticReportKind.Full, uri: file.uri, version: null, items: report.items });
       // A client that takes partial results (VS Code does) is sent the reports a part at a time, so
-      // the whole workspace's reply is never one message held in memory at once.
-      if (resultProgress && items.length >= partFiles) {
+      // the whole workspace's reply is never one message held in memory at once; a part ends at a
+      // number of files or of diagnostics, so that a part of files with many diagnostics stays small.
+      if (resultProgress && (items.length >= partFiles || diagnosticsInPart >= partDiagnostics)) {
         resultProgress.report({ items: items.splice(0) });
+        diagnosticsInPart = 0;
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
-    if (!token.isCancellationRequested) for (const uri of reports.keys()) if (!seen.has(uri)) reports.delete(uri);
+    if (!token.isCancellationRequested) for (const uri of sent.keys()) if (!seen.has(uri)) sent.delete(uri);
     if (resultProgress && items.length > 0) resultProgress.report({ items: items.splice(0) });
     return { items };
-  });
+  }
 }

@@ -6,8 +6,12 @@
 /** How long one slice of background work runs before it lets other requests in. */
 export const sliceMs = 20;
 
-/** Runs `steps` to its end in slices of about `sliceMs`, resolving to what it returns. */
-export async function inSlices<T>(steps: Generator<void, T>, slice = sliceMs): Promise<T> {
+/**
+ * Runs `steps` to its end in slices of about `sliceMs`, resolving to what it returns. Between two
+ * slices, `held` may hold the work back: it gives a promise that settles when the work may go on,
+ * or undefined when it may go on at once.
+ */
+export async function inSlices<T>(steps: Generator<void, T>, slice = sliceMs, held?: () => Promise<void> | undefined): Promise<T> {
   for (;;) {
     const until = performance.now() + slice;
     do {
@@ -15,5 +19,6 @@ export async function inSlices<T>(steps: Generator<void, T>, slice = sliceMs): P
       if (step.done) return step.value;
     } while (performance.now() < until);
     await new Promise((resolve) => setImmediate(resolve));
+    await held?.();
   }
 }

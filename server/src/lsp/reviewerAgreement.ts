@@ -2,13 +2,15 @@
  * The reviewers' verdict on the rules, kept for the diagnostics: measured over the workspace a moment
  * after the files settle (not on every keystroke, since it reads every label), and turned into
  * severity overrides for the rules the reviewers seldom agree with. When the demoted rules change,
- * the client is asked to pull diagnostics again.
+ * the client is asked to pull diagnostics again. A workspace pull holds the measure back while it is
+ * answered: both read every file, and one at a time is what the Problems panel waits for soonest,
+ * with the work of one walk, not two, in memory at once.
  */
 import { workspaceAgreementSteps } from '../core/features/agreement.ts';
 import { demotions, type Demotion } from '../core/labels/demotion.ts';
 import type { Severity } from '../core/problem.ts';
 import type { WorkspaceIndex } from '../core/workspace/index.ts';
-import { inSlices } from './inSlices.ts';
+import { inSlices, sliceMs } from './inSlices.ts';
 import type { Settings } from './settings.ts';
 
 type Overrides = Readonly<Record<string, Severity | 'off'>>;
@@ -24,6 +26,10 @@ export class ReviewerAgreement {
   #again = false;
   #demotions = new Map<string, Demotion>();
   #key = '[]';
+  /** How many workspace pulls are being answered; while any is, the measure waits. */
+  #pulls = 0;
+  /** What settles the waiting measure once the last pull ends. */
+  #resume: (() => void)[] = [];
   /** Per settings' overrides, the same with the demotions applied: one object while neither changes, which the diagnostics' caches rely on. */
   #merged = new WeakMap<Overrides, Overrides>();
 
@@ -60,6 +66,21 @@ export class ReviewerAgreement {
     this.#timer.unref?.();
   }
 
+  /** Answers a workspace pull (`pull`) with the measure held back until it ends, and any other pull with it. */
+  async holdingBack<T>(pull: () => Promise<T>): Promise<T> {
+    this.#pulls++;
+    try {
+      return await pull();
+    } finally {
+      if (--this.#pulls === 0) for (const resume of this.#resume.splice(0)) resume();
+    }
+  }
+
+  /** Settles when no workspace pull is being answered; undefined when none is now. */
+  #held(): Promise<void> | undefined {
+    return this.#pulls === 0 ? undefined : new Promise((resolve) => this.#resume.push(resolve));
+  }
+
   /** The settings' overrides with the demoted rules' severities lowered. */
   overrides(base: Overrides): Overrides {
     if (this.#demotions.size === 0) return base;
@@ -82,9 +103,11 @@ export class ReviewerAgreement {
   }
 
   async #measure(): Promise<void> {
+    await this.#held();
     const settings = await this.#settings();
     const index = this.#index();
-    const rules = settings.demoteBelowPrecision > 0 ? (await inSlices(workspaceAgreementSteps(index, { keepLabels: false }))).rules : [];
+    const held = () => this.#held();
+    const rules = settings.demoteBelowPrecision > 0 ? (await inSlices(workspaceAgreementSteps(index, { keepLabels: false }), sliceMs, held)).rules : [];
     const next = demotions(rules, index.ruleset(), { belowPrecision: settings.demoteBelowPrecision, minFlagged: settings.demoteMinFlagged }, settings.severityOverrides);
     const key = JSON.stringify([...next.values()]);
     if (key === this.#key) return;

@@ -1,6 +1,6 @@
 /**
- * Settings, asked of the client per resource and cached per URI until the configuration changes
- * (never kept in globals).
+ * Settings, asked of the client per workspace folder (or per file outside every folder) and cached
+ * until the configuration changes (never kept in globals).
  */
 import type { Connection } from 'vscode-languageserver';
 import { editorDiagnosticsLimit } from '../core/features/diagnosticLimit.ts';
@@ -66,23 +66,33 @@ export function toSettings(raw: unknown): Settings {
   };
 }
 
+/**
+ * The settings of each scope, asked of the client once. A file's settings are its workspace folder's:
+ * the client answers a file of a folder as it answers the folder (settings are per folder; a
+ * language's own settings need the document, which a scope URI does not carry), so the files of a
+ * workspace share one request and one answer, rather than each asking the client in turn.
+ */
 export class SettingsCache {
   readonly #connection: Connection;
   readonly #supported: boolean;
+  readonly #scopeOf: (uri: string) => string;
   readonly #cache = new Map<string, Promise<Settings>>();
 
-  constructor(connection: Connection, supported: boolean) {
+  /** `scopeOf` gives the URI whose settings a file's are: its workspace folder's, or its own. */
+  constructor(connection: Connection, supported: boolean, scopeOf: (uri: string) => string = (uri) => uri) {
     this.#connection = connection;
     this.#supported = supported;
+    this.#scopeOf = scopeOf;
   }
 
   get(uri: string | undefined): Promise<Settings> {
     if (!this.#supported) return Promise.resolve(defaultSettings);
-    const key = uri ?? '';
+    const scope = uri === undefined ? undefined : this.#scopeOf(uri);
+    const key = scope ?? '';
     let settings = this.#cache.get(key);
     if (!settings) {
       settings = this.#connection.workspace
-        .getConfiguration({ scopeUri: uri, section: 'constitutionLens' })
+        .getConfiguration({ scopeUri: scope, section: 'constitutionLens' })
         .then(toSettings, () => defaultSettings);
       this.#cache.set(key, settings);
     }

@@ -128,7 +128,7 @@ export function startServer(connection: Connection): void {
     watchRegistration = caps.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
     configurationSupported = caps.workspace?.configuration === true;
     if (options.stats === true) registerStatsRequest(connection);
-    settingsCache = new SettingsCache(connection, configurationSupported);
+    settingsCache = new SettingsCache(connection, configurationSupported, (uri) => folderOf(uri, folders) ?? uri);
     const starter = loadStarter(options, log);
     index = new WorkspaceIndex({ starter, isConstitution, bundledPacks: starter ? bundledPacks(starter.path, log) : [], models: modelFilesOf, reader: diskReader });
     return {
@@ -278,6 +278,16 @@ export function startServer(connection: Connection): void {
   evalFiles.register(connection);
 
   connection.listen();
+}
+
+/** The workspace folder that holds `uri` (the innermost, when folders nest), or undefined. */
+function folderOf(uri: string, folders: readonly WorkspaceFolder[]): string | undefined {
+  let best: string | undefined;
+  for (const folder of folders) {
+    const root = folder.uri.endsWith('/') ? folder.uri : `${folder.uri}/`;
+    if ((uri.startsWith(root) || uri === folder.uri) && (best === undefined || folder.uri.length > best.length)) best = folder.uri;
+  }
+  return best;
 }
 
 function isIgnoreFile(uri: string): boolean {

@@ -146,44 +146,51 @@ export async function applyFileEvents(
   }
 }
 
-/**
- * How much of a file {@link fileLines} reads at a time. A chunk's text lives while its lines are
- * worked on, long enough to outlive the young generation's collections; a small chunk keeps what is
- * promoted, and collected only later, small.
- */
+/** How much of a file {@link fileLines} reads at a time. */
 const chunkBytes = 1 << 16;
 
 /**
  * The lines of a file (split at `\n`, a `\r` before it left on the line, a leading byte order mark
  * dropped as `decodeText` drops it), read a chunk at a time as they are asked for, so that a
- * dataset is walked in the memory of a chunk. The file is opened when the walk starts and closed
- * when it ends, or when the reader stops early. Bytes that are not UTF-8 end the walk with an error.
+ * dataset is walked in the memory of a chunk. Each line is decoded from its own bytes: no string is
+ * made of a whole chunk, and a line kept by the reader holds its own text, not a slice of a chunk's.
+ * The file is opened when the walk starts and closed when it ends, or when the reader stops early.
+ * Bytes that are not UTF-8 end the walk with an error.
  */
 export function* fileLines(path: string): Generator<string, void, undefined> {
   const fd = openSync(path, 'r');
   try {
-    // Fatal, as `decodeText` is: a file that is not UTF-8 is not read as if it were.
+    // Fatal, as `decodeText` is: a file that is not UTF-8 is not read as if it were. A `\n` byte is
+    // never part of a longer UTF-8 sequence, so splitting the bytes there splits no character.
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     const buffer = Buffer.alloc(chunkBytes);
-    let rest = '';
+    /** The bytes of a line that began in an earlier chunk, in the order read. */
+    const pending: Buffer[] = [];
     let first = true;
-    for (;;) {
-      const read = readSync(fd, buffer, 0, buffer.length, null);
-      let text = read > 0 ? decoder.decode(buffer.subarray(0, read), { stream: true }) : decoder.decode();
-      if (first && text.length > 0) {
+    const decode = (bytes: Uint8Array): string => {
+      let text = decoder.decode(bytes);
+      if (first) {
         if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
         first = false;
       }
-      text = rest + text;
+      return text;
+    };
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, null);
+      if (read === 0) break;
+      const chunk = buffer.subarray(0, read);
       let from = 0;
-      for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
-        yield text.slice(from, nl);
+      for (let nl = chunk.indexOf(10, from); nl >= 0; nl = chunk.indexOf(10, from)) {
+        if (pending.length > 0) {
+          pending.push(chunk.subarray(from, nl));
+          yield decode(Buffer.concat(pending.splice(0)));
+        } else yield decode(chunk.subarray(from, nl));
         from = nl + 1;
       }
-      rest = text.slice(from);
-      if (read === 0) break;
+      // The rest of the chunk begins a line that goes on in the next one: it is copied, as the buffer is read into again.
+      if (from < read) pending.push(Buffer.from(chunk.subarray(from)));
     }
-    yield rest;
+    yield decode(Buffer.concat(pending.splice(0)));
   } finally {
     closeSync(fd);
   }
