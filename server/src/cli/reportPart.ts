@@ -1,0 +1,69 @@
+/**
+ * A part of a `check` report: the findings and problems of one range of a JSONL file, or of one
+ * whole transcript, already turned into the report's own text by the thread that checked them. The
+ * command's thread then only writes parts in file order; no finding crosses between threads as an
+ * object, and none is built twice. A part's text is what the writer of its format would have made of
+ * the same findings one by one, so a report is the same whichever thread made each part.
+ */
+import type { Severity } from '../core/problem.ts';
+import type { Format, ReportedFinding, ReportedProblem } from './reportWriter.ts';
+
+/** Findings of a part, per severity. */
+export type SeverityCounts = Record<Severity, number>;
+
+/** A part of a report, as plain data that a worker thread can post. */
+export interface ReportPart {
+  /**
+   * The text to write where the part falls: for `text`, a line per problem and finding in the order
+   * they came; for `json`, the findings, each after a comma; for `sarif`, nothing.
+   */
+  readonly text: string;
+  /** For `json`, the problems, each as JSON, for their place after every finding. */
+  readonly problems: string[];
+  /** For `sarif`, whose rules table is built from every finding, the findings and problems themselves. */
+  readonly kept?: { readonly findings: ReportedFinding[]; readonly problems: ReportedProblem[] };
+  /** How many problems the part holds. */
+  readonly problemCount: number;
+  /** How many findings it holds, per severity. */
+  readonly severities: SeverityCounts;
+}
+
+/** Gathers a part of a report in the report's format, one finding or problem at a time, in order. */
+export class PartBuilder {
+  readonly #format: Format;
+  #text = '';
+  readonly #problems: string[] = [];
+  readonly #kept: { findings: ReportedFinding[]; problems: ReportedProblem[] } | undefined;
+  #problemCount = 0;
+  readonly #severities: SeverityCounts = { error: 0, warning: 0, info: 0, hint: 0 };
+
+  constructor(format: Format) {
+    this.#format = format;
+    this.#kept = format === 'sarif' ? { findings: [], problems: [] } : undefined;
+  }
+
+  finding(f: ReportedFinding): void {
+    this.#severities[f.severity]++;
+    if (this.#format === 'json') this.#text += `,${JSON.stringify(f)}`;
+    else if (this.#format === 'text') this.#text += `${at(f)}: ${f.severity}: ${f.message} [${f.constitution}#${f.principle} ${f.rule}]\n`;
+    else this.#kept!.findings.push(f);
+  }
+
+  problem(p: ReportedProblem): void {
+    this.#problemCount++;
+    if (this.#format === 'json') this.#problems.push(JSON.stringify(p));
+    else if (this.#format === 'text') this.#text += `${at(p)}: ${p.severity}: ${p.message} [${p.code}]\n`;
+    else this.#kept!.problems.push(p);
+  }
+
+  /** The part gathered so far. */
+  part(): ReportPart {
+    const part = { text: this.#text, problems: this.#problems, problemCount: this.#problemCount, severities: this.#severities };
+    return this.#kept ? { ...part, kept: this.#kept } : part;
+  }
+}
+
+/** `path:line:column`; in an `.eval` log, `path!samples/9_epoch_1.json:line:column`, the place in the sample's view. */
+function at(p: ReportedFinding | ReportedProblem): string {
+  return `${p.path}${p.sample ? `!${p.sample}` : ''}:${p.range.start.line + 1}:${p.range.start.character + 1}`;
+}
