@@ -12,7 +12,7 @@ import { compileRuleset } from '../core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from '../core/detectors/types.ts';
 import type { Problem, Severity } from '../core/problem.ts';
 import { decodeText, LineIndex } from '../core/text.ts';
-import { isClaudeCodeSession, isJsonlFileName, isTranscriptFileName, parseTranscript } from '../core/transcript/parse.ts';
+import { isBlankLine, isClaudeCodeSession, isJsonlFileName, isTranscriptFileName, parseTranscript } from '../core/transcript/parse.ts';
 import { describeContent, describeJsonText, knownTranscriptShapes } from '../core/transcript/describe.ts';
 import { describeEvalSample, evalSampleView, isEvalFileName, readEvalSample } from '../core/transcript/evalLog.ts';
 import type { Transcript } from '../core/transcript/model.ts';
@@ -451,7 +451,7 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
     // A range checked on this thread counts its own lines; the counts of one handed to a worker are
     // read from its bytes, so that the next range can be placed before it comes back.
     let checked: { range: ByteRange; report: RangeReport } | undefined;
-    const countsOf = (range: ByteRange): LineCounts => (checked?.range === range ? checked.report : countLines(fd, range));
+    const countsOf = (range: ByteRange): LineCounts => (checked?.range === range ? checked.report : countLines(fd, range, isBlankLine));
     const checkHere = ({ range, place }: PlacedRange) => {
       const report = checkRange(path, range, place, run.writer.format, ruleset, run.tables);
       checked = { range, report };

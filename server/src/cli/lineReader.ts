@@ -10,7 +10,6 @@
  * offset in the decoded input, so positions in messages are exact whatever the chunk boundaries were.
  */
 import { readSync } from 'node:fs';
-import { isBlankLine } from '../core/transcript/jsonl.ts';
 
 /**
  * The size of the chunks to read a file in. At 64 KiB a chunk's decoded text stays under V8's
@@ -175,12 +174,12 @@ export interface LineCounts {
 
 /**
  * Counts the lines of bytes `range` of an open file, and those that are not blank, as
- * {@link readLineRange} and a reader that skips blank lines count them, without decoding the file: a
- * line that starts with a printable ASCII character is not blank, and only a line that starts
- * otherwise (a space, a byte order mark, a letter beyond ASCII) is decoded to be asked. So a range can
- * be told where it falls in its file before the ranges above it have been checked.
+ * {@link readLineRange} and a reader that skips the lines `isBlank` names count them, without decoding
+ * the file: a line that starts with a printable ASCII character is taken as not blank, and only a
+ * line that starts otherwise (a space, a byte order mark, a letter beyond ASCII) is decoded to be
+ * asked. So a range can be told where it falls in its file before the ranges above it are checked.
  */
-export function countLines(fd: number, range: ByteRange): LineCounts {
+export function countLines(fd: number, range: ByteRange, isBlank: (line: string) => boolean): LineCounts {
   const buffer = Buffer.allocUnsafe(chunkSize);
   let lines = 0;
   let records = 0;
@@ -194,7 +193,7 @@ export function countLines(fd: number, range: ByteRange): LineCounts {
   };
   const end = () => {
     lines++;
-    if (printable(first) || (first >= 0 && !isBlankLine(Buffer.concat(kept).toString('utf8')))) records++;
+    if (printable(first) || (first >= 0 && !isBlank(Buffer.concat(kept).toString('utf8')))) records++;
     first = -1;
     kept = [];
   };
