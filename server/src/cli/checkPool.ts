@@ -14,6 +14,7 @@ import { parentPort, Worker } from 'node:worker_threads';
 import { compileRuleset } from '../core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from '../core/detectors/types.ts';
 import { checkRange, type Place, type RangeReport } from './checkRange.ts';
+import { encodedPart } from './reportPart.ts';
 import { clauseTables, type ClauseTables } from '../core/workspace/clauseTables.ts';
 import type { ByteRange } from './lineReader.ts';
 import type { Format } from './reportWriter.ts';
@@ -48,6 +49,7 @@ export function serveChecks(): void {
   let ruleset: Ruleset | undefined;
   let tables: ClauseTables | undefined;
   let format: Format = 'json';
+  const encoder = new TextEncoder();
   port.on('message', (message: Setup | Request) => {
     if ('constitutions' in message) {
       ruleset = compileRuleset(message.constitutions);
@@ -57,13 +59,17 @@ export function serveChecks(): void {
     }
     const { id, path, range, place } = message;
     let reply: Reply;
+    let transfer: ArrayBuffer[] = [];
     try {
       if (!ruleset || !tables) throw new Error('a range came before the constitutions');
-      reply = { id, report: checkRange(path, range, place, format, ruleset, tables) };
+      const report = checkRange(path, range, place, format, ruleset, tables);
+      const encoded = encodedPart(report.part, encoder);
+      reply = { id, report: { ...report, part: encoded.part } };
+      transfer = encoded.transfer;
     } catch (error) {
       reply = { id, error: error instanceof Error ? error.message : String(error) };
     }
-    port.postMessage(reply);
+    port.postMessage(reply, transfer);
   });
 }
 

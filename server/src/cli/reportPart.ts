@@ -15,9 +15,11 @@ export type SeverityCounts = Record<Severity, number>;
 export interface ReportPart {
   /**
    * The text to write where the part falls: for `text`, a line per problem and finding in the order
-   * they came; for `json`, the findings, each after a comma; for `sarif`, nothing.
+   * they came; for `json`, the findings, each after a comma; for `sarif`, nothing. A worker thread
+   * posts it as UTF-8 bytes, whose memory is handed to the command's thread rather than copied, and
+   * freed as soon as it is written.
    */
-  readonly text: string;
+  readonly text: string | Uint8Array;
   /** For `json`, the problems, each as JSON, for their place after every finding. */
   readonly problems: string[];
   /** For `sarif`, whose rules table is built from every finding, the findings and problems themselves. */
@@ -66,4 +68,11 @@ export class PartBuilder {
 /** `path:line:column`; in an `.eval` log, `path!samples/9_epoch_1.json:line:column`, the place in the sample's view. */
 function at(p: ReportedFinding | ReportedProblem): string {
   return `${p.path}${p.sample ? `!${p.sample}` : ''}:${p.range.start.line + 1}:${p.range.start.character + 1}`;
+}
+
+/** `part` with its text as UTF-8 bytes, for a worker to post with the bytes' memory moved (`transfer`). */
+export function encodedPart(part: ReportPart, encoder: TextEncoder): { part: ReportPart; transfer: ArrayBuffer[] } {
+  if (typeof part.text !== 'string' || part.text.length === 0) return { part, transfer: [] };
+  const bytes = encoder.encode(part.text);
+  return { part: { ...part, text: bytes }, transfer: [bytes.buffer as ArrayBuffer] };
 }

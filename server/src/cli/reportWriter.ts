@@ -110,8 +110,9 @@ export interface ReportWriter {
 
 /**
  * Collects small writes into chunks of about 64 KiB, so that a report of millions of findings costs
- * few system calls, and remembers when the stream asked for a pause. A text of a chunk or more goes
- * out as it is, after what was gathered before it, rather than be copied into a chunk.
+ * few system calls, and remembers when the stream asked for a pause. A text of a chunk or more, and
+ * bytes (a part a worker thread made), go out as they are, after what was gathered before them,
+ * rather than be copied into a chunk.
  */
 export class BufferedOutput {
   static readonly chunkSize = 1 << 16;
@@ -124,8 +125,8 @@ export class BufferedOutput {
     this.#stream = stream;
   }
 
-  write(text: string): void {
-    if (text.length >= BufferedOutput.chunkSize) {
+  write(text: string | Uint8Array): void {
+    if (typeof text !== 'string' || text.length >= BufferedOutput.chunkSize) {
       this.flush();
       this.#send(text);
       return;
@@ -148,7 +149,7 @@ export class BufferedOutput {
     return this.#drain;
   }
 
-  #send(chunk: string): void {
+  #send(chunk: string | Uint8Array): void {
     if (!this.#stream.write(chunk) && !this.#drain) {
       this.#drain = once(this.#stream, 'drain').then(() => {
         this.#drain = undefined;
@@ -193,7 +194,8 @@ class JsonWriter implements ReportWriter {
     for (const p of part.problems) this.#problems.push(p);
     if (part.text.length === 0) return;
     // A part's findings each come after a comma; the report's first has none before it.
-    this.#out.write(this.#first ? part.text.slice(1) : part.text);
+    const text = part.text;
+    this.#out.write(!this.#first ? text : typeof text === 'string' ? text.slice(1) : text.subarray(1));
     this.#first = false;
   }
 
