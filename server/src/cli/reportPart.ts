@@ -14,12 +14,12 @@ export type SeverityCounts = Record<Severity, number>;
 /** A part of a report, as plain data that a worker thread can post. */
 export interface ReportPart {
   /**
-   * The text to write where the part falls: for `text`, a line per problem and finding in the order
-   * they came; for `json`, the findings, each after a comma; for `sarif`, nothing. A worker thread
-   * posts it as UTF-8 bytes, whose memory is handed to the command's thread rather than copied, and
-   * freed as soon as it is written.
+   * The text to write where the part falls, in pieces to write one after another: for `text`, a line
+   * per problem and finding in the order they came; for `json`, the findings, each after a comma; for
+   * `sarif`, nothing. A worker thread posts the pieces as UTF-8 bytes, whose memory is handed to the
+   * command's thread rather than copied, and freed as soon as they are written.
    */
-  readonly text: string | Uint8Array;
+  readonly text: readonly (string | Uint8Array)[];
   /** For `json`, the problems, each as JSON, for their place after every finding. */
   readonly problems: string[];
   /** For `sarif`, whose rules table is built from every finding, the findings and problems themselves. */
@@ -30,10 +30,18 @@ export interface ReportPart {
   readonly severities: SeverityCounts;
 }
 
+/**
+ * How long a piece of a part's text grows before a new one is started. Pieces stay small enough to be
+ * collected young once written: a part held whole as one string, hundreds of kilobytes, went to the
+ * old generation and lifted peak memory until the next full collection.
+ */
+const pieceLength = 1 << 14;
+
 /** Gathers a part of a report in the report's format, one finding or problem at a time, in order. */
 export class PartBuilder {
   readonly #format: Format;
-  #text = '';
+  readonly #pieces: string[] = [];
+  #piece = '';
   readonly #problems: string[] = [];
   readonly #kept: { findings: ReportedFinding[]; problems: ReportedProblem[] } | undefined;
   #problemCount = 0;
@@ -46,22 +54,31 @@ export class PartBuilder {
 
   finding(f: ReportedFinding): void {
     this.#severities[f.severity]++;
-    if (this.#format === 'json') this.#text += `,${JSON.stringify(f)}`;
-    else if (this.#format === 'text') this.#text += `${at(f)}: ${f.severity}: ${f.message} [${f.constitution}#${f.principle} ${f.rule}]\n`;
+    if (this.#format === 'json') this.#add(`,${JSON.stringify(f)}`);
+    else if (this.#format === 'text') this.#add(`${at(f)}: ${f.severity}: ${f.message} [${f.constitution}#${f.principle} ${f.rule}]\n`);
     else this.#kept!.findings.push(f);
   }
 
   problem(p: ReportedProblem): void {
     this.#problemCount++;
     if (this.#format === 'json') this.#problems.push(JSON.stringify(p));
-    else if (this.#format === 'text') this.#text += `${at(p)}: ${p.severity}: ${p.message} [${p.code}]\n`;
+    else if (this.#format === 'text') this.#add(`${at(p)}: ${p.severity}: ${p.message} [${p.code}]\n`);
     else this.#kept!.problems.push(p);
   }
 
   /** The part gathered so far. */
   part(): ReportPart {
-    const part = { text: this.#text, problems: this.#problems, problemCount: this.#problemCount, severities: this.#severities };
+    const text = this.#piece.length > 0 ? [...this.#pieces, this.#piece] : this.#pieces;
+    const part = { text, problems: this.#problems, problemCount: this.#problemCount, severities: this.#severities };
     return this.#kept ? { ...part, kept: this.#kept } : part;
+  }
+
+  #add(text: string): void {
+    this.#piece += text;
+    if (this.#piece.length >= pieceLength) {
+      this.#pieces.push(this.#piece);
+      this.#piece = '';
+    }
   }
 }
 
@@ -72,7 +89,6 @@ function at(p: ReportedFinding | ReportedProblem): string {
 
 /** `part` with its text as UTF-8 bytes, for a worker to post with the bytes' memory moved (`transfer`). */
 export function encodedPart(part: ReportPart, encoder: TextEncoder): { part: ReportPart; transfer: ArrayBuffer[] } {
-  if (typeof part.text !== 'string' || part.text.length === 0) return { part, transfer: [] };
-  const bytes = encoder.encode(part.text);
-  return { part: { ...part, text: bytes }, transfer: [bytes.buffer as ArrayBuffer] };
+  const text = part.text.map((piece) => (typeof piece === 'string' ? encoder.encode(piece) : piece));
+  return { part: { ...part, text }, transfer: text.map((bytes) => bytes.buffer as ArrayBuffer) };
 }

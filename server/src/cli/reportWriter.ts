@@ -192,11 +192,12 @@ class JsonWriter implements ReportWriter {
 
   part(part: ReportPart): void {
     for (const p of part.problems) this.#problems.push(p);
-    if (part.text.length === 0) return;
-    // A part's findings each come after a comma; the report's first has none before it.
-    const text = part.text;
-    this.#out.write(!this.#first ? text : typeof text === 'string' ? text.slice(1) : text.subarray(1));
-    this.#first = false;
+    for (const piece of part.text) {
+      if (piece.length === 0) continue;
+      // A part's findings each come after a comma; the report's first has none before it.
+      this.#out.write(!this.#first ? piece : typeof piece === 'string' ? piece.slice(1) : piece.subarray(1));
+      this.#first = false;
+    }
   }
 
   problem(problem: ReportedProblem): void {
@@ -234,7 +235,7 @@ class TextWriter implements ReportWriter {
     this.#findings += s.error + s.warning + s.info + s.hint;
     this.#errors += s.error;
     this.#problems += part.problemCount;
-    if (part.text.length > 0) this.#out.write(part.text);
+    for (const piece of part.text) this.#out.write(piece);
   }
 
   problem(problem: ReportedProblem): void {
