@@ -12,8 +12,8 @@
  * on beside the phrase detectors alone, in interleaved rounds (target: at most half again the time).
  */
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync, readSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { openSync, closeSync, mkdtempSync, readFileSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { corpusJsonl } from './dataset.ts';
@@ -90,19 +90,28 @@ async function main(mode: string, path: string): Promise<void> {
 main(process.argv[2], process.argv[3]);
 `;
 
-/** Reports the process's peak resident set size (getrusage's, in KiB) on file descriptor 3 as it exits. */
-export const peakProbe = `process.on('exit', () => require('node:fs').writeSync(3, String(process.resourceUsage().maxRSS)));\n`;
+/**
+ * Reports the process's peak resident set size (getrusage's, in KiB) and the CPU time of all its
+ * threads (in microseconds) on file descriptor 3 as it exits.
+ */
+export const peakProbe =
+  "process.on('exit', () => { const u = process.resourceUsage(); require('node:fs').writeSync(3, u.maxRSS + ' ' + (u.userCPUTime + u.systemCPUTime)); });\n";
 
 export interface ChildRun {
   readonly ms: number;
   /** Peak resident set size in bytes. */
   readonly peak: number;
+  /** CPU time of all its threads, user and system, in milliseconds. */
+  readonly cpuMs: number;
   readonly outBytes: number;
   readonly code: number | null;
 }
 
-/** Runs `node [--require probe] args...`, draining its output, timing it from spawn to exit. */
-export function runChild(probe: string, args: readonly string[]): Promise<ChildRun> {
+/**
+ * Runs `node [--require probe] args...`, draining its output, timing it from spawn to exit. An exit
+ * code other than `expected` (by default 0, and 1 for a check that found something) fails the bench.
+ */
+export function runChild(probe: string, args: readonly string[], expected: readonly number[] = [0, 1]): Promise<ChildRun> {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--require', probe, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
@@ -121,8 +130,11 @@ export function runChild(probe: string, args: readonly string[]): Promise<ChildR
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - t0;
-      if (code !== 0 && code !== 1) reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr}`));
-      else resolvePromise({ ms, peak: Number(peak) * 1024, outBytes, code });
+      if (code === null || !expected.includes(code)) reject(new Error(`node ${args.join(' ')} exited ${code}: ${stderr}`));
+      else {
+        const [rss, cpu] = peak.split(' ').map(Number);
+        resolvePromise({ ms, peak: rss * 1024, cpuMs: cpu / 1000, outBytes, code });
+      }
     });
   });
 }
@@ -149,14 +161,27 @@ function longestLine(path: string): number {
 const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 const verdict = (met: boolean) => (met ? 'met' : 'NOT met');
 
-/** The built command end to end, beside the reference readers, in interleaved rounds. */
+/**
+ * The built command end to end, beside the reference readers, in interleaved rounds. The probe, the
+ * readers and the one-record file are written to a folder of this run's own, not beside the data,
+ * which other runs may be reading at the same time.
+ */
 async function endToEnd(): Promise<void> {
+  const scratch = mkdtempSync(join(tmpdir(), 'lens-bench-check-'));
+  try {
+    await endToEndIn(scratch);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function endToEndIn(scratch: string): Promise<void> {
   const cli = join(process.cwd(), 'dist', 'cli.js');
-  const probe = join(dataDir, 'peak-probe.cjs');
-  const reader = join(dataDir, 'check-reader.cjs');
+  const probe = join(scratch, 'peak-probe.cjs');
+  const reader = join(scratch, 'check-reader.cjs');
   // The CLI's floor: start-up and the constitution, on one short record (an empty file is an input
   // error, since nothing unreadable may pass).
-  const empty = join(dataDir, 'one-record.jsonl');
+  const empty = join(scratch, 'one-record.jsonl');
   writeFileSync(probe, peakProbe);
   writeFileSync(empty, '{"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello."}]}\n');
   await esbuild.build({
@@ -175,10 +200,10 @@ async function endToEnd(): Promise<void> {
   // state of a shared machine.
   const bigFile = await corpusJsonl('corpus-200mb.jsonl', 2 * targetBytes, 'check');
   const runs = {
-    start: () => runChild(probe, [reader, 'start', dataFile]),
-    readline: () => runChild(probe, [reader, 'readline', dataFile]),
-    split: () => runChild(probe, [reader, 'split', dataFile]),
-    parse: () => runChild(probe, [reader, 'parse', dataFile]),
+    start: () => runChild(probe, [reader, 'start', dataFile], [0]),
+    readline: () => runChild(probe, [reader, 'readline', dataFile], [0]),
+    split: () => runChild(probe, [reader, 'split', dataFile], [0]),
+    parse: () => runChild(probe, [reader, 'parse', dataFile], [0]),
     cliEmpty: () => runChild(probe, check(empty)),
     cli: () => runChild(probe, check(dataFile)),
     cliOneThread: () => runChild(probe, check(dataFile, '--jobs', '1')),
@@ -193,10 +218,11 @@ async function endToEnd(): Promise<void> {
       const result = await runs[name]();
       peaks.set(name, [...(peaks.get(name) ?? []), result.peak]);
       const previous = best.get(name);
-      // The fastest round's time; the highest peak of any round, so that memory is not flattered.
+      // The fastest round's time and CPU; the highest peak of any round, so that memory is not flattered.
       best.set(name, {
         ...result,
         ms: Math.min(result.ms, previous?.ms ?? Infinity),
+        cpuMs: Math.min(result.cpuMs, previous?.cpuMs ?? Infinity),
         peak: Math.max(result.peak, previous?.peak ?? 0),
       });
     }
@@ -206,7 +232,9 @@ async function endToEnd(): Promise<void> {
   const row = (label: string, name: Name, withRate = true) => {
     const x = get(name);
     const speed = withRate ? `${rate(x.ms).toFixed(1).padStart(6)} MB/s` : '           ';
-    console.log(`  ${label.padEnd(48)} ${(x.ms / 1000).toFixed(2).padStart(6)} s ${speed}   peak RSS ${mib(x.peak).padStart(10)}`);
+    console.log(
+      `  ${label.padEnd(48)} ${(x.ms / 1000).toFixed(2).padStart(6)} s ${speed}   cpu ${(x.cpuMs / 1000).toFixed(2).padStart(6)} s   peak RSS ${mib(x.peak).padStart(10)}`,
+    );
   };
   const cli100 = get('cli');
   console.log(
@@ -223,6 +251,12 @@ async function endToEnd(): Promise<void> {
   const ratio = get('parse').ms / cli100.ms;
   const ratioOne = get('parse').ms / get('cliOneThread').ms;
   console.log(`  ratio (CLI / JSON.parse reader): ${ratio.toFixed(2)}; on one thread ${ratioOne.toFixed(2)} (target at least 0.33): ${verdict(ratio >= 0.33)}`);
+  // What the threads cost: the time they save against the CPU they add, both against one thread.
+  const one = get('cliOneThread');
+  console.log(
+    `  ${availableParallelism()} threads against one: ${(one.ms / cli100.ms).toFixed(2)} x as fast, for ${(cli100.cpuMs / one.cpuMs).toFixed(2)} x the CPU ` +
+      '(a second thread starts, compiles the constitutions and warms up on its own)',
+  );
 
   // Memory: the CLI's peak over its own floor (the same command on a one-record file) against the longest
   // line; and whether it grows with the file, from 100 MB to 200 MB.

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
-import { checkInOrder, type RangeWorker } from '../../server/src/cli/checkPool.ts';
+import { checkInOrder, type PlacedRange, type RangeWorker } from '../../server/src/cli/checkPool.ts';
 import type { RangeReport } from '../../server/src/cli/checkRange.ts';
+import { PartBuilder } from '../../server/src/cli/reportPart.ts';
 import { noRoles } from '../../server/src/cli/reportWriter.ts';
 import { runCheck } from '../../server/src/cli/check.ts';
 import { collector } from '../support/collector.ts';
@@ -150,8 +151,9 @@ test('when a worker thread fails, the command checks its ranges itself and loses
 });
 
 test('the top of a file is checked on the command\'s thread, and a worker that is still starting is sent the next ranges', async () => {
-  const ranges = [0, 1, 2, 3, 4, 5].map((n) => ({ start: n, end: n + 1 }));
-  const report = (n: number): RangeReport => ({ lines: n, records: 0, bytes: 1, conversations: 0, turns: 0, roles: noRoles(), reviewed: 0, items: [] });
+  const ranges = [0, 1, 2, 3, 4, 5].map((n) => ({ range: { start: n, end: n + 1 }, place: { path: 'data.jsonl', line: n, record: n } }));
+  const part = new PartBuilder('json').part();
+  const report = (n: number): RangeReport => ({ lines: n, records: 0, bytes: 1, conversations: 0, turns: 0, roles: noRoles(), reviewed: 0, part });
   let ready!: () => void;
   const started = new Promise<void>((resolve) => (ready = resolve));
   const here: number[] = [];
@@ -160,7 +162,7 @@ test('the top of a file is checked on the command\'s thread, and a worker that i
   const starting = {
     alive: true,
     outstanding: 0,
-    check(_path: string, range: { start: number }): Promise<RangeReport> {
+    check(_path: string, { range }: PlacedRange): Promise<RangeReport> {
       sent.push(range.start);
       this.outstanding++;
       return started.then(() => {
@@ -173,7 +175,7 @@ test('the top of a file is checked on the command\'s thread, and a worker that i
   await checkInOrder(
     'data.jsonl',
     ranges.values(),
-    (range) => {
+    ({ range }) => {
       here.push(range.start);
       if (here.length === 2) setTimeout(ready, 10);
       return report(range.start);

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { decodeText } from '../../server/src/core/text.ts';
-import { LineSplitter, lineRanges, readLineRange, type ByteRange } from '../../server/src/cli/lineReader.ts';
+import { countLines, LineSplitter, lineRanges, readLineRange, type ByteRange } from '../../server/src/cli/lineReader.ts';
+import { isBlankLine } from '../../server/src/core/transcript/jsonl.ts';
 
 type Line = [text: string, line: number, start: number];
 
@@ -195,5 +196,38 @@ test('readLineRange reads a range without an end from where a pipe stands', () =
     assert.deepEqual(totals, { lines: 2, bytes: 7 });
   } finally {
     closeSync(fd);
+  }
+});
+
+test('countLines counts the lines and records of a range as reading it and skipping blank lines does', () => {
+  const texts = [
+    ['\ufeff{"a":"é"}', '', '   ', '\t{"b":1}\r', ' \u00a0\u3000', '\u00a0x', 'ü', '\ufeff', '\ufeffmid-file mark', `  ${'x'.repeat(70_000)}`, `${' '.repeat(70_000)}`, '{"c":"😀"}', 'last without a break'].join('\n'),
+    '\ufeff',
+    '\ufeff\n',
+    '\ufeff\r',
+    'a\r\n\r\n\r',
+    '\n\n{}\n',
+    '  \n',
+    '\u2028',
+    '',
+  ];
+  for (const text of texts) {
+    const bytes = Buffer.from(text);
+    const { fd } = openFile(bytes);
+    try {
+      for (const target of [1, 5, 64, 100_000]) {
+        for (const range of lineRanges(fd, bytes.length, target)) {
+          let lines = 0;
+          let records = 0;
+          readLineRange(fd, range, (line) => {
+            lines++;
+            if (!isBlankLine(line)) records++;
+          });
+          assert.deepEqual(countLines(fd, range, isBlankLine), { lines, records }, `${JSON.stringify(text.slice(0, 40))}, ${range.start}-${range.end}`);
+        }
+      }
+    } finally {
+      closeSync(fd);
+    }
   }
 });

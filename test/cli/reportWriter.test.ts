@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
+import { encodedPart, PartBuilder } from '../../server/src/cli/reportPart.ts';
 import { BufferedOutput, noRoles, reportWriter, type CheckStats, type ReportedFinding, type ReportedProblem } from '../../server/src/cli/reportWriter.ts';
 
 /** A stream that records each write and answers `full` to it, as a pipe whose buffer is full does. */
 class FakeStream extends EventEmitter {
-  readonly writes: string[] = [];
+  readonly writes: (string | Uint8Array)[] = [];
   full = false;
 
-  write(chunk: string): boolean {
+  write(chunk: string | Uint8Array): boolean {
     this.writes.push(chunk);
     return !this.full;
   }
@@ -88,7 +89,8 @@ test('a full output stream is waited on until it drains, and only then', async (
   assert.deepEqual(out.writes, []);
   out.full = true;
   buffered.write('y'.repeat(BufferedOutput.chunkSize));
-  assert.equal(out.writes.length, 1);
+  // A text of a whole chunk goes out as it is, after what was gathered before it.
+  assert.deepEqual(out.writes, ['x'.repeat(10), 'y'.repeat(BufferedOutput.chunkSize)]);
   const backlog = buffered.backlog();
   assert.ok(backlog);
   let drained = false;
@@ -102,4 +104,29 @@ test('a full output stream is waited on until it drains, and only then', async (
   await backlog;
   assert.equal(drained, true);
   assert.equal(buffered.backlog(), undefined);
+});
+
+test('parts posted as UTF-8 bytes by a worker write what the same parts as text write, in every format', () => {
+  const findings = Array.from({ length: 30 }, (_, i) => finding(i));
+  const encoder = new TextEncoder();
+  for (const format of ['json', 'text', 'sarif'] as const) {
+    const written = (encoded: (i: number) => boolean) => {
+      const out = new FakeStream();
+      const writer = reportWriter(format, stream(out));
+      // Three parts: the first of them empty, so that the report's first finding opens a later part.
+      for (let p = 0; p < 4; p++) {
+        const builder = new PartBuilder(format);
+        if (p > 0) for (const f of findings.slice((p - 1) * 10, p * 10)) builder.finding(f);
+        if (p === 2) builder.problem(problem);
+        const part = builder.part();
+        writer.part(encoded(p) ? encodedPart(part, encoder).part : part);
+      }
+      writer.end(stats, []);
+      return out.writes.map((w) => (typeof w === 'string' ? w : Buffer.from(w).toString('utf8'))).join('');
+    };
+    const asText = written(() => false);
+    assert.equal(written(() => true), asText, format);
+    assert.equal(written((p) => p % 2 === 1), asText, format);
+    if (format === 'json') assert.equal(asText, `${JSON.stringify({ findings, problems: [problem], stats })}\n`);
+  }
 });

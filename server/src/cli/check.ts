@@ -12,15 +12,15 @@ import { compileRuleset } from '../core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from '../core/detectors/types.ts';
 import type { Problem, Severity } from '../core/problem.ts';
 import { decodeText, LineIndex } from '../core/text.ts';
-import { isClaudeCodeSession, isJsonlFileName, isTranscriptFileName, parseTranscript } from '../core/transcript/parse.ts';
+import { isBlankLine, isClaudeCodeSession, isJsonlFileName, isTranscriptFileName, parseTranscript } from '../core/transcript/parse.ts';
 import { describeContent, describeJsonText, knownTranscriptShapes } from '../core/transcript/describe.ts';
 import { describeEvalSample, evalSampleView, isEvalFileName, readEvalSample } from '../core/transcript/evalLog.ts';
 import type { Transcript } from '../core/transcript/model.ts';
 import { defaultEvalLimits, readEvalSamples, type EvalLimits } from '../evalArchive.ts';
 import { exampleFailures } from '../core/features/citations.ts';
-import { lineRanges } from './lineReader.ts';
-import { checkRange, linesDown, ReportItems, type RangeReport } from './checkRange.ts';
-import { checkInOrder, RangeWorker } from './checkPool.ts';
+import { countLines, lineRanges, type ByteRange, type LineCounts } from './lineReader.ts';
+import { checkRange, ReportItems, type RangeReport } from './checkRange.ts';
+import { checkInOrder, RangeWorker, type PlacedRange } from './checkPool.ts';
 import { clauseTables, type ClauseTables } from '../core/workspace/clauseTables.ts';
 import { reportOfLine } from '../core/workspace/lineReport.ts';
 import { readConstitutions } from './readConstitutions.ts';
@@ -151,8 +151,8 @@ class Threads {
     this.#workers = Array.from({ length: count }, () => new RangeWorker(script));
   }
 
-  setUp(constitutions: readonly LoadedConstitution[]): void {
-    for (const w of this.#workers) w.setUp(constitutions);
+  setUp(constitutions: readonly LoadedConstitution[], format: Format): void {
+    for (const w of this.#workers) w.setUp(constitutions, format);
   }
 
   /** The workers to share a file of `size` bytes with: none for a small file. */
@@ -254,7 +254,7 @@ async function checkTargets(
       const source = sources.get(uri);
       if (source) run.writer.problem(reportProblem(source.display, problem, source.lines));
     }
-    run.threads.setUp(loaded);
+    run.threads.setUp(loaded, run.writer.format);
     const ruleset = compileRuleset(loaded);
     run.tables = clauseTables(loaded);
     // The bundled starter's examples are run by the product's own tests, so a check that reads only
@@ -392,9 +392,10 @@ async function head(path: string): Promise<Buffer> {
 
 function writeTranscript(transcript: Transcript, text: string, display: string, ruleset: Ruleset, run: Run, sample?: { entry: string; index: number }): Promise<void> | undefined {
   const lines = new LineIndex(text);
-  const gathered = new ReportItems();
-  gathered.add(reportOfLine(transcript, ruleset), run.tables, (span) => lines.rangeOf(span));
-  return writeReport(gathered.report(0, 0, 0), display, run, { lines: 0, records: sample?.index ?? 0 }, sample?.entry);
+  const place = sample ? { path: display, line: 0, record: sample.index, sample: sample.entry } : { path: display, line: 0, record: 0 };
+  const gathered = new ReportItems(run.writer.format, place, run.tables);
+  gathered.add(reportOfLine(transcript, ruleset), (span) => lines.rangeOf(span));
+  return writeReport(gathered.report(0, 0, 0), run);
 }
 
 /**
@@ -436,9 +437,9 @@ async function startsAsSession(path: string): Promise<boolean> {
 
 /**
  * Checks a JSONL file line by line, a range of lines at a time, on this thread or shared with worker
- * threads. Each line is parsed with offsets from its own start, so a position is the line's number
- * and the offset within it, whatever came before; each range's report is written in file order, its
- * lines and records counted on from the ranges before it.
+ * threads. Each line is parsed with offsets from its own start, and each range is told the lines and
+ * records of the file above it, so whichever thread checks a range writes its part of the report as
+ * it will stand; the parts are written in file order.
  */
 async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: Run): Promise<void> {
   const fd = openSync(path, 'r');
@@ -446,32 +447,47 @@ async function checkJsonl(path: string, display: string, ruleset: Ruleset, run: 
     const stat = fstatSync(fd);
     // A pipe or device has no size to cut at: it is read whole, as one range, on this thread.
     const ranges = stat.isFile() ? lineRanges(fd, stat.size, run.threads.rangeBytes) : [{ start: 0, end: Infinity }].values();
-    const before = { lines: 0, records: 0 };
     const workers = stat.isFile() ? run.threads.for(stat.size) : [];
-    await checkInOrder(path, ranges, (range) => checkRange(path, range, ruleset, run.tables), workers, (report) => writeReport(report, display, run, before));
+    // A range checked on this thread counts its own lines; the counts of one handed to a worker are
+    // read from its bytes, so that the next range can be placed before it comes back.
+    let checked: { range: ByteRange; report: RangeReport } | undefined;
+    const countsOf = (range: ByteRange): LineCounts => (checked?.range === range ? checked.report : countLines(fd, range, isBlankLine));
+    const checkHere = ({ range, place }: PlacedRange) => {
+      const report = checkRange(path, range, place, run.writer.format, ruleset, run.tables);
+      checked = { range, report };
+      return report;
+    };
+    await checkInOrder(path, placeRanges(ranges, display, countsOf), checkHere, workers, (report) => writeReport(report, run));
   } finally {
     closeSync(fd);
   }
 }
 
 /**
- * Writes a report's problems and findings, moved down by the lines and records `before` it, and adds
- * its totals; `before` then counts its lines and records too. Gives the output's backlog, if any.
+ * The ranges of a file, each with the lines and records above it, which `countsOf` gives for each
+ * range once the next is asked for (and never for the last, which may be a pipe's whole input).
  */
-function writeReport(report: RangeReport, path: string, run: Run, before: { lines: number; records: number }, sample?: string): Promise<void> | undefined {
-  for (const item of report.items) {
-    if ('finding' in item) {
-      const f = item.finding;
-      if (severityRank[f.severity] <= run.failRank) run.failed = true;
-      const moved = { path, ...f, range: linesDown(f.range, before.lines), conversation: f.conversation + before.records };
-      run.writer.finding(sample === undefined ? moved : { ...moved, sample });
-    } else {
-      const moved = { path, ...item.problem, range: linesDown(item.problem.range, before.lines) };
-      run.writer.problem(sample === undefined ? moved : { ...moved, sample });
-    }
+function* placeRanges(ranges: Iterator<ByteRange>, path: string, countsOf: (range: ByteRange) => LineCounts): Generator<PlacedRange> {
+  let line = 0;
+  let record = 0;
+  for (let next = ranges.next(); !next.done; ) {
+    const range = next.value;
+    yield { range, place: { path, line, record } };
+    next = ranges.next();
+    if (next.done) return;
+    const counts = countsOf(range);
+    line += counts.lines;
+    record += counts.records;
   }
-  before.lines += report.lines;
-  before.records += report.records;
+}
+
+/** Writes a report's part and adds its totals. Gives the output's backlog, if any. */
+function writeReport(report: RangeReport, run: Run): Promise<void> | undefined {
+  const { part } = report;
+  run.writer.part(part);
+  for (const severity of Object.keys(part.severities) as Severity[]) {
+    if (part.severities[severity] > 0 && severityRank[severity] <= run.failRank) run.failed = true;
+  }
   run.stats.bytes += report.bytes;
   run.stats.conversations += report.conversations;
   run.stats.turns += report.turns;

@@ -13,22 +13,31 @@
 import { parentPort, Worker } from 'node:worker_threads';
 import { compileRuleset } from '../core/detectors/index.ts';
 import type { LoadedConstitution, Ruleset } from '../core/detectors/types.ts';
-import { checkRange, type RangeReport } from './checkRange.ts';
+import { checkRange, type Place, type RangeReport } from './checkRange.ts';
+import { encodedPart } from './reportPart.ts';
 import { clauseTables, type ClauseTables } from '../core/workspace/clauseTables.ts';
 import type { ByteRange } from './lineReader.ts';
+import type { Format } from './reportWriter.ts';
 
-interface Request {
+/** A range of a file to check, and where its part falls in the report. */
+export interface PlacedRange {
+  readonly range: ByteRange;
+  readonly place: Place;
+}
+
+interface Request extends PlacedRange {
   readonly id: number;
   readonly path: string;
-  readonly range: ByteRange;
 }
 
 /**
  * The first message to a worker: the constitutions to compile, as the command parsed them (the model
- * is plain data), so that a worker spends its start on no Markdown or YAML.
+ * is plain data), so that a worker spends its start on no Markdown or YAML; and the report's format,
+ * which the worker writes its ranges' parts in.
  */
 interface Setup {
   readonly constitutions: readonly LoadedConstitution[];
+  readonly format: Format;
 }
 
 type Reply = { readonly id: number; readonly report: RangeReport } | { readonly id: number; readonly error: string };
@@ -39,21 +48,28 @@ export function serveChecks(): void {
   if (!port) throw new Error('serveChecks runs in a worker thread');
   let ruleset: Ruleset | undefined;
   let tables: ClauseTables | undefined;
+  let format: Format = 'json';
+  const encoder = new TextEncoder();
   port.on('message', (message: Setup | Request) => {
     if ('constitutions' in message) {
       ruleset = compileRuleset(message.constitutions);
       tables = clauseTables([...message.constitutions]);
+      format = message.format;
       return;
     }
-    const { id, path, range } = message;
+    const { id, path, range, place } = message;
     let reply: Reply;
+    let transfer: ArrayBuffer[] = [];
     try {
       if (!ruleset || !tables) throw new Error('a range came before the constitutions');
-      reply = { id, report: checkRange(path, range, ruleset, tables) };
+      const report = checkRange(path, range, place, format, ruleset, tables);
+      const encoded = encodedPart(report.part, encoder);
+      reply = { id, report: { ...report, part: encoded.part } };
+      transfer = encoded.transfer;
     } catch (error) {
       reply = { id, error: error instanceof Error ? error.message : String(error) };
     }
-    port.postMessage(reply);
+    port.postMessage(reply, transfer);
   });
 }
 
@@ -86,16 +102,16 @@ export class RangeWorker {
     return this.#pending.size;
   }
 
-  /** Sends the constitutions, before any range. */
-  setUp(constitutions: readonly LoadedConstitution[]): void {
-    this.#worker.postMessage({ constitutions } satisfies Setup);
+  /** Sends the constitutions and the report's format, before any range. */
+  setUp(constitutions: readonly LoadedConstitution[], format: Format): void {
+    this.#worker.postMessage({ constitutions, format } satisfies Setup);
   }
 
-  check(path: string, range: ByteRange): Promise<RangeReport> {
+  check(path: string, { range, place }: PlacedRange): Promise<RangeReport> {
     return new Promise((resolve, reject) => {
       const id = this.#nextId++;
       this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, path, range } satisfies Request);
+      this.#worker.postMessage({ id, path, range, place } satisfies Request);
     });
   }
 
@@ -122,14 +138,14 @@ const sentAhead = 2;
  */
 export async function checkInOrder(
   path: string,
-  ranges: Iterator<ByteRange>,
-  checkHere: (range: ByteRange) => RangeReport,
+  ranges: Iterator<PlacedRange>,
+  checkHere: (range: PlacedRange) => RangeReport,
   workers: readonly RangeWorker[],
   emit: (report: RangeReport) => Promise<void> | undefined,
 ): Promise<void> {
   interface Job {
     readonly seq: number;
-    readonly range: ByteRange;
+    readonly range: PlacedRange;
   }
   const done = new Map<number, RangeReport>();
   /** Jobs whose worker failed, for this thread to check. */

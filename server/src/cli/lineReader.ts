@@ -165,3 +165,58 @@ function lineStartFrom(fd: number, at: number, size: number): number {
   }
   return size;
 }
+
+/** The lines of a range and how many of them are records (not blank), as its reader counts them. */
+export interface LineCounts {
+  readonly lines: number;
+  readonly records: number;
+}
+
+/**
+ * Counts the lines of bytes `range` of an open file, and those that are not blank, as
+ * {@link readLineRange} and a reader that skips the lines `isBlank` names count them, without decoding
+ * the file: a line that starts with a printable ASCII character is taken as not blank, and only a
+ * line that starts otherwise (a space, a byte order mark, a letter beyond ASCII) is decoded to be
+ * asked. So a range can be told where it falls in its file before the ranges above it are checked.
+ */
+export function countLines(fd: number, range: ByteRange, isBlank: (line: string) => boolean): LineCounts {
+  const buffer = Buffer.allocUnsafe(chunkSize);
+  let lines = 0;
+  let records = 0;
+  // The line being read: its first byte (-1 before it has one), and its bytes if it is to be decoded.
+  let first = -1;
+  let kept: Buffer[] = [];
+  const add = (bytes: Buffer) => {
+    if (bytes.length === 0) return;
+    if (first < 0) first = bytes[0];
+    if (!printable(first)) kept.push(Buffer.from(bytes));
+  };
+  const end = () => {
+    lines++;
+    if (printable(first) || (first >= 0 && !isBlank(Buffer.concat(kept).toString('utf8')))) records++;
+    first = -1;
+    kept = [];
+  };
+  for (let at = range.start; at < range.end; ) {
+    const n = readSync(fd, buffer, 0, Math.min(chunkSize, range.end - at), at);
+    if (n === 0) break;
+    at += n;
+    let from = 0;
+    for (let nl = buffer.indexOf(10, from); nl >= 0 && nl < n; nl = buffer.indexOf(10, from)) {
+      add(buffer.subarray(from, nl));
+      end();
+      from = nl + 1;
+    }
+    add(buffer.subarray(from, n));
+  }
+  // A last line without a line break counts unless it is empty, as is a file's byte order mark alone.
+  const bom = range.start === 0 && lines === 0 && Buffer.concat(kept).equals(byteOrderMark);
+  if (first >= 0 && !bom) end();
+  return { lines, records };
+}
+
+const byteOrderMark = Buffer.from([0xef, 0xbb, 0xbf]);
+
+function printable(byte: number): boolean {
+  return byte > 32 && byte < 127;
+}

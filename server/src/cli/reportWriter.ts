@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import type { LoadedConstitution } from '../core/detectors/types.ts';
 import type { Severity } from '../core/problem.ts';
 import type { Role } from '../core/transcript/model.ts';
+import { PartBuilder, type ReportPart } from './reportPart.ts';
 import { toSarif } from './sarif.ts';
 
 export const Format = { text: 'text', json: 'json', sarif: 'sarif' } as const;
@@ -91,9 +92,15 @@ export interface CheckReport {
   stats: CheckStats;
 }
 
-/** Where a check's results go, one by one, as they are found. */
+/** Where a check's results go, part by part (see {@link ReportPart}), in order, as they are found. */
 export interface ReportWriter {
+  /** The format parts are to be made in. */
+  readonly format: Format;
+  /** Writes a part made in {@link ReportWriter.format}, where it falls. */
+  part(part: ReportPart): void;
+  /** A problem of its own (a constitution's), written as a part of one. */
   problem(problem: ReportedProblem): void;
+  /** A finding of its own, written as a part of one. */
   finding(finding: ReportedFinding): void;
   /** While the output is behind, a promise that settles when it has caught up; reading waits on it. */
   backlog(): Promise<void> | undefined;
@@ -103,7 +110,9 @@ export interface ReportWriter {
 
 /**
  * Collects small writes into chunks of about 64 KiB, so that a report of millions of findings costs
- * few system calls, and remembers when the stream asked for a pause.
+ * few system calls, and remembers when the stream asked for a pause. A text of a chunk or more, and
+ * bytes (a part a worker thread made), go out as they are, after what was gathered before them,
+ * rather than be copied into a chunk.
  */
 export class BufferedOutput {
   static readonly chunkSize = 1 << 16;
@@ -116,7 +125,12 @@ export class BufferedOutput {
     this.#stream = stream;
   }
 
-  write(text: string): void {
+  write(text: string | Uint8Array): void {
+    if (typeof text !== 'string' || text.length >= BufferedOutput.chunkSize) {
+      this.flush();
+      this.#send(text);
+      return;
+    }
     this.#pending.push(text);
     this.#size += text.length;
     if (this.#size >= BufferedOutput.chunkSize) this.flush();
@@ -125,20 +139,22 @@ export class BufferedOutput {
   flush(): void {
     if (this.#size === 0) return;
     const chunk = this.#pending.join('');
-    // Emptied in place: a new array would start out holding small integers, and the first string
-    // pushed into it would undo the optimised `write`.
     this.#pending.length = 0;
     this.#size = 0;
-    if (!this.#stream.write(chunk) && !this.#drain) {
-      this.#drain = once(this.#stream, 'drain').then(() => {
-        this.#drain = undefined;
-      });
-    }
+    this.#send(chunk);
   }
 
   /** A promise while the stream's own buffer is full. */
   backlog(): Promise<void> | undefined {
     return this.#drain;
+  }
+
+  #send(chunk: string | Uint8Array): void {
+    if (!this.#stream.write(chunk) && !this.#drain) {
+      this.#drain = once(this.#stream, 'drain').then(() => {
+        this.#drain = undefined;
+      });
+    }
   }
 }
 
@@ -150,28 +166,46 @@ export function reportWriter(format: Format, stream: NodeJS.WritableStream): Rep
   return new TextWriter(out);
 }
 
+/** The part of one finding or one problem, for the writers' `finding` and `problem`. */
+function partOf(format: Format, item: { finding: ReportedFinding } | { problem: ReportedProblem }): ReportPart {
+  const builder = new PartBuilder(format);
+  if ('finding' in item) builder.finding(item.finding);
+  else builder.problem(item.problem);
+  return builder.part();
+}
+
 /**
  * `{"findings": [...], "problems": [...], "stats": {...}}`, byte for byte what `JSON.stringify` of
  * the whole report gives. Findings are written as they come; problems, which come one per broken line
  * or bad rule at most, are kept for their place after the findings.
  */
 class JsonWriter implements ReportWriter {
+  readonly format = Format.json;
   readonly #out: BufferedOutput;
   readonly #problems: string[] = [];
-  #separator = '';
+  #first = true;
 
   constructor(out: BufferedOutput) {
     this.#out = out;
     out.write('{"findings":[');
   }
 
+  part(part: ReportPart): void {
+    for (const p of part.problems) this.#problems.push(p);
+    for (const piece of part.text) {
+      if (piece.length === 0) continue;
+      // A part's findings each come after a comma; the report's first has none before it.
+      this.#out.write(!this.#first ? piece : typeof piece === 'string' ? piece.slice(1) : piece.subarray(1));
+      this.#first = false;
+    }
+  }
+
   problem(problem: ReportedProblem): void {
-    this.#problems.push(JSON.stringify(problem));
+    this.part(partOf(this.format, { problem }));
   }
 
   finding(finding: ReportedFinding): void {
-    this.#out.write(this.#separator + JSON.stringify(finding));
-    this.#separator = ',';
+    this.part(partOf(this.format, { finding }));
   }
 
   backlog(): Promise<void> | undefined {
@@ -186,6 +220,7 @@ class JsonWriter implements ReportWriter {
 
 /** One line per problem and finding, `path:line:column: severity: message [code]`, then a summary. */
 class TextWriter implements ReportWriter {
+  readonly format = Format.text;
   readonly #out: BufferedOutput;
   #findings = 0;
   #errors = 0;
@@ -195,15 +230,20 @@ class TextWriter implements ReportWriter {
     this.#out = out;
   }
 
-  problem(p: ReportedProblem): void {
-    this.#problems++;
-    this.#out.write(`${at(p)}: ${p.severity}: ${p.message} [${p.code}]\n`);
+  part(part: ReportPart): void {
+    const s = part.severities;
+    this.#findings += s.error + s.warning + s.info + s.hint;
+    this.#errors += s.error;
+    this.#problems += part.problemCount;
+    for (const piece of part.text) this.#out.write(piece);
   }
 
-  finding(f: ReportedFinding): void {
-    this.#findings++;
-    if (f.severity === 'error') this.#errors++;
-    this.#out.write(`${at(f)}: ${f.severity}: ${f.message} [${f.constitution}#${f.principle} ${f.rule}]\n`);
+  problem(problem: ReportedProblem): void {
+    this.part(partOf(this.format, { problem }));
+  }
+
+  finding(finding: ReportedFinding): void {
+    this.part(partOf(this.format, { finding }));
   }
 
   backlog(): Promise<void> | undefined {
@@ -235,19 +275,21 @@ class TextWriter implements ReportWriter {
   }
 }
 
-/** `path:line:column`; in an `.eval` log, `path!samples/9_epoch_1.json:line:column`, the place in the sample's view. */
-function at(p: { path: string; range: ReportedRange; sample?: string }): string {
-  return `${p.path}${p.sample ? `!${p.sample}` : ''}:${p.range.start.line + 1}:${p.range.start.character + 1}`;
-}
-
 /** SARIF needs every finding for its rules table, so the report is kept and written at the end. */
 class SarifWriter implements ReportWriter {
+  readonly format = Format.sarif;
   readonly #stream: NodeJS.WritableStream;
   readonly #findings: ReportedFinding[] = [];
   readonly #problems: ReportedProblem[] = [];
 
   constructor(stream: NodeJS.WritableStream) {
     this.#stream = stream;
+  }
+
+  part(part: ReportPart): void {
+    if (!part.kept) return;
+    for (const f of part.kept.findings) this.#findings.push(f);
+    for (const p of part.kept.problems) this.#problems.push(p);
   }
 
   problem(problem: ReportedProblem): void {
