@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { constitutionsRequest, evalSampleScheme, type ConstitutionInfo, type ConstitutionsResult } from '@lens/protocol';
+import { constitutionsRequest, evalSampleScheme, serverNodeOptions, type ConstitutionInfo, type ConstitutionsResult } from '@lens/protocol';
 import { registerAgreementPanel } from './agreement/agreementPanel.ts';
 import { registerCritique } from './critique/index.ts';
 import { registerEvalLogs } from './evalLogs.ts';
@@ -27,8 +27,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Consti
 
   const serverModule = context.asAbsolutePath('dist/server.js');
   const serverOptions: ServerOptions = {
-    run: { module: serverModule, transport: TransportKind.ipc },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...serverNodeOptions] } },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...serverNodeOptions, '--nolazy', '--inspect=6019'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [

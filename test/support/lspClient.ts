@@ -7,6 +7,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { serverNodeOptions } from '../../server/src/protocol.ts';
 import { builtFile } from './dist.ts';
 import {
   createMessageConnection,
@@ -74,7 +75,7 @@ export class TestServer {
   private constructor(options: TestServerOptions) {
     this.settings = options.settings ?? {};
     this.sections = options.sections ?? {};
-    this.#process = spawn(process.execPath, [serverPath, '--stdio'], { stdio: 'pipe' });
+    this.#process = spawn(process.execPath, [...serverNodeOptions, serverPath, '--stdio'], { stdio: 'pipe' });
     this.#process.stderr.on('data', (d: Buffer) => this.logs.push(d.toString()));
     this.exited = new Promise((resolve) => this.#process.on('exit', (code, signal) => resolve(code ?? signal)));
     this.connection = createMessageConnection(
