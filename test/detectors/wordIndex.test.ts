@@ -45,3 +45,22 @@ test('two words of the index in one slot are both found, and neither is taken fo
     [`\\b${mate}\\s+naps`, `${mate} naps`],
   ]);
 });
+
+test('a source that spells out its first words through optional letters, classes and groups is filed under those whole words', () => {
+  const words = (source: string) => WordIndex.keys(source, 'i')?.map((k) => k.word ?? `${String.fromCharCode(k.first)}…`);
+  assert.deepEqual(words('\\bviolates?\\s+my'), ['violate', 'violates']);
+  assert.deepEqual(words('\\b(?:sorry|apologi[sz]e)\\b[^.]{0,9}but'), ['sorry', 'apologise', 'apologize']);
+  assert.deepEqual(words("\\bI(?:'|’)?m\\s+not"), ['im', 'i', 'i']);
+  assert.deepEqual(words('\\b(?:reach(?:ing)?\\s+out|talk(?:ing)?)\\s+to'), ['reach', 'reaching', 'talk', 'talking']);
+  // Where the word can go on with more word characters, it is not settled: the first letters are.
+  assert.deepEqual(words('\\bapolog\\w*'), ['a…']);
+});
+
+test('an expression filed under its spelled-out words finds every match it finds alone, and nothing that only shares their first letters', () => {
+  const source = "\\b(?:sorry|apologi[sz]e|violates?)\\b|\\bI(?:'|’)?m\\s+not\\s+sure|\\btalk(?:ing)?\\s+to";
+  const ix = index([source]);
+  const text = "Sorry, I apologize; it violates nothing. Im not sure. I’m not sure I'm not sure. Talking to you; talk to me. Sorrys apologizes violated immediately talked to";
+  const alone = [...text.matchAll(new RegExp(source, 'gi'))].map((m) => [source, m[0]]);
+  assert.equal(alone.length, 8);
+  assert.deepEqual(matches(ix, text), alone);
+});

@@ -136,6 +136,14 @@ function keysAt(src: string, cont: readonly Sequence[], bounded: boolean, out: W
   if (/[A-Za-z]/.test(c)) {
     if (!bounded || isOptional(src[pos + 1])) return false;
     const first = c.toLowerCase().charCodeAt(0);
+    // The whole words the match can start with, where the source spells them out (`violates?`,
+    // `apologi[sz]e`, `reach(?:ing)?`): each is then waited for as a word, rather than every word
+    // that shares its first two letters.
+    const words: WordKey[] = [];
+    if (src[pos + 1] !== '+' && spelledWords(src, [[pos, end], ...cont.slice(1)], '', words)) {
+      out.push(...words);
+      return true;
+    }
     if (src[pos + 1] === '+') {
       out.push({ first, second: anySecond });
       return true;
@@ -168,6 +176,67 @@ function keysAt(src: string, cont: readonly Sequence[], bounded: boolean, out: W
     return true;
   }
   return false;
+}
+
+/** The most whole words one alternative is spelled out into; past it, it is filed by its first letters. */
+const maxSpelled = 16;
+
+/**
+ * Spells out, into `out`, the whole words a match of the sequences starts with, `word` being the
+ * letters read so far: letters, letters made optional (`s?`), classes of letters (`[sz]`) and
+ * groups (`(?:ing)?`, `(?:'s| is)`) branch into the words they can make. A word ends where the
+ * match goes on with a character that is not a word character, or with `\b`. False when that is
+ * not settled (a repeated letter, `\w`, a class with other characters), or past {@link maxSpelled}.
+ */
+function spelledWords(src: string, cont: readonly Sequence[], word: string, out: WordKey[]): boolean {
+  let k = 0;
+  while (k < cont.length && cont[k] !== null && cont[k]![0] >= cont[k]![1]) k++;
+  const head = cont[k];
+  if (head === undefined || head === null) return false;
+  const [pos, end] = head;
+  const rest = cont.slice(k + 1);
+  const c = src[pos];
+  if (/[A-Za-z]/.test(c)) {
+    const q = src[pos + 1];
+    if (q === '*' || q === '+' || q === '{') return false;
+    const after: Sequence[] = [[pos + (q === '?' ? 2 : 1), end], ...rest];
+    if (q === '?' && !spelledWords(src, after, word, out)) return false;
+    return spelledWords(src, after, word + c.toLowerCase(), out);
+  }
+  if (c === '[') {
+    const close = classEnd(src, pos, end);
+    const inner = close < 0 ? '' : src.slice(pos + 1, close);
+    if (/^[A-Za-z]+$/.test(inner)) {
+      const q = src[close + 1];
+      if (q === '*' || q === '+' || q === '{') return false;
+      const after: Sequence[] = [[close + (q === '?' ? 2 : 1), end], ...rest];
+      if (q === '?' && !spelledWords(src, after, word, out)) return false;
+      for (const letter of new Set(inner.toLowerCase())) if (!spelledWords(src, after, word + letter, out)) return false;
+      return true;
+    }
+  }
+  if (src.startsWith('(?:', pos) || (c === '(' && src[pos + 1] !== '?')) {
+    const close = closing(src, pos, end);
+    if (close < 0) return false;
+    const q = src[close + 1];
+    if (q === '*' || q === '+' || q === '{') return false;
+    const after: Sequence[] = [[close + (q === '?' ? 2 : 1), end], ...rest];
+    if (q === '?' && !spelledWords(src, after, word, out)) return false;
+    const alts = splitTop(src, src[pos + 1] === '?' ? pos + 3 : pos + 1, close);
+    if (!alts) return false;
+    for (const [s, e] of alts) if (!spelledWords(src, [[s, e], ...after], word, out)) return false;
+    return true;
+  }
+  // The word ends here: either `\b` says so, or nothing the match can go on with is a word character.
+  const seqs: Sequence[] = [[pos, end], ...rest];
+  if (!src.startsWith('\\b', pos)) {
+    const next = firstSet(src, seqs);
+    if (!next || [...next].some(isWordCode)) return false;
+  }
+  if (out.length >= maxSpelled) return false;
+  const after = firstSet(src, seqs, true);
+  out.push({ first: word.charCodeAt(0), word, ...(after && !after.has(32) ? { follow: [...after] } : {}) });
+  return true;
 }
 
 /**
