@@ -1,9 +1,9 @@
 /**
  * Expressions filed under the word starts their matches begin with, so that a text is read once,
  * character code by character code, and an expression is tried only where a word starts as its
- * matches do: with the whole word its source settles (`that` in `that\s+is`) and followed by a
- * character it can go on with, else with its first letter followed by a character it can go on
- * with. Per key, the expressions are also joined into one sticky alternation: at most one expression
+ * matches do: with a whole word its source spells out (`that` in `that\s+is`, `violate` and
+ * `violates` in `violates?`) and followed by a character it can go on with, else with its first
+ * letter followed by a character it can go on with. Per key, the expressions are also joined into one sticky alternation: at most one expression
  * runs at a word start where nothing matches, which is nearly everywhere.
  *
  * Whole words are found by a hash of the word's lower-cased characters, worked out while the word's
