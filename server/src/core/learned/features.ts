@@ -361,9 +361,12 @@ export class FeatureWalker {
       let grams = 0;
       let gramCount = 0;
       let twiceOwn = 0;
+      // The word's codes, then the boundary mark after it, which ends the last n-grams but is not part
+      // of the word's own hash (no word code is the boundary mark).
       for (;;) {
-        h = step(h, f);
-        if (n <= maxWord) {
+        const end = f === boundary;
+        if (!end) h = step(h, f);
+        if (end || n <= maxWord) {
           if (fours) {
             if (n >= 3) {
               const x = weights[bucketOf(step(step(step(step(charsBase, c1), c2), c3), f), shift)];
@@ -387,32 +390,13 @@ export class FeatureWalker {
             }
           }
         }
+        if (end) break;
         i++;
-        if (i >= text.length) break;
-        f = wordCode(text.charCodeAt(i));
-        if (f === 0) break;
+        f = i < text.length ? wordCode(text.charCodeAt(i)) : 0;
+        if (f === 0) f = boundary;
       }
       // A word that the limit cuts is not read, so that its shortened form is not taken for another word.
       if (i > limit && word > 0) break;
-      // The n-grams that end with the boundary mark after the word.
-      if (fours) {
-        if (n >= 3) {
-          const x = weights[bucketOf(step(step(step(step(charsBase, c1), c2), c3), boundary), shift)];
-          grams += x;
-          twiceOwn += x + Math.abs(x);
-          gramCount++;
-        }
-      } else {
-        codes[n++] = boundary;
-        for (let m = charMin; m <= charMax && m <= n; m++) {
-          let g = charsBase;
-          for (let k = n - m; k < n; k++) g = step(g, codes[k]);
-          const x = weights[bucketOf(g, shift)];
-          grams += x;
-          twiceOwn += x + Math.abs(x);
-          gramCount++;
-        }
-      }
       const w = weights[bucketOf(step(h, nsWord), shift)];
       const w2 = weights[bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift)];
       s += w + w2 + grams;
