@@ -58,9 +58,29 @@ export async function reloadWindow(page: Page): Promise<void> {
   await waitForWorkbench(page);
 }
 
-/** The document inside the critique panel's webview. */
+/** The document inside the critique panel's webview, when it is the one webview open. */
 export function critiquePanel(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/**
+ * The document inside the webview whose page is titled `title`, once there is one: for when several
+ * webviews are open at once (a preview and the critique panel beside it), which `critiquePanel`
+ * cannot tell apart.
+ */
+export async function webviewTitled(page: Page, title: string, timeout = 30_000): Promise<FrameLocator> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const frame of await page.locator('iframe.webview.ready').all()) {
+      const name = await frame.getAttribute('name');
+      if (!name) continue;
+      const inner = page.frameLocator(`iframe.webview.ready[name="${name}"]`).frameLocator('iframe#active-frame');
+      const titles = inner.locator('head > title');
+      if ((await titles.count()) > 0 && (await titles.first().textContent({ timeout: 1_000 })) === title) return inner;
+    }
+    if (Date.now() > deadline) throw new Error(`no webview titled "${title}" opened within ${timeout} ms`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** A fresh copy of examples/ whose workspace settings hold `settings`, for a code-server of its own. */

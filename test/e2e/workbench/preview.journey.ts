@@ -6,7 +6,7 @@ import { openFile } from '../../../scripts/e2e/browser.ts';
 import { startCodeServer } from '../../../scripts/e2e/codeServer.ts';
 import type { Journey } from '../../../scripts/e2e/journey.ts';
 import { MockAnthropic } from '../../support/mockAnthropic.ts';
-import { critiquePanel, reloadWindow, runCommand, scratchWorkspace, setApiKey, waitForFile } from './critiqueSteps.ts';
+import { critiquePanel, reloadWindow, runCommand, scratchWorkspace, setApiKey, waitForFile, webviewTitled } from './critiqueSteps.ts';
 
 /** Moves the cursor to `line` (from 1) through "Go to Line", as a person would. */
 async function goToLine(page: Page, line: number): Promise<void> {
@@ -99,7 +99,8 @@ export const journeys: Journey[] = [
         // "Critique Turn" on that turn runs the editor's critique of it: the panel streams the findings and the revision.
         await setApiKey(page, 'sk-preview');
         await hedging.locator('vscode-button', { hasText: 'Critique Turn' }).click();
-        const panel = critiquePanel(page);
+        // The preview stays open beside the panel, so the panel is found by its page's title.
+        const panel = await webviewTitled(page, 'Critique');
         await panel.locator('button', { hasText: 'Apply Revision' }).waitFor({ state: 'visible', timeout: 30_000 });
         assert.equal(await panel.locator('button.clause', { hasText: 'calibrated' }).count(), 1);
         assert.equal(mock.requestsTo('/v1/messages').length, 1);
