@@ -241,8 +241,7 @@ export class FeatureWalker {
     while (i < limit) {
       const c = text.charCodeAt(i);
       if (wordCode(c) === 0) {
-        // A full stop, question or exclamation mark, colon or line break starts a new sentence.
-        if (c === 46 || c === 33 || c === 63 || c === 10 || c === 58) inSentence = 0;
+        if (endsSentence(c)) inSentence = 0;
         i++;
         continue;
       }
@@ -260,10 +259,10 @@ export class FeatureWalker {
       if (i > limit && word > 0) break;
       places?.push({ start, end: i });
       codes[n++] = boundary;
-      const unigram = bucketOf(step(h, nsWord), shift);
-      const bigram = bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift);
-      const first = word < options.startWords ? bucketOf(step(step(h, nsStart), word), shift) : -1;
-      const opening = inSentence < options.sentenceWords ? bucketOf(step(step(h, nsSentence), inSentence), shift) : -1;
+      const unigram = wordBucket(h, shift);
+      const bigram = bigramBucket(previous, h, shift);
+      const first = word < options.startWords ? startBucket(h, word, shift) : -1;
+      const opening = inSentence < options.sentenceWords ? sentenceBucket(h, inSentence, shift) : -1;
       if (explaining) {
         // Explaining a flag: as scoring, with each weight also added to its word's and the heaviest kept.
         s += this.#weigh(unigram, word, FeatureKind.word, 0, 0) + this.#weigh(bigram, word, FeatureKind.bigram, 0, 0);
@@ -343,8 +342,7 @@ export class FeatureWalker {
       const c = text.charCodeAt(i);
       let f = wordCode(c);
       if (f === 0) {
-        // A full stop, question or exclamation mark, colon or line break starts a new sentence.
-        if (c === 46 || c === 33 || c === 63 || c === 10 || c === 58) inSentence = 0;
+        if (endsSentence(c)) inSentence = 0;
         i++;
         continue;
       }
@@ -397,19 +395,19 @@ export class FeatureWalker {
       }
       // A word that the limit cuts is not read, so that its shortened form is not taken for another word.
       if (i > limit && word > 0) break;
-      const w = weights[bucketOf(step(h, nsWord), shift)];
-      const w2 = weights[bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift)];
+      const w = weights[wordBucket(h, shift)];
+      const w2 = weights[bigramBucket(previous, h, shift)];
       s += w + w2 + grams;
       twiceOwn += w + Math.abs(w) + (w2 + Math.abs(w2));
       count += 2 + gramCount;
       if (word < startWords) {
-        const x = weights[bucketOf(step(step(h, nsStart), word), shift)];
+        const x = weights[startBucket(h, word, shift)];
         s += x;
         twiceOwn += x + Math.abs(x);
         count++;
       }
       if (inSentence < sentenceWords) {
-        const x = weights[bucketOf(step(step(h, nsSentence), inSentence), shift)];
+        const x = weights[sentenceBucket(h, inSentence, shift)];
         s += x;
         twiceOwn += x + Math.abs(x);
         count++;
@@ -447,6 +445,32 @@ function keep(t: Heaviest, w: number, bucket: number, word: number, kind: Featur
   t.kind[i] = kind;
   t.at[i] = at;
   t.length[i] = length;
+}
+
+/** A full stop, question or exclamation mark, colon or line break: what starts a new sentence. */
+function endsSentence(c: number): boolean {
+  return c === 46 || c === 33 || c === 63 || c === 10 || c === 58;
+}
+
+/**
+ * The buckets of a word's own features, from its hash `h`, named once so that every walk reads the
+ * same features: the word, the pair it closes with the word before (`previous`), the word as the
+ * `at`-th of the turn, and as the `at`-th of its sentence.
+ */
+function wordBucket(h: number, shift: number): number {
+  return bucketOf(step(h, nsWord), shift);
+}
+
+function bigramBucket(previous: number, h: number, shift: number): number {
+  return bucketOf(step(Math.imul(previous, 31) ^ h, nsBigram), shift);
+}
+
+function startBucket(h: number, at: number, shift: number): number {
+  return bucketOf(step(step(h, nsStart), at), shift);
+}
+
+function sentenceBucket(h: number, at: number, shift: number): number {
+  return bucketOf(step(step(h, nsSentence), at), shift);
 }
 
 /** The bucket of a hash: the high bits of a multiplication by the golden ratio, which mixes every bit into them. */
