@@ -4,8 +4,6 @@
  * conversation of the list). Figures are round trips over stdio to the real server, beside a request
  * that does no work in the same run, and the targets the view is held to.
  */
-import { readFileSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import {
   conversationListRequest,
   conversationViewRequest,
@@ -14,24 +12,18 @@ import {
   type ConversationViewParams,
   type ConversationViewResult,
 } from '../server/src/protocol.ts';
-import { TestServer } from '../test/support/lspClient.ts';
 import { randomFrom } from '../test/support/random.ts';
-import { corpusJsonl } from './dataset.ts';
-import { noopRoundTrips } from './server.ts';
+import { startOnDataset } from './server.ts';
 import { median, percentile } from './stats.ts';
 
-const target = 20 * 1024 * 1024;
 const firstPage = 60;
 const laterPage = 1000;
 
 export async function run(): Promise<void> {
-  const path = await corpusJsonl('server-20mb.jsonl', target, 'preview');
-  if (!path) return;
-  const text = readFileSync(path, 'utf8');
-  const server = await TestServer.start({});
+  const started = await startOnDataset('preview');
+  if (!started) return;
+  const { uri, text, server, noop } = started;
   try {
-    const noop = await noopRoundTrips(server);
-    const uri = pathToFileURL(path).toString();
     const list = (start: number, count: number, search?: string) =>
       server.request<ConversationListResult>(conversationListRequest, { uri, start, count, ...(search ? { text: search } : {}) } satisfies ConversationListParams);
     const view = (entry: number) => server.request<ConversationViewResult>(conversationViewRequest, { uri, entry } satisfies ConversationViewParams);

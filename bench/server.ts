@@ -56,14 +56,38 @@ export async function noopRoundTrips(server: TestServer, rounds = 20): Promise<n
   return times;
 }
 
-export async function run(): Promise<void> {
-  const path = await corpusJsonl('server-20mb.jsonl', target, 'server');
-  if (!path) return;
+/** What a bench on the server's dataset starts from: the dataset read, and a server started beside it. */
+export interface DatasetRun {
+  readonly uri: string;
+  readonly text: string;
+  readonly server: TestServer;
+  /** {@link noopRoundTrips} of that server, the reference for the bench's figures. */
+  readonly noop: number[];
+}
+
+/**
+ * The 20 MB dataset (built from the dev corpus when absent; undefined without the corpus), read, and
+ * a server started with its no-op round trips measured: the start of the server and preview benches.
+ * The caller stops the server.
+ */
+export async function startOnDataset(suite: string): Promise<DatasetRun | undefined> {
+  const path = await corpusJsonl('server-20mb.jsonl', target, suite);
+  if (!path) return undefined;
   const text = readFileSync(path, 'utf8');
   const server = await TestServer.start({});
   try {
-    const noop = await noopRoundTrips(server);
-    const uri = pathToFileURL(path).toString();
+    return { uri: pathToFileURL(path).toString(), text, server, noop: await noopRoundTrips(server) };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}
+
+export async function run(): Promise<void> {
+  const started = await startOnDataset('server');
+  if (!started) return;
+  const { uri, text, server, noop } = started;
+  try {
     const t0 = performance.now();
     await server.open(uri, text, 'jsonl');
     const first = await server.diagnostics(uri);
