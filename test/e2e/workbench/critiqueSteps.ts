@@ -72,11 +72,17 @@ export async function webviewTitled(page: Page, title: string, timeout = 30_000)
   const deadline = Date.now() + timeout;
   for (;;) {
     for (const frame of await page.locator('iframe.webview.ready').all()) {
-      const name = await frame.getAttribute('name');
+      const name = await frame.getAttribute('name', { timeout: 1_000 }).catch(() => null);
       if (!name) continue;
       const inner = page.frameLocator(`iframe.webview.ready[name="${name}"]`).frameLocator('iframe#active-frame');
-      const titles = inner.locator('head > title');
-      if ((await titles.count()) > 0 && (await titles.first().textContent({ timeout: 1_000 })) === title) return inner;
+      // A webview swaps its inner frame while it loads, so a title read can find no frame: that
+      // webview is asked again on the next round rather than ending the search.
+      const found = await inner
+        .locator('head > title')
+        .first()
+        .textContent({ timeout: 1_000 })
+        .catch(() => undefined);
+      if (found === title) return inner;
     }
     if (Date.now() > deadline) throw new Error(`no webview titled "${title}" opened within ${timeout} ms`);
     await page.waitForTimeout(100);
