@@ -5,7 +5,7 @@
  */
 import * as jsonc from 'jsonc-parser';
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode } from 'yaml';
-import { problem, type Problem } from './problem.ts';
+import { problem, syntaxErrorSpan, type Problem } from './problem.ts';
 import { jsonSyntaxMessage } from './jsonSyntax.ts';
 import type { Span } from './text.ts';
 
@@ -70,11 +70,12 @@ export function parseYamlLocated(text: string, base = 0): LocatedParse {
   const problems: Problem[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const [s, t] = e.pos;
+    const at = syntaxErrorSpan(s, t - s, text.length);
     problems.push(
       problem(
         'yaml.syntax',
         firstLine(e.message),
-        { start: base + s, end: base + Math.max(t, s + 1) },
+        { start: base + at.start, end: base + at.end },
         doc.errors.includes(e as never) ? 'error' : 'warning',
       ),
     );
@@ -130,12 +131,10 @@ function fromYaml(node: YamlNode, base: number, doc: Document, depth = 0): Locat
 export function parseJsonLocated(text: string, base = 0): LocatedParse {
   const errors: jsonc.ParseError[] = [];
   const root = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const problems = errors.map((e) =>
-    problem('json.syntax', `Invalid JSON: ${jsonSyntaxMessage(e.error)}.`, {
-      start: base + e.offset,
-      end: base + e.offset + Math.max(1, e.length),
-    }),
-  );
+  const problems = errors.map((e) => {
+    const at = syntaxErrorSpan(e.offset, e.length, text.length);
+    return problem('json.syntax', `Invalid JSON: ${jsonSyntaxMessage(e.error)}.`, { start: base + at.start, end: base + at.end });
+  });
   return { value: root ? fromJson(root, base) : undefined, problems };
 }
 

@@ -1,7 +1,7 @@
 /** A whole JSON text as a tree with offsets, tolerant of errors, its syntax errors in plain words. */
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { jsonSyntaxMessage } from '../jsonSyntax.ts';
-import { problem, type Problem } from '../problem.ts';
+import { problem, syntaxErrorSpan, type Problem } from '../problem.ts';
 
 /**
  * The tree of a JSON text through jsonc-parser (comments and trailing commas allowed), and each
@@ -11,7 +11,7 @@ export function jsonTreeWithJsonc(text: string): { readonly root: Node | undefin
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: false, allowTrailingComma: true });
   const problems = errors.map((e) =>
-    problem('json.syntax', `Invalid JSON: ${jsonSyntaxMessage(e.error)}.`, { start: e.offset, end: e.offset + Math.max(1, e.length) }),
+    problem('json.syntax', `Invalid JSON: ${jsonSyntaxMessage(e.error)}.`, syntaxErrorSpan(e.offset, e.length, text.length)),
   );
   return { root, problems };
 }

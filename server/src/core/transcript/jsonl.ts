@@ -1,6 +1,6 @@
 import { parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { jsonSyntaxMessage } from '../jsonSyntax.ts';
-import { problem, type Problem } from '../problem.ts';
+import { problem, syntaxErrorSpan, type Problem } from '../problem.ts';
 import { JsonReader, type JsonReaderOptions } from './jsonFormat.ts';
 import { scanJson } from './jsonScan.ts';
 import type { Conversation } from './model.ts';
@@ -43,12 +43,11 @@ export function parseJsonlLineWithJsonc(line: string, index: number, base: numbe
   const root = parseTree(line, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || !root) {
     const e = errors[0];
-    const at = e ? e.offset : 0;
-    const end = Math.min(line.length, at + Math.max(1, e?.length ?? 1));
+    const at = syntaxErrorSpan(e ? e.offset : 0, e?.length ?? 1, line.length);
     const what = e ? jsonSyntaxMessage(e.error) : 'no JSON value';
     return {
       conversations: [],
-      problems: [problem('jsonl.syntax', `This line is not valid JSON (${what}); the other lines are still read.`, { start: base + at, end: base + Math.max(at, end) })],
+      problems: [problem('jsonl.syntax', `This line is not valid JSON (${what}); the other lines are still read.`, { start: base + at.start, end: base + at.end })],
     };
   }
   return readLine(line, root, index, base, options);
