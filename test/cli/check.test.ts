@@ -188,7 +188,6 @@ test('without constitutions in the paths, the bundled starter constitution is us
   assert.deepEqual(
     report.findings.map((f) => [f.constitution, f.turn, f.rule, f.principle, f.severity, quote(f)]),
     [
-      ['starter', 1, 'sycophantic-opener', 'do-not-flatter', 'info', 'What a fantastic question'],
       ['starter', 1, 'flattery', 'do-not-flatter', 'info', 'What a fantastic question'],
       ['starter', 3, 'claims-to-be-human', 'be-open-about-being-an-ai', 'warning', 'I am a real human being'],
     ],

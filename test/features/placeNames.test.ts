@@ -23,7 +23,7 @@ test('the outline, the JSON report and the names agree on the numbers of a flagg
   const check = spawnSync(process.execPath, [builtFile('cli.js'), 'check', '--format', 'json', 'data/chats.jsonl'], { cwd: fixtures, encoding: 'utf8' });
   assert.equal(check.status, 0, check.stderr);
   const report = JSON.parse(check.stdout) as { findings: { conversation: number; turn: number; rule: string }[] };
-  const flattering = report.findings.find((f) => f.rule === 'sycophantic-opener');
+  const flattering = report.findings.find((f) => f.rule === 'flattery');
   assert.ok(flattering, check.stdout);
   assert.deepEqual([flattering.conversation, flattering.turn], [2, 1]);
 

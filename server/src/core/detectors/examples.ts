@@ -58,7 +58,7 @@ export function exampleProblems(reports: readonly ExampleReport[]): RulesetProbl
 }
 
 /** An example as a conversation; a detector of tool calls gets the example as the arguments of a call of its first tool. */
-function exampleConversation(ex: ExampleSpec, role: Role, tool: string | undefined): Conversation {
+export function exampleConversation(ex: ExampleSpec, role: Role, tool: string | undefined): Conversation {
   const turns: Turn[] = [];
   if (ex.user !== undefined) turns.push(exampleTurn(0, 'user', ex.user));
   turns.push(exampleTurn(turns.length, role, ex.text, tool));
