@@ -70,12 +70,11 @@ export function parseYamlLocated(text: string, base = 0): LocatedParse {
   const problems: Problem[] = [];
   for (const e of [...doc.errors, ...doc.warnings]) {
     const [s, t] = e.pos;
-    const at = syntaxErrorSpan(s, t - s, text.length);
     problems.push(
       problem(
         'yaml.syntax',
         firstLine(e.message),
-        { start: base + at.start, end: base + at.end },
+        syntaxErrorSpan(s, t - s, text.length, base),
         doc.errors.includes(e as never) ? 'error' : 'warning',
       ),
     );
@@ -131,10 +130,9 @@ function fromYaml(node: YamlNode, base: number, doc: Document, depth = 0): Locat
 export function parseJsonLocated(text: string, base = 0): LocatedParse {
   const errors: jsonc.ParseError[] = [];
   const root = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  const problems = errors.map((e) => {
-    const at = syntaxErrorSpan(e.offset, e.length, text.length);
-    return problem('json.syntax', `Invalid JSON: ${jsonSyntaxMessage(e.error)}.`, { start: base + at.start, end: base + at.end });
-  });
+  const problems = errors.map((e) =>
+    problem('json.syntax', `Invalid JSON: ${jsonSyntaxMessage(e.error)}.`, syntaxErrorSpan(e.offset, e.length, text.length, base)),
+  );
   return { value: root ? fromJson(root, base) : undefined, problems };
 }
 

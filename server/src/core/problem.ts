@@ -31,10 +31,11 @@ export function problem(code: string, message: string, span: Span, severity: Sev
 
 /**
  * The place of a syntax error a parser reports at `offset` with `length` in a text of `textLength`
- * characters: at least one character, so that it can be seen, but never past the text's end (an
- * error at the very end, such as a string never closed, is an empty place there).
+ * characters that stands at `base` in its source: at least one character, so that it can be seen,
+ * but never past the text's end (an error at the very end, such as a string never closed, is an
+ * empty place there).
  */
-export function syntaxErrorSpan(offset: number, length: number, textLength: number): Span {
+export function syntaxErrorSpan(offset: number, length: number, textLength: number, base = 0): Span {
   const start = Math.min(offset, textLength);
-  return { start, end: Math.min(textLength, start + Math.max(1, length)) };
+  return { start: base + start, end: base + Math.min(textLength, start + Math.max(1, length)) };
 }

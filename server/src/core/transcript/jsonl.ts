@@ -43,11 +43,11 @@ export function parseJsonlLineWithJsonc(line: string, index: number, base: numbe
   const root = parseTree(line, errors, { disallowComments: true, allowTrailingComma: false });
   if (errors.length > 0 || !root) {
     const e = errors[0];
-    const at = syntaxErrorSpan(e ? e.offset : 0, e?.length ?? 1, line.length);
+    const at = syntaxErrorSpan(e ? e.offset : 0, e?.length ?? 1, line.length, base);
     const what = e ? jsonSyntaxMessage(e.error) : 'no JSON value';
     return {
       conversations: [],
-      problems: [problem('jsonl.syntax', `This line is not valid JSON (${what}); the other lines are still read.`, { start: base + at.start, end: base + at.end })],
+      problems: [problem('jsonl.syntax', `This line is not valid JSON (${what}); the other lines are still read.`, at)],
     };
   }
   return readLine(line, root, index, base, options);
